@@ -1,0 +1,63 @@
+# The README's two commands: `make demo` and `make test`. Both install what is
+# missing (scripts/install-deps.sh), then build.
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+FUZZ_SECONDS ?= 60
+DEMO_OUT ?= demo
+
+.PHONY: all deps build demo test unit-asan lint format tidy bench fuzz clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release -j $(JOBS)
+
+demo: build
+	./build/release/leanscope demo --out $(DEMO_OUT)
+
+# Lint, unit tests under ASan/UBSan, a short fuzz run, then every test (unit,
+# integration, browser) through ctest; the output ends with ctest's summary.
+test: build
+	@$(MAKE) --no-print-directory lint
+	@$(MAKE) --no-print-directory unit-asan
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
+	@cd build/release && ctest -j $(JOBS) --output-on-failure --timeout 900
+
+unit-asan: deps
+	@cmake --preset asan >/dev/null
+	@cmake --build --preset asan -j $(JOBS)
+	@cd build/asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest -j $(JOBS) --output-on-failure -L unit
+
+# clang-format check on every tracked C++ file; clang-tidy on the C++ files
+# changed by the last commit (the whole tree with TIDY_ALL=1).
+lint:
+	@git ls-files '*.cpp' '*.h' | xargs -r clang-format --dry-run --Werror
+	@$(MAKE) --no-print-directory tidy
+
+tidy:
+	@files=$$(if [ -n "$$TIDY_ALL" ]; then git ls-files 'src/*.cpp'; \
+	  else git diff --name-only --diff-filter=AM HEAD~1 -- 'src/*.cpp' 2>/dev/null; fi); \
+	if [ -n "$$files" ] && [ -f build/release/compile_commands.json ]; then \
+	  echo "clang-tidy: $$(echo $$files | wc -w) file(s)"; \
+	  out=$$(clang-tidy -p build/release --quiet --warnings-as-errors='*' $$files 2>&1); rc=$$?; \
+	  echo "$$out" | grep -v 'warnings generated' || true; exit $$rc; \
+	fi
+
+format:
+	@git ls-files '*.cpp' '*.h' | xargs -r clang-format -i
+
+bench: build
+	@scripts/bench.sh
+
+fuzz: deps
+	@cmake --preset fuzz >/dev/null
+	@cmake --build --preset fuzz -j $(JOBS)
+	@scripts/fuzz.sh $(FUZZ_SECONDS)
+
+clean:
+	rm -rf build

@@ -1,0 +1,74 @@
+// The registry of archived datasets (PRODUCT.md section 3): what each holds,
+// the PromQL that fetches it, and how its Parquet columns are made. fetch and
+// simulate --data-dir write through it; the analysis reads by its names.
+#pragma once
+
+#include <map>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "archive/clients.h"
+#include "archive/parquet/parquet.h"
+#include "common/time.h"
+
+namespace leanscope::archive {
+
+// A dataset column beside client/instance/timestamp/value. Its value comes
+// from the first label present in `labels`, else `fallback`; with no labels it
+// is fixed per query (DatasetQuery::fixed).
+struct ExtraColumn {
+  std::string name;
+  std::vector<std::string> labels;
+  std::string fallback;
+};
+
+struct DatasetQuery {
+  // PromQL with the placeholder @SEL@ where the selector's matchers go:
+  // "lean_head_slot@SEL@" -> lean_head_slot{network="x"} or lean_head_slot.
+  std::string promql;
+  std::map<std::string, std::string> fixed;  // fixed column -> value
+};
+
+struct DatasetSpec {
+  std::string id;
+  std::string description;
+  std::vector<DatasetQuery> queries;
+  int step_seconds = 60;
+  std::vector<ExtraColumn> extra_columns;
+
+  // client, instance, timestamp, value, then the extra columns.
+  [[nodiscard]] std::vector<std::string> column_names() const;
+};
+
+[[nodiscard]] const std::vector<DatasetSpec>& datasets();
+[[nodiscard]] const DatasetSpec* find_dataset(std::string_view id);
+
+// Fills @SEL@ with `selector` ("{network=\"x\"}", "network=\"x\"" or "").
+[[nodiscard]] std::string render_promql(std::string_view promql_template, std::string_view selector);
+
+using Labels = std::vector<std::pair<std::string, std::string>>;
+
+// Builds a dataset's Parquet table from series, in the archive's column
+// layout; client names are normalised with `names` (bare -> suffixed).
+class DatasetTableBuilder {
+ public:
+  DatasetTableBuilder(const DatasetSpec& spec, ClientNameMap names);
+  void add_series(const DatasetQuery& query, const Labels& labels, std::span<const TimeMs> times,
+                  std::span<const double> values);
+  [[nodiscard]] std::size_t rows() const { return rows_; }
+  // `promql` is stored in the key-value metadata under "promql".
+  [[nodiscard]] parquet::Table finish(std::string promql);
+
+ private:
+  std::uint32_t intern(std::size_t column, std::string_view value);
+  const DatasetSpec& spec_;
+  ClientNameMap names_;
+  parquet::Table table_;
+  std::vector<std::map<std::string, std::uint32_t, std::less<>>> interned_;
+  std::size_t rows_ = 0;
+};
+
+}  // namespace leanscope::archive

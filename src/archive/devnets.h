@@ -1,0 +1,48 @@
+// DATA/devnets.json: the devnets found by detect, in the reference's shape.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/error.h"
+#include "common/time.h"
+
+namespace leanscope::archive {
+
+struct Devnet {
+  std::string id;  // pqdevnet-YYYYMMDDTHHMMZ of the start
+  TimeMs start = 0;
+  TimeMs end = 0;
+  double duration_hours = 0;
+  std::optional<std::int64_t> start_slot;
+  std::optional<std::int64_t> end_slot;
+  std::vector<std::string> clients;
+  std::string notes;
+};
+
+struct DevnetsFile {
+  std::string schema_version = "1.0";
+  TimeMs generated_at = 0;
+  std::string detection_params_json = "{}";  // a JSON object, kept as written
+  std::vector<Devnet> devnets;               // oldest first
+};
+
+[[nodiscard]] std::string devnet_id_for(TimeMs start);
+
+[[nodiscard]] std::filesystem::path devnets_path(const std::filesystem::path& data_dir);
+// Error when the file is missing ("run detect first") or malformed (names the field).
+[[nodiscard]] Result<DevnetsFile> load_devnets(const std::filesystem::path& data_dir);
+// Parses devnets.json text; `name` is used in error messages.
+[[nodiscard]] Result<DevnetsFile> parse_devnets(std::string_view json, std::string_view name);
+[[nodiscard]] std::string serialize_devnets(const DevnetsFile& file);
+[[nodiscard]] Status save_devnets(const std::filesystem::path& data_dir, const DevnetsFile& file);
+
+// "ID", "latest" (newest start) or, with allow_all, "all" (oldest first).
+[[nodiscard]] Result<std::vector<Devnet>> select_devnets(const DevnetsFile& file, std::string_view which,
+                                                         bool allow_all = true);
+
+}  // namespace leanscope::archive

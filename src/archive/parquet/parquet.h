@@ -1,0 +1,143 @@
+// Parquet codec: reads any flat Parquet file and writes flat tables.
+// Implemented from the Apache Parquet format specification; it knows nothing
+// of devnets. The public surface is this header; everything else is detail.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/error.h"
+
+namespace leanscope::parquet {
+
+enum class Compression : std::uint8_t { Uncompressed, Snappy, Gzip, Zstd, Lz4Raw, Brotli };
+
+// What a column holds in memory. The reader widens where it is lossless:
+// INT32 and INT(8/16/32) -> ints, FLOAT -> doubles, INT96 -> Timestamp(Nanos).
+enum class ValueKind : std::uint8_t {
+  Bool,       // ints: 0 or 1
+  Int32,      // ints
+  Int64,      // ints
+  Float,      // doubles
+  Double,     // doubles
+  String,     // dict + codes (UTF-8)
+  Binary,     // dict + codes (BYTE_ARRAY or FIXED_LEN_BYTE_ARRAY without a string type)
+  Timestamp,  // ints, in `unit` since the Unix epoch
+  Date,       // ints, days since the Unix epoch
+};
+
+enum class TimeUnit : std::uint8_t { Millis, Micros, Nanos };
+
+// One flat column. Strings are held dictionary-encoded (dict + one code per
+// row) because archive columns such as `client` have few distinct values.
+// For nullable columns `valid[i] == 0` marks a null row; its value slot holds
+// 0 (or code 0) and must not be read.
+struct Column {
+  std::string name;
+  ValueKind kind = ValueKind::Double;
+  TimeUnit unit = TimeUnit::Millis;  // Timestamp only
+  bool utc = true;                   // Timestamp only: isAdjustedToUTC
+  bool nullable = false;
+  std::vector<std::uint8_t> valid;   // nullable only; one per row
+  std::vector<std::int64_t> ints;    // Bool, Int32, Int64, Timestamp, Date
+  std::vector<double> doubles;       // Float, Double
+  std::vector<std::string> dict;     // String, Binary
+  std::vector<std::uint32_t> codes;  // String, Binary
+
+  [[nodiscard]] std::size_t size() const;
+  [[nodiscard]] bool is_null(std::size_t row) const { return nullable && !valid.empty() && valid[row] == 0; }
+  [[nodiscard]] const std::string& string_at(std::size_t row) const { return dict[codes[row]]; }
+  // Timestamp value of a row in milliseconds (floor), whatever the unit.
+  [[nodiscard]] std::int64_t millis_at(std::size_t row) const;
+};
+
+struct Table {
+  std::vector<Column> columns;
+  std::size_t num_rows = 0;
+  // File key-value metadata, e.g. {"promql", "lean_head_slot"}.
+  std::vector<std::pair<std::string, std::string>> metadata;
+
+  [[nodiscard]] const Column* find(std::string_view name) const;
+  [[nodiscard]] const std::string* meta(std::string_view key) const;
+};
+
+struct WriteOptions {
+  Compression compression = Compression::Zstd;
+  std::size_t row_group_rows = 1'000'000;
+  // Above this many bytes of distinct values a string column falls back to PLAIN.
+  std::size_t dictionary_limit_bytes = 1 << 20;
+  std::size_t data_page_bytes = 1 << 20;
+  bool statistics = true;
+};
+
+// Writes `table` atomically (temporary file in the same folder, flushed, renamed).
+// Writable kinds: String, Double, Int64, Bool, Timestamp (INT64, UTC-adjusted).
+[[nodiscard]] Status write_table(const std::filesystem::path& path, const Table& table,
+                                 const WriteOptions& options = {});
+// The same bytes, in memory (tests, benchmarks).
+[[nodiscard]] Result<std::string> encode_table(const Table& table, const WriteOptions& options = {});
+
+// Row groups whose min/max statistics on `column` show no value in
+// [start_ms, end_ms) are skipped. The column must be a Timestamp or an integer
+// (then read as milliseconds). Rows are not filtered one by one.
+struct TimeFilter {
+  std::string column;
+  std::int64_t start_ms = 0;
+  std::int64_t end_ms = 0;
+};
+
+struct ReadOptions {
+  std::vector<std::string> columns;  // empty = every column; an unknown name is an error
+  std::optional<TimeFilter> time_filter;
+};
+
+[[nodiscard]] Result<Table> read_table(const std::filesystem::path& path, const ReadOptions& options = {});
+// Reads from memory; `name` is used in error messages in place of the path.
+[[nodiscard]] Result<Table> read_table_from_buffer(std::span<const std::uint8_t> bytes, std::string_view name,
+                                                   const ReadOptions& options = {});
+
+// What `leanscope parquet schema|stats` print.
+struct ColumnInfo {
+  std::string name;
+  std::string physical_type;  // "INT64", "BYTE_ARRAY", ...
+  std::string logical_type;   // "TIMESTAMP(MILLIS, UTC)", "STRING", "" ...
+  std::string repetition;     // "REQUIRED" / "OPTIONAL"
+};
+struct ColumnChunkInfo {
+  std::string column;
+  std::string compression;
+  std::vector<std::string> encodings;
+  std::int64_t num_values = 0;
+  std::int64_t compressed_bytes = 0;
+  std::int64_t uncompressed_bytes = 0;
+  std::optional<std::int64_t> null_count;
+  std::optional<std::string> min;  // formatted for people
+  std::optional<std::string> max;
+};
+struct RowGroupInfo {
+  std::int64_t num_rows = 0;
+  std::int64_t total_bytes = 0;
+  std::vector<ColumnChunkInfo> columns;
+};
+struct FileInfo {
+  std::int64_t num_rows = 0;
+  std::int64_t file_bytes = 0;
+  std::int32_t format_version = 0;
+  std::string created_by;
+  std::vector<ColumnInfo> columns;
+  std::vector<RowGroupInfo> row_groups;
+  std::vector<std::pair<std::string, std::string>> metadata;
+};
+
+[[nodiscard]] Result<FileInfo> inspect(const std::filesystem::path& path);
+
+[[nodiscard]] std::string_view compression_name(Compression c);
+[[nodiscard]] Result<Compression> parse_compression(std::string_view name);  // "zstd", "snappy", "none", ...
+
+}  // namespace leanscope::parquet

@@ -1,0 +1,22 @@
+// Each group of commands registers its subcommands on the app and, when one is
+// chosen, leaves the action to run in `Dispatch`. main() only parses and runs.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace leanscope::cli {
+
+struct Dispatch {
+  std::function<int()> action;
+};
+
+void add_prometheus_commands(CLI::App& app, Dispatch& dispatch);  // detect fetch devnets queries metrics
+void add_report_commands(CLI::App& app, Dispatch& dispatch);      // render summary
+void add_pipeline_commands(CLI::App& app, Dispatch& dispatch);    // sync demo
+void add_simulate_command(CLI::App& app, Dispatch& dispatch);     // simulate
+void add_serve_command(CLI::App& app, Dispatch& dispatch);        // serve
+void add_parquet_commands(CLI::App& app, Dispatch& dispatch);     // parquet schema|cat|stats
+
+}  // namespace leanscope::cli

@@ -1,0 +1,22 @@
+// File helpers. Every file leanscope writes goes through write_file_atomic:
+// a temporary file in the same folder, flushed, then renamed over the target,
+// so an interrupted run never leaves a truncated file.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "common/error.h"
+
+namespace leanscope {
+
+[[nodiscard]] Status write_file_atomic(const std::filesystem::path& path, std::string_view bytes);
+[[nodiscard]] Result<std::string> read_file(const std::filesystem::path& path);
+
+// A temporary path beside `path` (same folder, so rename is atomic).
+[[nodiscard]] std::filesystem::path temp_path_for(const std::filesystem::path& path);
+// fsync + rename of a temporary file written by other means; removes it on failure.
+[[nodiscard]] Status commit_temp_file(const std::filesystem::path& temp, const std::filesystem::path& path);
+
+}  // namespace leanscope

@@ -1,0 +1,78 @@
+// Real parts for tests: temporary folders, running the leanscope binary and
+// other programs, a real Prometheus on a free loopback port, headless Chromium.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace leanscope::testing {
+
+// A fresh folder under the system temp dir, removed at destruction
+// (kept when LEANSCOPE_KEEP_TEMP is set, for debugging).
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  [[nodiscard]] const std::filesystem::path& path() const { return path_; }
+  [[nodiscard]] std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct CommandResult {
+  int exit_code = -1;  // -1 when killed by a signal or timed out
+  std::string out;
+  std::string err;
+};
+
+// Runs argv[0] (searched in PATH) with the arguments, capturing stdout and
+// stderr; kills it after timeout_seconds. `env` entries "K=V" are added.
+CommandResult run_command(const std::vector<std::string>& argv, int timeout_seconds = 120,
+                          const std::vector<std::string>& env = {},
+                          const std::optional<std::filesystem::path>& cwd = std::nullopt);
+// Runs the leanscope binary under test.
+CommandResult run_leanscope(const std::vector<std::string>& args, int timeout_seconds = 300,
+                            const std::vector<std::string>& env = {},
+                            const std::optional<std::filesystem::path>& cwd = std::nullopt);
+
+[[nodiscard]] std::filesystem::path leanscope_binary();
+[[nodiscard]] std::filesystem::path source_dir();
+[[nodiscard]] bool have_program(const std::string& name);
+[[nodiscard]] std::uint16_t free_loopback_port();
+[[nodiscard]] std::string read_text(const std::filesystem::path& path);
+void write_text(const std::filesystem::path& path, const std::string& text);
+
+// A real Prometheus (Debian package) serving a TSDB that promtool backfilled
+// from an OpenMetrics file. Stopped (SIGTERM, then SIGKILL) at destruction.
+class PrometheusServer {
+ public:
+  // Backfills `openmetrics` into dir/tsdb and starts Prometheus on a free port.
+  // Fails the current test (ADD_FAILURE) and leaves url() empty on error.
+  PrometheusServer(const std::filesystem::path& openmetrics, const std::filesystem::path& dir);
+  ~PrometheusServer();
+  PrometheusServer(const PrometheusServer&) = delete;
+  PrometheusServer& operator=(const PrometheusServer&) = delete;
+  [[nodiscard]] const std::string& url() const { return url_; }
+  [[nodiscard]] bool ok() const { return !url_.empty(); }
+
+ private:
+  int pid_ = -1;
+  std::string url_;
+};
+
+// HTTP GET on loopback with curl(1); returns the body, or nullopt on failure.
+std::optional<std::string> http_get(const std::string& url, int timeout_seconds = 30);
+
+// Loads `url` in headless Chromium (fresh profile, no network) and returns the
+// DOM after scripts ran (virtual time budget), or nullopt when Chromium failed.
+std::optional<std::string> chromium_dump_dom(const std::string& url, int virtual_time_ms = 10000);
+// Saves a screenshot of `url` to `png`.
+bool chromium_screenshot(const std::string& url, const std::filesystem::path& png, int width = 1400, int height = 1800);
+
+}  // namespace leanscope::testing
