@@ -1,0 +1,164 @@
+#include "archive/datasets.h"
+
+namespace leanscope::archive {
+
+std::vector<std::string> DatasetSpec::column_names() const {
+  std::vector<std::string> names{"client", "instance", "timestamp", "value"};
+  for (const auto& c : extra_columns) names.push_back(c.name);
+  return names;
+}
+
+const std::vector<DatasetSpec>& datasets() {
+  // PRODUCT.md section 3. Rates use 5 m windows; everything is stepped at 1 m.
+  static const std::vector<DatasetSpec> kDatasets{
+      {"head_slot",
+       "Head and current slot of each client",
+       {{"lean_head_slot@SEL@", {{"metric", "lean_head_slot"}}},
+        {"lean_current_slot@SEL@", {{"metric", "lean_current_slot"}}}},
+       60,
+       {{"metric", {}, ""}}},
+      {"validators_count", "Validators each client runs", {{"lean_validators_count@SEL@", {}}}, 60, {}},
+      {"node_info",
+       "Client name and version (lean_node_info)",
+       {{"lean_node_info@SEL@", {}}},
+       60,
+       {{"name", {"name"}, ""}, {"version", {"version"}, ""}}},
+      {"network_peers",
+       "Connected peers; some clients export one series per peer",
+       {{"lean_connected_peers@SEL@", {}}},
+       60,
+       {{"client_type", {"client"}, ""}, {"peer", {"peer"}, ""}}},
+      {"peer_events",
+       "Peer connection and disconnection counters",
+       {{"lean_peer_connection_events_total@SEL@", {{"metric", "connection"}}},
+        {"lean_peer_disconnection_events_total@SEL@", {{"metric", "disconnection"}}}},
+       60,
+       {{"metric", {}, ""}, {"direction", {"direction"}, ""}, {"result", {"result", "reason"}, ""}}},
+      {"attestation_metrics",
+       "Valid and invalid attestation counters, per source",
+       {{"lean_attestations_valid_total@SEL@", {{"metric", "lean_attestations_valid_total"}}},
+        {"lean_attestations_invalid_total@SEL@", {{"metric", "lean_attestations_invalid_total"}}}},
+       60,
+       {{"metric", {}, ""}, {"source", {"source"}, "unknown"}}},
+      {"container_network",
+       "Container receive/transmit throughput (bytes/s, cAdvisor, 5 m rate)",
+       {{"rate(container_network_receive_bytes_total@SEL@[5m])", {{"metric", "rx"}}},
+        {"rate(container_network_transmit_bytes_total@SEL@[5m])", {{"metric", "tx"}}}},
+       60,
+       {{"container", {"name", "container"}, ""}, {"interface", {"interface"}, ""}, {"metric", {}, ""}}},
+  };
+  return kDatasets;
+}
+
+const DatasetSpec* find_dataset(std::string_view id) {
+  for (const auto& d : datasets()) {
+    if (d.id == id) return &d;
+  }
+  return nullptr;
+}
+
+std::string render_promql(std::string_view promql_template, std::string_view selector) {
+  // Accept "{a=\"b\"}" or "a=\"b\"": the matchers are re-wrapped in braces.
+  while (!selector.empty() && (selector.front() == ' ' || selector.front() == '{')) selector.remove_prefix(1);
+  while (!selector.empty() && (selector.back() == ' ' || selector.back() == '}')) selector.remove_suffix(1);
+  std::string replacement = selector.empty() ? std::string() : "{" + std::string(selector) + "}";
+  std::string out;
+  constexpr std::string_view kPlaceholder = "@SEL@";
+  std::size_t from = 0;
+  for (auto pos = promql_template.find(kPlaceholder); pos != std::string_view::npos;
+       pos = promql_template.find(kPlaceholder, from)) {
+    out.append(promql_template.substr(from, pos - from));
+    out.append(replacement);
+    from = pos + kPlaceholder.size();
+  }
+  out.append(promql_template.substr(from));
+  return out;
+}
+
+DatasetTableBuilder::DatasetTableBuilder(const DatasetSpec& spec, ClientNameMap names)
+    : spec_(spec), names_(std::move(names)) {
+  auto add_string = [&](const std::string& name) {
+    parquet::Column c;
+    c.name = name;
+    c.kind = parquet::ValueKind::String;
+    table_.columns.push_back(std::move(c));
+  };
+  add_string("client");
+  add_string("instance");
+  parquet::Column ts;
+  ts.name = "timestamp";
+  ts.kind = parquet::ValueKind::Timestamp;
+  ts.unit = parquet::TimeUnit::Millis;
+  ts.utc = true;
+  table_.columns.push_back(std::move(ts));
+  parquet::Column value;
+  value.name = "value";
+  value.kind = parquet::ValueKind::Double;
+  table_.columns.push_back(std::move(value));
+  for (const auto& extra : spec_.extra_columns) add_string(extra.name);
+  interned_.resize(table_.columns.size());
+}
+
+std::uint32_t DatasetTableBuilder::intern(std::size_t column, std::string_view value) {
+  auto& map = interned_[column];
+  auto it = map.find(value);
+  if (it != map.end()) return it->second;
+  auto& dict = table_.columns[column].dict;
+  auto code = static_cast<std::uint32_t>(dict.size());
+  dict.emplace_back(value);
+  map.emplace(std::string(value), code);
+  return code;
+}
+
+namespace {
+const std::string* find_label(const Labels& labels, std::string_view name) {
+  for (const auto& [k, v] : labels) {
+    if (k == name) return &v;
+  }
+  return nullptr;
+}
+}  // namespace
+
+void DatasetTableBuilder::add_series(const DatasetQuery& query, const Labels& labels, std::span<const TimeMs> times,
+                                     std::span<const double> values) {
+  const std::size_t n = std::min(times.size(), values.size());
+  if (n == 0) return;
+  const std::string* job = find_label(labels, "job");
+  const std::string* instance = find_label(labels, "instance");
+  std::vector<std::uint32_t> codes;
+  codes.push_back(intern(0, job ? names_.normalise(*job) : std::string("unknown")));
+  codes.push_back(intern(1, instance ? std::string_view(*instance) : std::string_view()));
+  for (std::size_t i = 0; i < spec_.extra_columns.size(); ++i) {
+    const auto& extra = spec_.extra_columns[i];
+    std::string_view v = extra.fallback;
+    if (extra.labels.empty()) {
+      auto it = query.fixed.find(extra.name);
+      if (it != query.fixed.end()) v = it->second;
+    } else {
+      for (const auto& label : extra.labels) {
+        if (const auto* found = find_label(labels, label)) {
+          v = *found;
+          break;
+        }
+      }
+    }
+    codes.push_back(intern(4 + i, v));
+  }
+  auto& cols = table_.columns;
+  for (std::size_t c = 0; c < cols.size(); ++c) {
+    if (c == 2 || c == 3) continue;
+    std::size_t code_index = c < 2 ? c : c - 2;
+    cols[c].codes.insert(cols[c].codes.end(), n, codes[code_index]);
+  }
+  cols[2].ints.insert(cols[2].ints.end(), times.begin(), times.begin() + static_cast<std::ptrdiff_t>(n));
+  cols[3].doubles.insert(cols[3].doubles.end(), values.begin(), values.begin() + static_cast<std::ptrdiff_t>(n));
+  rows_ += n;
+}
+
+parquet::Table DatasetTableBuilder::finish(std::string promql) {
+  table_.num_rows = rows_;
+  table_.metadata.emplace_back("promql", std::move(promql));
+  return std::move(table_);
+}
+
+}  // namespace leanscope::archive
