@@ -1,0 +1,47 @@
+#include "common/fs.h"
+
+#include <gtest/gtest.h>
+
+#include "support/test_support.h"
+
+namespace leanscope {
+namespace {
+namespace fs = std::filesystem;
+
+TEST(Fs, AtomicWriteCreatesFoldersAndLeavesNoTemporaryFile) {
+  testing::TempDir dir;
+  auto path = dir.path() / "a" / "b" / "file.txt";
+  ASSERT_TRUE(write_file_atomic(path, "hello"));
+  ASSERT_TRUE(write_file_atomic(path, "replaced"));
+  auto text = read_file(path);
+  ASSERT_TRUE(text);
+  EXPECT_EQ(*text, "replaced");
+  int entries = 0;
+  for ([[maybe_unused]] auto& e : fs::directory_iterator(path.parent_path())) ++entries;
+  EXPECT_EQ(entries, 1);
+}
+
+TEST(Fs, FailedWriteKeepsTheOldFile) {
+  testing::TempDir dir;
+  auto path = dir.path() / "keep.txt";
+  ASSERT_TRUE(write_file_atomic(path, "old"));
+  // A folder where the file should go: the rename fails, the old content stays elsewhere untouched.
+  auto blocked = dir.path() / "blocked";
+  fs::create_directories(blocked / "inner");
+  auto st = write_file_atomic(blocked, "new");
+  ASSERT_FALSE(st);
+  EXPECT_NE(st.error().message.find(blocked.string()), std::string::npos);
+  EXPECT_EQ(*read_file(path), "old");
+  int entries = 0;
+  for ([[maybe_unused]] auto& e : fs::directory_iterator(dir.path())) ++entries;
+  EXPECT_EQ(entries, 2);  // keep.txt and blocked/: no temporary left behind
+}
+
+TEST(Fs, ReadingAMissingFileNamesIt) {
+  auto r = read_file("/nonexistent/leanscope.txt");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message.rfind("/nonexistent/leanscope.txt: cannot open", 0), 0u);
+}
+
+}  // namespace
+}  // namespace leanscope
