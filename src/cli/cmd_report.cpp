@@ -4,6 +4,5 @@
 namespace leanscope::cli {
 void add_report_commands(CLI::App& app, Dispatch& dispatch) {
   add_stub(app, dispatch, "render", "Write the static site: index, devnet overviews, networking reports, data page");
-  add_stub(app, dispatch, "summary", "Print the summary of one devnet (table, JSON or CSV)");
 }
 }  // namespace leanscope::cli

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   cli::Dispatch dispatch;
   cli::add_prometheus_commands(app, dispatch);
   cli::add_report_commands(app, dispatch);
+  cli::add_summary_command(app, dispatch);
   cli::add_pipeline_commands(app, dispatch);
   cli::add_simulate_command(app, dispatch);
   cli::add_serve_command(app, dispatch);
