@@ -51,5 +51,229 @@ TEST(ParquetWriter, RejectsCodeOutsideDictionary) {
   EXPECT_EQ(bytes.error().message, "column 'client': code 7 at row 2 is outside its dictionary of 2");
 }
 
+// A table with one column of every writable kind, nulls in the nullable ones.
+Table every_kind(std::size_t rows) {
+  Table t;
+  t.num_rows = rows;
+  Column s = make_column("s", ValueKind::String, true);
+  s.dict = {"alpha", "beta", "", "gamma \"quoted\", comma"};
+  Column bin = make_column("bin", ValueKind::Binary);
+  bin.dict = {std::string("\x00\x01", 2), "\xff"};
+  Column d = make_column("d", ValueKind::Double, true);
+  Column f = make_column("f", ValueKind::Float);
+  Column i64 = make_column("i64", ValueKind::Int64);
+  Column i32 = make_column("i32", ValueKind::Int32, true);
+  Column b = make_column("b", ValueKind::Bool, true);
+  Column date = make_column("date", ValueKind::Date);
+  Column ms = make_column("ms", ValueKind::Timestamp);
+  Column us = make_column("us", ValueKind::Timestamp, true);
+  us.unit = TimeUnit::Micros;
+  Column ns = make_column("ns", ValueKind::Timestamp);
+  ns.unit = TimeUnit::Nanos;
+  ns.utc = false;
+  for (std::size_t i = 0; i < rows; ++i) {
+    auto k = static_cast<std::int64_t>(i);
+    s.codes.push_back(static_cast<std::uint32_t>(i % 4));
+    s.valid.push_back(i % 5 != 1);
+    bin.codes.push_back(static_cast<std::uint32_t>(i % 2));
+    d.doubles.push_back(static_cast<double>(k) * 1.25 - 7);
+    d.valid.push_back(i % 3 != 0);
+    f.doubles.push_back(static_cast<double>(static_cast<float>(k) * 0.5f));
+    i64.ints.push_back(k * 1000003 - (std::int64_t{1} << 40));
+    i32.ints.push_back(k % 2 ? -k : k);
+    i32.valid.push_back(i % 7 != 2);
+    b.ints.push_back(i % 3 == 1);
+    b.valid.push_back(i % 4 != 3);
+    date.ints.push_back(19000 + k);
+    ms.ints.push_back(1763913060000 + k * 1000);
+    us.ints.push_back(1763913060000000 + k * 7);
+    us.valid.push_back(i % 6 != 5);
+    ns.ints.push_back(-k * 1000000001);
+  }
+  t.columns = {s, bin, d, f, i64, i32, b, date, ms, us, ns};
+  t.metadata = {{"promql", "up"}, {"other", ""}};
+  return t;
+}
+
+// Compares two tables value by value (dictionaries may differ; strings must not).
+void expect_same(const Table& want, const Table& got) {
+  ASSERT_EQ(got.num_rows, want.num_rows);
+  ASSERT_EQ(got.columns.size(), want.columns.size());
+  EXPECT_EQ(got.metadata, want.metadata);
+  for (std::size_t c = 0; c < want.columns.size(); ++c) {
+    const Column& w = want.columns[c];
+    const Column& g = got.columns[c];
+    SCOPED_TRACE(w.name);
+    EXPECT_EQ(g.name, w.name);
+    EXPECT_EQ(g.kind, w.kind);
+    EXPECT_EQ(g.nullable, w.nullable);
+    if (w.kind == ValueKind::Timestamp) {
+      EXPECT_EQ(g.unit, w.unit);
+      EXPECT_EQ(g.utc, w.utc);
+    }
+    for (std::size_t r = 0; r < want.num_rows; ++r) {
+      ASSERT_EQ(g.is_null(r), w.is_null(r)) << "row " << r;
+      if (w.is_null(r)) continue;
+      switch (w.kind) {
+        case ValueKind::String:
+        case ValueKind::Binary:
+          ASSERT_EQ(g.string_at(r), w.string_at(r)) << "row " << r;
+          break;
+        case ValueKind::Float:
+        case ValueKind::Double:
+          ASSERT_EQ(g.doubles[r], w.doubles[r]) << "row " << r;
+          break;
+        default:
+          ASSERT_EQ(g.ints[r], w.ints[r]) << "row " << r;
+      }
+    }
+  }
+}
+
+TEST(ParquetRoundTrip, EveryKindEveryCompression) {
+  const Table t = every_kind(3000);
+  for (auto c : {Compression::Uncompressed, Compression::Snappy, Compression::Gzip, Compression::Zstd,
+                 Compression::Lz4Raw, Compression::Brotli}) {
+    SCOPED_TRACE(std::string(compression_name(c)));
+    WriteOptions o;
+    o.compression = c;
+    o.row_group_rows = 700;    // five row groups, the last one short
+    o.data_page_bytes = 1000;  // several pages per chunk
+    auto bytes = encode_table(t, o);
+    ASSERT_TRUE(bytes.ok()) << bytes.error().message;
+    auto back =
+        read_table_from_buffer(std::span(reinterpret_cast<const std::uint8_t*>(bytes->data()), bytes->size()), "mem");
+    ASSERT_TRUE(back.ok()) << back.error().message;
+    expect_same(t, *back);
+  }
+}
+
+TEST(ParquetRoundTrip, DictionaryFallsBackToPlain) {
+  Table t = every_kind(500);
+  Column& s = t.columns[0];
+  s.dict.clear();
+  for (std::size_t i = 0; i < 500; ++i) {
+    s.dict.push_back("value number " + std::to_string(i));
+    s.codes[i] = static_cast<std::uint32_t>(i);
+  }
+  WriteOptions o;
+  o.dictionary_limit_bytes = 100;
+  auto bytes = encode_table(t, o);
+  ASSERT_TRUE(bytes.ok());
+  auto dir_path = std::filesystem::temp_directory_path() / "leanscope_parquet_fallback.parquet";
+  ASSERT_TRUE(write_table(dir_path, t, o).ok());
+  auto info = inspect(dir_path);
+  ASSERT_TRUE(info.ok()) << info.error().message;
+  EXPECT_EQ(info->row_groups[0].columns[0].encodings, (std::vector<std::string>{"PLAIN", "RLE"}));
+  auto back = read_table(dir_path);
+  std::filesystem::remove(dir_path);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  expect_same(t, *back);
+}
+
+TEST(ParquetRoundTrip, EmptyTable) {
+  Table t = every_kind(0);
+  auto bytes = encode_table(t);
+  ASSERT_TRUE(bytes.ok());
+  auto back =
+      read_table_from_buffer(std::span(reinterpret_cast<const std::uint8_t*>(bytes->data()), bytes->size()), "mem");
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  expect_same(t, *back);
+}
+
+Result<Table> read_bytes(const std::string& bytes, const ReadOptions& options = {}) {
+  return read_table_from_buffer(std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()),
+                                "t.parquet", options);
+}
+
+TEST(ParquetReader, ProjectsColumnsInTheOrderAsked) {
+  auto bytes = encode_table(every_kind(100));
+  ASSERT_TRUE(bytes.ok());
+  ReadOptions o;
+  o.columns = {"ms", "s"};
+  auto t = read_bytes(*bytes, o);
+  ASSERT_TRUE(t.ok()) << t.error().message;
+  ASSERT_EQ(t->columns.size(), 2u);
+  EXPECT_EQ(t->columns[0].name, "ms");
+  EXPECT_EQ(t->columns[1].name, "s");
+  EXPECT_EQ(t->columns[0].ints[5], 1763913065000);
+}
+
+TEST(ParquetReader, UnknownColumnIsAnError) {
+  auto bytes = encode_table(small_table());
+  ASSERT_TRUE(bytes.ok());
+  ReadOptions o;
+  o.columns = {"nope"};
+  auto t = read_bytes(*bytes, o);
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.error().message, "t.parquet: no column 'nope' (columns: client, value)");
+}
+
+TEST(ParquetReader, TimeFilterSkipsRowGroupsByStatistics) {
+  Table t = every_kind(1000);
+  WriteOptions w;
+  w.row_group_rows = 100;  // ms column: 100 s per row group
+  auto bytes = encode_table(t, w);
+  ASSERT_TRUE(bytes.ok());
+  ReadOptions o;
+  // micros column, 7 us per row: [3 ms, 4 ms) holds rows 429..571, in groups 4 and 5
+  o.time_filter = TimeFilter{"us", 1763913060000 + 3, 1763913060000 + 4};
+  auto us_only = read_bytes(*bytes, o);
+  ASSERT_TRUE(us_only.ok()) << us_only.error().message;
+  EXPECT_EQ(us_only->num_rows, 200u);
+  o.time_filter = TimeFilter{"us", 1763913060000 + 250, 1763913060000 + 1500};
+  auto none = read_bytes(*bytes, o);
+  ASSERT_TRUE(none.ok()) << none.error().message;
+  EXPECT_EQ(none->num_rows, 0u);
+  o.time_filter = TimeFilter{"ms", 1763913060000 + 250'000, 1763913060000 + 450'000};
+  auto some = read_bytes(*bytes, o);
+  ASSERT_TRUE(some.ok()) << some.error().message;
+  EXPECT_EQ(some->num_rows, 300u);  // groups [200,300), [300,400), [400,500)
+  EXPECT_EQ(some->find("ms")->ints.front(), 1763913060000 + 200'000);
+  o.time_filter = TimeFilter{"s", 0, 1};
+  auto bad = read_bytes(*bytes, o);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message, "t.parquet: column 's' is not a timestamp or integer; cannot filter on it");
+}
+
+TEST(ParquetInspect, DescribesSchemaAndStatistics) {
+  auto path = std::filesystem::temp_directory_path() / "leanscope_parquet_inspect.parquet";
+  WriteOptions w;
+  w.row_group_rows = 2;
+  ASSERT_TRUE(write_table(path, small_table(), w).ok());
+  auto info = inspect(path);
+  std::filesystem::remove(path);
+  ASSERT_TRUE(info.ok()) << info.error().message;
+  EXPECT_EQ(info->num_rows, 3);
+  EXPECT_EQ(info->row_groups.size(), 2u);
+  EXPECT_EQ(info->created_by.rfind("leanscope ", 0), 0u);
+  ASSERT_EQ(info->columns.size(), 2u);
+  EXPECT_EQ(info->columns[0].physical_type, "BYTE_ARRAY");
+  EXPECT_EQ(info->columns[0].logical_type, "STRING");
+  EXPECT_EQ(info->columns[0].repetition, "REQUIRED");
+  const auto& chunk = info->row_groups[0].columns[1];
+  EXPECT_EQ(chunk.compression, "ZSTD");
+  EXPECT_EQ(chunk.min, "1.5");
+  EXPECT_EQ(chunk.max, "2.5");
+  EXPECT_EQ(chunk.null_count, 0);
+  EXPECT_EQ(info->row_groups[1].columns[0].min, "zeam");
+}
+
+TEST(ParquetApi, CompressionNamesRoundTrip) {
+  for (auto c : {Compression::Uncompressed, Compression::Snappy, Compression::Gzip, Compression::Zstd,
+                 Compression::Lz4Raw, Compression::Brotli}) {
+    auto parsed = parse_compression(compression_name(c));
+    ASSERT_TRUE(parsed.ok());
+    EXPECT_EQ(*parsed, c);
+  }
+  EXPECT_FALSE(parse_compression("lzo").ok());
+}
+
+TEST(ParquetApi, FormatsTimestampsAtTheirPrecision) {
+  EXPECT_EQ(format_timestamp(1763913060123, TimeUnit::Millis), "2025-11-23T15:51:00.123Z");
+  EXPECT_EQ(format_timestamp(-1, TimeUnit::Micros), "1969-12-31T23:59:59.999999Z");
+  EXPECT_EQ(format_timestamp(1, TimeUnit::Nanos), "1970-01-01T00:00:00.000000001Z");
+}
+
 }  // namespace
 }  // namespace leanscope::parquet
