@@ -5,6 +5,8 @@
 #include <memory>
 #include <string>
 
+#include "analysis/networking.h"
+#include "analysis/summary.h"
 #include "archive/devnets.h"
 #include "cli/commands.h"
 #include "cli/output.h"
@@ -16,6 +18,7 @@ struct SummaryFlags {
   std::string devnet;
   std::string format = "table";
   std::string data_dir = "data";
+  bool compact = false;
 };
 
 int run_summary(const SummaryFlags& flags) {
@@ -23,7 +26,16 @@ int run_summary(const SummaryFlags& flags) {
   if (!file) return fail(file.error());
   auto selected = archive::select_devnets(*file, flags.devnet, /*allow_all=*/false);
   if (!selected) return fail(selected.error());
-  return fail("summary: the networking analysis has not landed yet");
+  auto result = analysis::analyse_networking(flags.data_dir, selected->front());
+  if (!result) return fail(result.error());
+  if (flags.format == "json") {
+    fmt::print("{}\n", analysis::summary_json(*result, !flags.compact));
+  } else if (flags.format == "csv") {
+    fmt::print("{}", analysis::summary_csv(*result));
+  } else {
+    fmt::print("{}", analysis::summary_table(*result));
+  }
+  return kExitOk;
 }
 }  // namespace
 
@@ -34,6 +46,7 @@ void add_summary_command(CLI::App& app, Dispatch& dispatch) {
   sub->add_option("--format", flags->format, "Output format: table, json or csv")
       ->capture_default_str()
       ->check(CLI::IsMember({"table", "json", "csv"}));
+  sub->add_flag("--compact", flags->compact, "JSON on one line");
   sub->add_option("--data-dir", flags->data_dir, "Data folder (devnets.json and the archive)")->capture_default_str();
   sub->callback([&dispatch, flags] { dispatch.action = [flags] { return run_summary(*flags); }; });
 }

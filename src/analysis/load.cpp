@@ -1,0 +1,179 @@
+// Reading the archive's datasets into keyed series.
+#include "analysis/detail/load.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <system_error>
+#include <utility>
+
+namespace leanscope::analysis::detail {
+namespace fs = std::filesystem;
+
+Result<std::optional<parquet::Table>> read_dataset(const fs::path& file, const std::vector<std::string>& columns,
+                                                   const std::vector<std::string>& required, TimeMs start, TimeMs end) {
+  std::error_code ec;
+  if (!fs::exists(file, ec)) return std::optional<parquet::Table>{};
+  auto info = parquet::inspect(file);
+  if (!info) return info.error();
+  auto has = [&](const std::string& name) {
+    return std::any_of(info->columns.begin(), info->columns.end(), [&](const auto& c) { return c.name == name; });
+  };
+  for (const auto& name : required) {
+    if (!has(name)) return make_error("{}: column '{}' is missing", file.string(), name);
+  }
+  parquet::ReadOptions options;
+  for (const auto& name : columns) {
+    if (has(name)) options.columns.push_back(name);
+  }
+  // The filter's end is exclusive; the devnet window includes its end.
+  options.time_filter = parquet::TimeFilter{"timestamp", start, end + 1};
+  auto table = parquet::read_table(file, options);
+  if (!table) return table.error();
+  return std::optional<parquet::Table>{std::move(table).value()};
+}
+
+namespace {
+bool is_string_kind(const parquet::Column& c) {
+  return c.kind == parquet::ValueKind::String || c.kind == parquet::ValueKind::Binary;
+}
+
+// The string of a row, "" when null.
+const std::string& string_of(const parquet::Column& c, std::size_t row) {
+  static const std::string kEmpty;
+  return c.is_null(row) ? kEmpty : c.string_at(row);
+}
+}  // namespace
+
+std::vector<std::string> distinct_strings(const parquet::Table& table, std::string_view column) {
+  const auto* c = table.find(column);
+  if (c == nullptr || !is_string_kind(*c)) return {};
+  std::vector<std::uint8_t> used(c->dict.size(), 0);
+  for (std::size_t row = 0; row < c->codes.size(); ++row) {
+    if (!c->is_null(row)) used[c->codes[row]] = 1;
+  }
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < used.size(); ++i) {
+    if (used[i]) out.push_back(c->dict[i]);
+  }
+  return out;
+}
+
+Result<std::vector<KeyedSeries>> split_series(const parquet::Table& table, std::string_view name,
+                                              std::string_view client_column,
+                                              const std::vector<std::string>& label_columns,
+                                              const archive::ClientNameMap& names, TimeMs start, TimeMs end) {
+  const auto* client = table.find(client_column);
+  const auto* ts = table.find("timestamp");
+  const auto* value = table.find("value");
+  if (client == nullptr || !is_string_kind(*client))
+    return make_error("{}: column '{}' is missing or not a string", name, client_column);
+  if (ts == nullptr || (ts->kind != parquet::ValueKind::Timestamp && ts->kind != parquet::ValueKind::Int64))
+    return make_error("{}: column 'timestamp' is missing or not a timestamp", name);
+  const bool value_is_double =
+      value != nullptr && (value->kind == parquet::ValueKind::Double || value->kind == parquet::ValueKind::Float);
+  const bool value_is_int =
+      value != nullptr && (value->kind == parquet::ValueKind::Int64 || value->kind == parquet::ValueKind::Int32);
+  if (!value_is_double && !value_is_int) return make_error("{}: column 'value' is missing or not a number", name);
+
+  std::vector<const parquet::Column*> labels;
+  for (const auto& label : label_columns) {
+    const auto* c = table.find(label);
+    labels.push_back(c != nullptr && is_string_kind(*c) ? c : nullptr);
+  }
+  const std::size_t rows = table.num_rows;
+  for (const auto* c : {client, ts, value}) {
+    if (c->size() < rows) return make_error("{}: column '{}' has fewer values than rows", name, c->name);
+  }
+  for (const auto* c : labels) {
+    if (c != nullptr && c->size() < rows)
+      return make_error("{}: column '{}' has fewer values than rows", name, c->name);
+  }
+
+  // Group rows by their codes first (rows of one series are usually adjacent),
+  // then merge groups that normalise to the same client and labels: a bare
+  // job renamed to its suffixed form continues the same series.
+  std::map<std::vector<std::uint32_t>, std::size_t> group_of_codes;
+  std::map<std::pair<std::string, std::vector<std::string>>, std::size_t> series_of_key;
+  std::vector<KeyedSeries> out;
+  std::vector<std::uint32_t> codes(labels.size() + 1), previous;
+  std::size_t previous_index = 0;
+  bool previous_valid = false, previous_dropped = false;
+  for (std::size_t row = 0; row < rows; ++row) {
+    if (ts->is_null(row) || (value != nullptr && value->is_null(row))) continue;
+    const TimeMs t = ts->millis_at(row);
+    if (t < start || t > end) continue;
+    const double v = value_is_double ? value->doubles[row] : static_cast<double>(value->ints[row]);
+    if (std::isnan(v)) continue;
+    codes[0] = client->is_null(row) ? UINT32_MAX : client->codes[row];
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+      codes[i + 1] = (labels[i] == nullptr || labels[i]->is_null(row)) ? UINT32_MAX : labels[i]->codes[row];
+    }
+    if (!previous_valid || codes != previous) {
+      previous = codes;
+      previous_valid = true;
+      auto it = group_of_codes.find(codes);
+      if (it == group_of_codes.end()) {
+        std::string c = names.normalise(string_of(*client, row));
+        if (!c.empty() && c.front() == '/') c.erase(0, 1);  // cAdvisor names may carry Docker's leading slash
+        std::vector<std::string> key_labels;
+        for (const auto* l : labels) key_labels.push_back(l == nullptr ? std::string() : string_of(*l, row));
+        std::size_t index = SIZE_MAX;
+        if (!c.empty() && !archive::is_infrastructure(c)) {
+          auto [sit, inserted] = series_of_key.try_emplace({c, key_labels}, out.size());
+          if (inserted) out.push_back({c, std::move(key_labels), {}});
+          index = sit->second;
+        }
+        it = group_of_codes.emplace(codes, index).first;
+      }
+      previous_index = it->second;
+      previous_dropped = previous_index == SIZE_MAX;
+    }
+    if (previous_dropped) continue;
+    auto& s = out[previous_index].series;
+    s.t.push_back(t);
+    s.v.push_back(v);
+  }
+  for (auto& ks : out) sort_unique(ks.series);
+  return out;
+}
+
+std::size_t rows_in_window(const parquet::Table& table, TimeMs start, TimeMs end) {
+  const auto* ts = table.find("timestamp");
+  if (ts == nullptr || ts->ints.size() < table.num_rows) return 0;
+  std::size_t n = 0;
+  for (std::size_t row = 0; row < table.num_rows; ++row) {
+    if (ts->is_null(row)) continue;
+    const TimeMs t = ts->millis_at(row);
+    if (t >= start && t <= end) ++n;
+  }
+  return n;
+}
+
+std::map<std::string, std::string> latest_versions(const parquet::Table& table, const archive::ClientNameMap& names,
+                                                   TimeMs start, TimeMs end) {
+  std::map<std::string, std::pair<TimeMs, std::string>> latest;
+  const auto* client = table.find("client");
+  const auto* ts = table.find("timestamp");
+  const auto* version = table.find("version");
+  if (client == nullptr || ts == nullptr || version == nullptr || !is_string_kind(*client) ||
+      !is_string_kind(*version) || ts->kind == parquet::ValueKind::Double || ts->ints.size() < table.num_rows)
+    return {};
+  for (std::size_t row = 0; row < table.num_rows; ++row) {
+    if (ts->is_null(row)) continue;
+    const TimeMs t = ts->millis_at(row);
+    const auto& v = string_of(*version, row);
+    if (t < start || t > end || v.empty()) continue;
+    auto c = names.normalise(string_of(*client, row));
+    if (c.empty() || archive::is_infrastructure(c)) continue;
+    auto it = latest.find(c);
+    if (it == latest.end() || t >= it->second.first) latest[c] = {t, v};
+  }
+  std::map<std::string, std::string> out;
+  for (auto& [c, tv] : latest) out.emplace(c, std::move(tv.second));
+  return out;
+}
+
+}  // namespace leanscope::analysis::detail
