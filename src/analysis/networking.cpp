@@ -107,6 +107,26 @@ std::optional<double> validators_in_devnet(const Inputs& in) {
   return total;
 }
 
+NetworkingAnalysis analyse(Inputs in) {
+  trim_to_devnet(in);
+  NetworkingAnalysis out;
+  out.devnet = in.devnet;
+  out.clients = in.clients;
+  out.validators = validators_in_devnet(in);
+  for (const auto& c : in.clients) {
+    ClientSummary s;
+    s.client = c;
+    if (auto it = in.versions.find(c); it != in.versions.end()) s.version = it->second;
+    out.summary.push_back(std::move(s));
+  }
+  compute_peers(in, out);
+  compute_peer_events(in, out);
+  compute_attestations(in, out);
+  compute_bandwidth(in, out);
+  compute_findings(in, out);
+  return out;
+}
+
 const TimeSeries* find_line(const Panel& panel, std::string_view label) {
   for (const auto& line : panel.lines) {
     if (line.label == label) return &line.series;
@@ -165,8 +185,7 @@ Result<NetworkingAnalysis> analyse_networking(const std::filesystem::path& data_
   }
   const archive::ClientNameMap names(seen);
 
-  NetworkingAnalysis out;
-  out.devnet = devnet;
+  std::vector<DatasetPresence> presence;
   std::set<std::string> clients;
   for (const auto& c : devnet.clients) {
     auto n = names.normalise(c);
@@ -186,31 +205,18 @@ Result<NetworkingAnalysis> analyse_networking(const std::filesystem::path& data_
         if (r.into != &in.containers) clients.insert(ks.client);
       }
     }
-    out.datasets.push_back({r.id, tables[i].has_value(), rows});
+    presence.push_back({r.id, tables[i].has_value(), rows});
   }
   if (*node_info) in.versions = detail::latest_versions(**node_info, names, start, end);
-  out.datasets.push_back(
+  presence.push_back(
       {"node_info", node_info->has_value(), *node_info ? detail::rows_in_window(**node_info, start, end) : 0});
 
   in.clients.assign(clients.begin(), clients.end());
   for (const auto& ks : in.containers) {
     if (clients.count(ks.client)) in.network.push_back(ks);
   }
-  detail::trim_to_devnet(in);
-
-  out.clients = in.clients;
-  out.validators = detail::validators_in_devnet(in);
-  for (const auto& c : in.clients) {
-    ClientSummary s;
-    s.client = c;
-    if (auto it = in.versions.find(c); it != in.versions.end()) s.version = it->second;
-    out.summary.push_back(std::move(s));
-  }
-  detail::compute_peers(in, out);
-  detail::compute_peer_events(in, out);
-  detail::compute_attestations(in, out);
-  detail::compute_bandwidth(in, out);
-  detail::compute_findings(in, out);
+  auto out = detail::analyse(std::move(in));
+  out.datasets = std::move(presence);
   return out;
 }
 

@@ -72,6 +72,10 @@ struct Inputs {
 // Then computes the origins.
 void trim_to_devnet(Inputs& in);
 
+// The whole analysis of loaded inputs: trim_to_devnet, then every section
+// and the findings (analyse_networking = load + this).
+[[nodiscard]] NetworkingAnalysis analyse(Inputs in);
+
 // The sections; each fills its panels (one per client, in clients' order)
 // and its figures of `out.summary` (already one entry per client).
 void compute_peers(const Inputs& in, NetworkingAnalysis& out);
