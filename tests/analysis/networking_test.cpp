@@ -1,0 +1,178 @@
+// analyse_networking on a small archive written to a temporary folder the
+// way fetch writes it (DatasetTableBuilder), plus a file in the Python
+// observatory's style (nanosecond timestamps).
+#include "analysis/networking.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "archive/datasets.h"
+#include "archive/manifest.h"
+#include "support/test_support.h"
+
+namespace leanscope::analysis {
+namespace {
+
+constexpr TimeMs kT0 = 1'790'000'000'000;
+TimeMs at(int minute) { return kT0 + minute * 60'000LL; }
+
+class Archive {
+ public:
+  explicit Archive(const std::filesystem::path& dir) : dir_(dir) {
+    devnet_.id = archive::devnet_id_for(at(0));
+    devnet_.start = at(0);
+    devnet_.end = at(10);
+    devnet_.duration_hours = 10.0 / 60;
+    devnet_.start_slot = 0;
+    devnet_.clients = {"ream", "zeam_0", "prometheus"};
+  }
+  const archive::Devnet& devnet() const { return devnet_; }
+
+  // One series per call: labels, then values at minutes first..first+n-1.
+  void add(const std::string& dataset, std::size_t query, archive::Labels labels, int first,
+           std::vector<double> values) {
+    const auto* spec = archive::find_dataset(dataset);
+    ASSERT_NE(spec, nullptr);
+    auto it = builders_.try_emplace(dataset, *spec, archive::ClientNameMap{}).first;
+    std::vector<TimeMs> times;
+    for (std::size_t i = 0; i < values.size(); ++i) times.push_back(at(first + static_cast<int>(i)));
+    it->second.add_series(spec->queries.at(query), labels, times, values);
+  }
+  void write() {
+    for (auto& [dataset, builder] : builders_) {
+      auto path = archive::dataset_path(dir_, devnet_.id, dataset);
+      std::filesystem::create_directories(path.parent_path());
+      ASSERT_TRUE(parquet::write_table(path, builder.finish("test")).ok());
+    }
+  }
+
+ private:
+  std::filesystem::path dir_;
+  archive::Devnet devnet_;
+  std::map<std::string, archive::DatasetTableBuilder> builders_;
+};
+
+std::vector<double> ramp(double from, double step, int n) {
+  std::vector<double> v;
+  for (int i = 0; i < n; ++i) v.push_back(from + step * i);
+  return v;
+}
+
+TEST(AnalyseNetworking, ReadsTheArchiveInsideTheWindow) {
+  testing::TempDir dir;
+  Archive a(dir.path());
+  // ream is scraped as its bare job for two minutes, then as ream_0.
+  a.add("head_slot", 0, {{"job", "ream"}, {"instance", "r:1"}}, 0, {0, 15});
+  a.add("head_slot", 0, {{"job", "ream_0"}, {"instance", "r:1"}}, 2, ramp(30, 15, 9));
+  a.add("head_slot", 0, {{"job", "zeam_0"}, {"instance", "z:1"}}, 0, ramp(0, 15, 11));
+  a.add("head_slot", 0, {{"job", "qlean_0"}, {"instance", "q:1"}}, 0, ramp(0, 15, 11));
+  // A sample after the window's end belongs to no one here.
+  a.add("network_peers", 0, {{"job", "ream_0"}, {"instance", "r:1"}}, 0, {2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 50});
+  a.add("network_peers", 0, {{"job", "zeam_0"}, {"instance", "z:1"}, {"peer", "p1"}}, 0, ramp(1, 0, 11));
+  a.add("network_peers", 0, {{"job", "zeam_0"}, {"instance", "z:1"}, {"peer", "p2"}}, 0, ramp(1, 0, 11));
+  a.add("attestation_metrics", 0, {{"job", "ream"}, {"instance", "r:1"}, {"source", "gossip"}}, 0, {12, 27});
+  a.add("attestation_metrics", 0, {{"job", "ream_0"}, {"instance", "r:1"}, {"source", "gossip"}}, 2, ramp(42, 15, 9));
+  a.add("attestation_metrics", 1, {{"job", "ream_0"}, {"instance", "r:1"}, {"source", "gossip"}}, 0, ramp(0, 0, 11));
+  a.add("validators_count", 0, {{"job", "ream_0"}, {"instance", "r:1"}}, 0, ramp(3, 0, 11));
+  a.add("validators_count", 0, {{"job", "zeam_0"}, {"instance", "z:1"}}, 0, ramp(2, 0, 11));
+  a.add("node_info", 0, {{"job", "zeam_0"}, {"version", "0.3.1"}}, 0, ramp(1, 0, 11));
+  a.add("container_network", 0, {{"job", "cadvisor"}, {"name", "zeam_0"}, {"interface", "eth0"}}, 0, ramp(1000, 0, 11));
+  a.add("container_network", 0, {{"job", "cadvisor"}, {"name", "prometheus"}, {"interface", "eth0"}}, 0,
+        ramp(1000, 0, 11));
+  a.add("container_network", 1, {{"job", "cadvisor"}, {"name", "zeam_0"}, {"interface", "eth0"}}, 0, ramp(500, 0, 11));
+  a.write();
+
+  auto result = analyse_networking(dir.path(), a.devnet());
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  const auto& r = *result;
+  // devnets.json's clients (normalised, infrastructure dropped) and the clients seen.
+  EXPECT_EQ(r.clients, (std::vector<std::string>{"qlean_0", "ream_0", "zeam_0"}));
+  EXPECT_EQ(r.validators, 5);
+  ASSERT_EQ(r.summary.size(), 3u);
+  const auto& ream = r.summary[1];
+  EXPECT_DOUBLE_EQ(*ream.peers.max, 2);  // the 50 after the window is not ours
+  // 12 at genesis, then +15 a minute for 10 minutes, across the rename.
+  EXPECT_DOUBLE_EQ(*ream.valid_total, 162);
+  EXPECT_DOUBLE_EQ(ream.valid_by_source.at("gossip"), 162);
+  EXPECT_DOUBLE_EQ(*ream.invalid_total, 0);
+  EXPECT_DOUBLE_EQ(*ream.attestations_per_slot.avg, 1);
+  EXPECT_FALSE(ream.rx_bytes_per_sec.avg.has_value());
+  const auto& zeam = r.summary[2];
+  EXPECT_EQ(zeam.version, "0.3.1");
+  EXPECT_DOUBLE_EQ(*zeam.peers.avg, 2);
+  EXPECT_DOUBLE_EQ(*zeam.peer_coverage_pct.avg, 100);
+  EXPECT_DOUBLE_EQ(*zeam.rx_bytes_per_sec.avg, 1000);
+  EXPECT_DOUBLE_EQ(*zeam.tx_bytes_per_sec.max, 500);
+  EXPECT_FALSE(zeam.connections.has_value());  // no peer_events file
+  EXPECT_TRUE(r.findings.empty());
+
+  std::map<std::string, DatasetPresence> presence;
+  for (const auto& d : r.datasets) presence[d.dataset] = d;
+  EXPECT_FALSE(presence.at("peer_events").present);
+  EXPECT_TRUE(presence.at("network_peers").present);
+  EXPECT_EQ(presence.at("network_peers").rows, 33u);
+  EXPECT_EQ(presence.at("node_info").rows, 11u);
+}
+
+TEST(AnalyseNetworking, ReadsNanosecondArchivesLikeThePythonObservatory) {
+  testing::TempDir dir;
+  Archive a(dir.path());
+  parquet::Table t;
+  auto strings = [](std::string name, std::string value, std::size_t n) {
+    parquet::Column c;
+    c.name = std::move(name);
+    c.kind = parquet::ValueKind::String;
+    c.dict = {std::move(value)};
+    c.codes.assign(n, 0);
+    return c;
+  };
+  parquet::Column ts;
+  ts.name = "timestamp";
+  ts.kind = parquet::ValueKind::Timestamp;
+  ts.unit = parquet::TimeUnit::Nanos;
+  parquet::Column value;
+  value.name = "value";
+  for (int m = 0; m <= 10; ++m) {
+    ts.ints.push_back(at(m) * 1'000'000);
+    value.doubles.push_back(3);
+  }
+  t.columns = {strings("client", "zeam_0", 11), strings("instance", "z:1", 11), ts, value,
+               strings("client_type", "", 11),  strings("peer", "", 11)};
+  t.num_rows = 11;
+  auto path = archive::dataset_path(dir.path(), a.devnet().id, "network_peers");
+  std::filesystem::create_directories(path.parent_path());
+  ASSERT_TRUE(parquet::write_table(path, t).ok());
+  auto result = analyse_networking(dir.path(), a.devnet());
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  EXPECT_EQ(result->peers.at(1).client, "zeam_0");
+  EXPECT_EQ(result->peers.at(1).lines.at(0).series.size(), 11u);
+  EXPECT_EQ(result->peers.at(1).lines.at(0).series.t.front(), at(0));
+}
+
+TEST(AnalyseNetworking, AMalformedFileIsAnErrorNamingIt) {
+  testing::TempDir dir;
+  Archive a(dir.path());
+  auto path = archive::dataset_path(dir.path(), a.devnet().id, "attestation_metrics");
+  std::filesystem::create_directories(path.parent_path());
+  testing::write_text(path, "not parquet at all");
+  auto result = analyse_networking(dir.path(), a.devnet());
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.error().message.find("attestation_metrics.parquet"), std::string::npos) << result.error().message;
+}
+
+TEST(AnalyseNetworking, AnEmptyArchiveGivesPanelsWithoutData) {
+  testing::TempDir dir;
+  Archive a(dir.path());
+  auto result = analyse_networking(dir.path(), a.devnet());
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  EXPECT_EQ(result->clients, (std::vector<std::string>{"ream", "zeam_0"}));
+  ASSERT_EQ(result->peers.size(), 2u);
+  EXPECT_TRUE(result->peers[0].lines.empty());
+  EXPECT_TRUE(result->bandwidth[1].lines.empty());
+  EXPECT_FALSE(result->validators.has_value());
+  for (const auto& d : result->datasets) EXPECT_FALSE(d.present) << d.dataset;
+}
+
+}  // namespace
+}  // namespace leanscope::analysis
