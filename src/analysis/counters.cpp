@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <numeric>
 #include <utility>
 
@@ -37,6 +38,43 @@ void clip(RawSeries& s, TimeMs from, TimeMs to) {
   s.t.erase(s.t.begin(), s.t.begin() + b);
   s.v.erase(s.v.begin() + e, s.v.end());
   s.v.erase(s.v.begin(), s.v.begin() + b);
+}
+
+void chain_segments(std::vector<KeyedSeries>& list, std::size_t instance_label) {
+  auto key = [&](const KeyedSeries& ks) {
+    auto labels = ks.labels;
+    if (instance_label < labels.size()) labels[instance_label].clear();
+    return std::make_pair(ks.client, std::move(labels));
+  };
+  std::vector<std::size_t> order(list.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::erase_if(order, [&](std::size_t i) { return list[i].series.empty(); });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return list[a].series.t.front() < list[b].series.t.front(); });
+  // Per key, the chains so far (indices into `out`); a segment joins the
+  // chain that ended last before it starts.
+  std::map<std::pair<std::string, std::vector<std::string>>, std::vector<std::size_t>> chains;
+  std::vector<KeyedSeries> out;
+  for (std::size_t i : order) {
+    auto& ks = list[i];
+    auto& mine = chains[key(ks)];
+    std::size_t best = SIZE_MAX;
+    for (std::size_t c : mine) {
+      if (out[c].series.t.back() < ks.series.t.front() &&
+          (best == SIZE_MAX || out[c].series.t.back() > out[best].series.t.back()))
+        best = c;
+    }
+    if (best == SIZE_MAX) {
+      mine.push_back(out.size());
+      out.push_back(std::move(ks));
+      continue;
+    }
+    auto& chain = out[best];
+    chain.series.t.insert(chain.series.t.end(), ks.series.t.begin(), ks.series.t.end());
+    chain.series.v.insert(chain.series.v.end(), ks.series.v.begin(), ks.series.v.end());
+    if (instance_label < chain.labels.size()) chain.labels[instance_label] = ks.labels[instance_label];
+  }
+  list = std::move(out);
 }
 
 namespace {

@@ -108,6 +108,9 @@ std::optional<double> validators_in_devnet(const Inputs& in) {
 }
 
 NetworkingAnalysis analyse(Inputs in) {
+  for (auto* list : lean_datasets(in)) chain_segments(*list, label::kInstance);
+  chain_segments(in.network, label::kInstance);
+  chain_segments(in.containers, label::kInstance);
   trim_to_devnet(in);
   NetworkingAnalysis out;
   out.devnet = in.devnet;

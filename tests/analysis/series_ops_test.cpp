@@ -20,6 +20,27 @@ TEST(SortUnique, SortsAndKeepsTheLastOfDuplicateTimes) {
   EXPECT_EQ(s.v, (std::vector<double>{10, 20, 31}));
 }
 
+TEST(ChainSegments, JoinsARenamedInstanceButNotConcurrentInstances) {
+  // ream scraped as instance "ream:8080" until minute 2, then as "ream_0:8080"
+  // (the job was renamed): one process, one counter. Instance "b" runs at the
+  // same time as both: a second process.
+  std::vector<KeyedSeries> list{
+      {"ream_0", {"ream_0:8080", "gossip"}, raw({3 * kMin, 4 * kMin}, {40, 50})},
+      {"ream_0", {"ream:8080", "gossip"}, raw({0, kMin, 2 * kMin}, {10, 20, 30})},
+      {"ream_0", {"b", "gossip"}, raw({0, 4 * kMin}, {1, 2})},
+      {"ream_0", {"ream:8080", "block"}, raw({0}, {1})},
+  };
+  chain_segments(list, 0);
+  ASSERT_EQ(list.size(), 3u);
+  const auto& gossip = list[0];
+  EXPECT_EQ(gossip.labels, (std::vector<std::string>{"ream_0:8080", "gossip"}));
+  EXPECT_EQ(gossip.series.v, (std::vector<double>{10, 20, 30, 40, 50}));
+  // Counted apart, the renamed series would look new: 40 extra or a restart.
+  EXPECT_DOUBLE_EQ(total_increase(gossip.series, false), 40);
+  EXPECT_EQ(list[1].labels[0], "b");
+  EXPECT_EQ(list[2].labels[1], "block");
+}
+
 TEST(Clip, KeepsBothEndsOfTheWindow) {
   auto s = raw({1, 2, 3, 4, 5}, {1, 2, 3, 4, 5});
   clip(s, 2, 4);

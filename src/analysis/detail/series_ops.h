@@ -34,6 +34,13 @@ struct KeyedSeries {
   RawSeries series;
 };
 
+// Joins series that differ only in their label at `instance_label` and
+// follow one another in time without overlapping: one process scraped under
+// a new instance name (a job renamed from `ream` to `ream_0` changes its
+// instance too) continues its counters rather than starting new ones.
+// Overlapping series (two instances running at once) stay apart.
+void chain_segments(std::vector<KeyedSeries>& list, std::size_t instance_label);
+
 // Sorts samples by time; of samples with the same time the last one given
 // wins (a later row in the file replaces an earlier one).
 void sort_unique(RawSeries& s);
