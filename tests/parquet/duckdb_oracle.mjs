@@ -1,6 +1,6 @@
 // DuckDB as an independent Parquet implementation for the interoperability
 // tests (run with node; @duckdb/node-api comes from web/node_modules).
-//   node duckdb_oracle.mjs variants DIR   writes DIR/<variant>.parquet in every
+//   node duckdb_oracle.mjs variants DIR [ROWS]  writes DIR/<variant>.parquet in every
 //                                          combination and DIR/expected.json
 //   node duckdb_oracle.mjs archive FILE   prints what DuckDB reads from an
 //                                          archive-shaped file, as JSON
@@ -42,13 +42,13 @@ const columns = {
   ts_tz: ["(TIMESTAMP '2024-01-01' + to_microseconds(i::BIGINT * 1000003))::TIMESTAMPTZ", 'epoch_us(ts_tz)::VARCHAR'],
 };
 
-async function variants(dir) {
+async function variants(dir, count) {
   const names = Object.keys(columns);
   // Every column is NULL on its own pattern of rows.
   const select = names
     .map((n, k) => `CASE WHEN (i + ${k}) % ${7 + (k % 5)} = 0 THEN NULL ELSE ${columns[n][0]} END AS ${n}`)
     .join(',\n  ');
-  await rows(`CREATE TABLE t AS SELECT i, ${select} FROM range(6000) r(i)`);
+  await rows(`CREATE TABLE t AS SELECT i, ${select} FROM range(${count}) r(i)`);
   const made = [];
   for (const compression of ['uncompressed', 'snappy', 'gzip', 'zstd', 'lz4_raw', 'brotli']) {
     for (const version of ['v1', 'v2']) {
@@ -78,7 +78,7 @@ async function archive(file) {
 }
 
 const [mode, target] = process.argv.slice(2);
-if (mode === 'variants') await variants(target);
+if (mode === 'variants') await variants(target, Number(process.argv[4] || 6000));
 else if (mode === 'archive') await archive(target);
 else {
   console.error('usage: duckdb_oracle.mjs variants DIR | archive FILE');

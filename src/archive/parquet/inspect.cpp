@@ -83,12 +83,16 @@ std::string format_timestamp(std::int64_t value, TimeUnit unit) {
 Result<FileInfo> inspect(const std::filesystem::path& path) {
   auto file = MappedFile::open(path);
   if (!file.ok()) return file.error();
-  auto footer = parse_footer(file->bytes());
-  if (!footer.ok()) return make_error("{}: {}", path.string(), footer.error().message);
+  return inspect_buffer(file->bytes(), path.string());
+}
+
+Result<FileInfo> inspect_buffer(std::span<const std::uint8_t> bytes, std::string_view name) {
+  auto footer = parse_footer(bytes);
+  if (!footer.ok()) return make_error("{}: {}", name, footer.error().message);
   const auto& meta = footer->meta;
   FileInfo info;
   info.num_rows = meta.num_rows;
-  info.file_bytes = static_cast<std::int64_t>(file->bytes().size());
+  info.file_bytes = static_cast<std::int64_t>(bytes.size());
   info.format_version = meta.version;
   info.created_by = meta.created_by;
   info.metadata = meta.key_value_metadata;

@@ -136,6 +136,8 @@ struct FileInfo {
 };
 
 [[nodiscard]] Result<FileInfo> inspect(const std::filesystem::path& path);
+// The same from memory; `name` is used in error messages in place of the path.
+[[nodiscard]] Result<FileInfo> inspect_buffer(std::span<const std::uint8_t> bytes, std::string_view name);
 
 [[nodiscard]] std::string_view compression_name(Compression c);
 // A timestamp in `unit` since the epoch as ISO 8601 UTC at the unit's precision:

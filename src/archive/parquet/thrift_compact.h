@@ -62,7 +62,8 @@ class ThriftReader {
   void fail(std::string message);
   [[nodiscard]] bool failed() const { return !error_.empty(); }
   [[nodiscard]] const std::string& error() const { return error_; }
-  [[nodiscard]] std::size_t position() const { return static_cast<std::size_t>(p_ - begin_); }
+  // Bytes read so far; after a failure, where the failure was found.
+  [[nodiscard]] std::size_t position() const { return failed() ? failed_at_ : static_cast<std::size_t>(p_ - begin_); }
   [[nodiscard]] std::size_t remaining() const { return static_cast<std::size_t>(end_ - p_); }
 
  private:
@@ -75,6 +76,7 @@ class ThriftReader {
   std::int16_t saved_fields_[kMaxDepth + 1] = {};
   int depth_ = 0;
   std::string error_;
+  std::size_t failed_at_ = 0;
 };
 
 class ThriftWriter {
