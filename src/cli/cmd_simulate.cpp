@@ -1,8 +1,90 @@
+// leanscope simulate: a synthetic devnet as OpenMetrics, as an archive and as ground truth.
+#include <fmt/format.h>
+
+#include <memory>
+#include <string>
+
 #include "cli/commands.h"
-#include "cli/stub.h"
+#include "cli/output.h"
+#include "common/time.h"
+#include "sim/simulator.h"
 
 namespace leanscope::cli {
+
+namespace {
+struct SimulateFlags {
+  sim::SimulationConfig config;
+  std::string end;  // empty: now
+  std::string openmetrics;
+  std::string data_dir;  // no default here: the archive is written only when asked for
+  std::string truth;
+};
+}  // namespace
+
 void add_simulate_command(CLI::App& app, Dispatch& dispatch) {
-  add_stub(app, dispatch, "simulate", "Produce a synthetic devnet (OpenMetrics, archive, ground truth)");
+  auto flags = std::make_shared<SimulateFlags>();
+  auto* sub = app.add_subcommand(
+      "simulate",
+      "Produce a synthetic devnet (several iterations, restarts, isolation, invalid attestations, bandwidth above "
+      "the EIP-7870 tier, job renames), deterministic for a seed");
+  sub->add_option("--openmetrics", flags->openmetrics,
+                  "Write raw 15 s scrapes as OpenMetrics (for promtool tsdb create-blocks-from openmetrics)");
+  sub->add_option(
+      "--data-dir", flags->data_dir,
+      "Write the archive (devnets.json, Parquet datasets, manifest.json) into DIR, as detect + fetch would");
+  sub->add_option("--truth", flags->truth, "Write the ground truth (iterations and incidents) as JSON");
+  sub->add_option("--clients", flags->config.clients, "Nodes, one per client type: zeam, ream, qlean, ...")
+      ->capture_default_str()
+      ->check(CLI::Range(2, 100));
+  sub->add_option("--iterations", flags->config.iterations, "Devnet iterations, one after another")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100));
+  sub->add_option("--hours", flags->config.hours, "Length of each iteration in hours (fractions allowed)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.1, 720.0));
+  sub->add_option("--seed", flags->config.seed, "Seed: the same seed and flags give the same bytes")
+      ->capture_default_str();
+  sub->add_option("--end", flags->end, "When the last iteration ends: date, RFC 3339 or Unix seconds (default: now)")
+      ->check([](const std::string& text) -> std::string {
+        auto t = parse_time_arg(text, TimeBound::End);
+        return t ? std::string() : t.error().message;
+      });
+  sub->callback([&dispatch, flags] {
+    if (flags->openmetrics.empty() && flags->data_dir.empty() && flags->truth.empty()) {
+      throw CLI::ValidationError(
+          "simulate: choose at least one output: --openmetrics FILE, --data-dir DIR or --truth FILE");
+    }
+    dispatch.action = [flags] {
+      auto config = flags->config;
+      if (flags->end.empty()) {
+        config.end = now_ms();
+      } else {
+        auto end = parse_time_arg(flags->end, TimeBound::End);
+        if (!end) return fail(end.error());
+        config.end = *end;
+      }
+      auto simulation = sim::simulate(config);
+      if (!simulation) return fail(simulation.error());
+      progress(fmt::format("simulated {} iteration(s) of {} h with {} clients, seed {}: {} samples, {} events",
+                           config.iterations, config.hours, config.clients, config.seed, simulation->sample_count(),
+                           simulation->events.size()));
+      if (!flags->openmetrics.empty()) {
+        if (auto s = sim::write_openmetrics(*simulation, flags->openmetrics); !s) return fail(s.error());
+        progress(fmt::format("wrote {}", flags->openmetrics));
+      }
+      if (!flags->data_dir.empty()) {
+        auto written = sim::write_archive(*simulation, flags->data_dir);
+        if (!written) return fail(written.error());
+        progress(fmt::format("wrote {} devnet(s) into {}: {} rows, {} bytes of Parquet", written->devnets.size(),
+                             flags->data_dir, written->rows, written->bytes));
+      }
+      if (!flags->truth.empty()) {
+        if (auto s = sim::write_truth(*simulation, flags->truth); !s) return fail(s.error());
+        progress(fmt::format("wrote {}", flags->truth));
+      }
+      return kExitOk;
+    };
+  });
 }
+
 }  // namespace leanscope::cli

@@ -1,0 +1,260 @@
+// `simulate --data-dir`: the archive exactly as `detect` + `fetch` would
+// write it from a live Prometheus, computed from the model without one.
+// Devnets run from one iteration's first head-slot sample to the next one's
+// (the last to its last sample); datasets are stepped at 1 min like
+// query_range: gauges take the latest sample until it goes stale, rates
+// follow PromQL's rate() over the dataset's window.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <filesystem>
+#include <set>
+
+#include "archive/clients.h"
+#include "archive/datasets.h"
+#include "archive/devnets.h"
+#include "archive/manifest.h"
+#include "archive/parquet/parquet.h"
+#include "sim/scenario.h"
+#include "sim/simulator.h"
+
+namespace leanscope::sim {
+
+namespace detail {
+namespace {
+
+constexpr TimeMs kLookbackMs = 5 * kMinuteMs;
+
+// What a registry query asks for: a metric, optionally under rate(...[window]).
+struct QueryShape {
+  std::string metric;
+  TimeMs rate_window = 0;  // 0: an instant selector
+};
+
+Result<QueryShape> shape_of(std::string_view dataset, std::string_view promql) {
+  QueryShape shape;
+  std::string_view rest = promql;
+  const bool rate = rest.starts_with("rate(");
+  if (rate) rest.remove_prefix(5);
+  const auto sel = rest.find("@SEL@");
+  if (sel == std::string_view::npos)
+    return make_error("dataset {}: query '{}' is not one the simulator models", dataset, promql);
+  shape.metric = std::string(rest.substr(0, sel));
+  rest.remove_prefix(sel + 5);
+  if (rate) {
+    int minutes = 0;
+    if (std::sscanf(std::string(rest).c_str(), "[%dm])", &minutes) != 1 || minutes <= 0)
+      return make_error("dataset {}: query '{}' is not one the simulator models", dataset, promql);
+    shape.rate_window = minutes * kMinuteMs;
+  } else if (!rest.empty()) {
+    return make_error("dataset {}: query '{}' is not one the simulator models", dataset, promql);
+  }
+  return shape;
+}
+
+// The value at `t` of a live-scraped gauge: the latest sample, unless the
+// series had ended (Prometheus marks it stale at the next missed scrape).
+bool instant_value(const Series& s, std::size_t& cursor, TimeMs t, double& value) {
+  while (cursor < s.times.size() && s.times[cursor] <= t) ++cursor;
+  if (cursor == 0) return false;
+  const std::size_t i = cursor - 1;
+  const bool continues = cursor < s.times.size() && s.times[cursor] - s.times[i] <= 2 * kScrapeMs;
+  if (!continues && t - s.times[i] >= kScrapeMs) return false;
+  if (t - s.times[i] > kLookbackMs) return false;
+  value = s.values[i];
+  return true;
+}
+
+// PromQL rate() over the samples in [t - window, t]: the counter increase
+// (a drop is a restart from 0), extrapolated towards the window's edges by
+// at most half a sample interval (or to where the counter would reach 0),
+// divided by the window in seconds.
+bool rate_value(const Series& s, std::size_t& first, TimeMs t, TimeMs window, double& value) {
+  while (first < s.times.size() && s.times[first] < t - window) ++first;
+  std::size_t last = first;
+  while (last < s.times.size() && s.times[last] <= t) ++last;
+  if (last - first < 2) return false;
+  const double v0 = s.values[first], vn = s.values[last - 1];
+  double increase = vn - v0;
+  for (std::size_t i = first + 1; i < last; ++i) {
+    if (s.values[i] < s.values[i - 1]) increase += s.values[i - 1];
+  }
+  const double sampled = static_cast<double>(s.times[last - 1] - s.times[first]) / 1000.0;
+  double to_start = static_cast<double>(s.times[first] - (t - window)) / 1000.0;
+  const double to_end = static_cast<double>(t - s.times[last - 1]) / 1000.0;
+  const double average = sampled / static_cast<double>(last - first - 1);
+  if (increase > 0 && v0 >= 0) to_start = std::min(to_start, sampled * (v0 / increase));
+  const double threshold = average * 1.1;
+  double interval = sampled;
+  interval += to_start < threshold ? to_start : average / 2;
+  interval += to_end < threshold ? to_end : average / 2;
+  value = increase * (interval / sampled) / (static_cast<double>(window) / 1000.0);
+  return true;
+}
+
+std::string label_of(const Series& s, std::string_view name) {
+  for (const auto& [k, v] : s.labels) {
+    if (k == name) return v;
+  }
+  return {};
+}
+
+bool has_samples_in(const Series& s, TimeMs from, TimeMs to) {
+  auto it = std::lower_bound(s.times.begin(), s.times.end(), from);
+  return it != s.times.end() && *it <= to;
+}
+
+std::string query_hash(const archive::DatasetSpec& spec) {
+  // FNV-1a over the rendered queries and the step: changes when the query does.
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  auto mix = [&](std::string_view text) {
+    for (unsigned char c : text) {
+      h ^= c;
+      h *= 0x100000001b3ULL;
+    }
+    h ^= '\n';
+    h *= 0x100000001b3ULL;
+  };
+  for (const auto& q : spec.queries) mix(archive::render_promql(q.promql, ""));
+  mix(fmt::format("step={}", spec.step_seconds));
+  return fmt::format("{:016x}", h);
+}
+
+struct DevnetWindow {
+  archive::Devnet devnet;
+  archive::ClientNameMap names;
+};
+
+DevnetWindow devnet_window(const Simulation& sim, std::size_t i) {
+  const auto& it = sim.iterations[i];
+  DevnetWindow w;
+  auto& d = w.devnet;
+  d.id = it.id;
+  d.start = it.start;
+  d.end = i + 1 < sim.iterations.size() ? sim.iterations[i + 1].start : it.end;
+  d.duration_hours = static_cast<double>(d.end - d.start) / 3.6e6;
+  d.notes = "simulated";
+  std::set<std::string> jobs;
+  for (const auto& family : sim.families) {
+    if (!family.name.starts_with("lean_")) continue;
+    for (const auto& s : family.series) {
+      if (has_samples_in(s, d.start, d.end)) jobs.insert(label_of(s, "job"));
+    }
+  }
+  for (const auto& j : jobs) w.names.add(j);
+  std::set<std::string> clients;
+  for (const auto& j : jobs) clients.insert(w.names.normalise(j));
+  if (const auto* rx = sim.family("container_network_receive_bytes_total")) {
+    for (const auto& s : rx->series) {
+      const auto name = label_of(s, "name");
+      if (!archive::is_infrastructure(name) && has_samples_in(s, d.start, d.end))
+        clients.insert(w.names.normalise(name));
+    }
+  }
+  d.clients.assign(clients.begin(), clients.end());
+  if (const auto* head = sim.family("lean_head_slot")) {
+    for (const auto& s : head->series) {
+      auto from = std::lower_bound(s.times.begin(), s.times.end(), d.start);
+      auto to = std::upper_bound(s.times.begin(), s.times.end(), d.end);
+      if (from == to) continue;
+      const auto a = static_cast<std::size_t>(from - s.times.begin()),
+                 b = static_cast<std::size_t>(to - s.times.begin());
+      const auto first = static_cast<std::int64_t>(s.values[a]);
+      const auto top = static_cast<std::int64_t>(*std::max_element(s.values.begin() + static_cast<std::ptrdiff_t>(a),
+                                                                   s.values.begin() + static_cast<std::ptrdiff_t>(b)));
+      d.start_slot = d.start_slot ? std::min(*d.start_slot, first) : first;
+      d.end_slot = d.end_slot ? std::max(*d.end_slot, top) : top;
+    }
+  }
+  return w;
+}
+
+Result<parquet::Table> dataset_table(const Simulation& sim, const archive::DatasetSpec& spec, const DevnetWindow& w) {
+  archive::DatasetTableBuilder builder(spec, w.names);
+  const TimeMs step = static_cast<TimeMs>(spec.step_seconds) * 1000;
+  const TimeMs first_step = (w.devnet.start + step - 1) / step * step;
+  std::vector<TimeMs> times;
+  std::vector<double> values;
+  std::string promql;
+  for (const auto& query : spec.queries) {
+    auto shape = shape_of(spec.id, query.promql);
+    if (!shape) return shape.error();
+    if (!promql.empty()) promql += '\n';
+    promql += archive::render_promql(query.promql, "");
+    const auto* family = sim.family(shape->metric);
+    if (family == nullptr) return make_error("dataset {}: the simulator has no metric {}", spec.id, shape->metric);
+    for (const auto& s : family->series) {
+      if (!has_samples_in(s, w.devnet.start - shape->rate_window - kLookbackMs, w.devnet.end)) continue;
+      times.clear();
+      values.clear();
+      std::size_t cursor = 0;
+      for (TimeMs t = first_step; t <= w.devnet.end; t += step) {
+        double v = 0;
+        const bool present =
+            shape->rate_window > 0 ? rate_value(s, cursor, t, shape->rate_window, v) : instant_value(s, cursor, t, v);
+        if (present) {
+          times.push_back(t);
+          values.push_back(v);
+        }
+      }
+      builder.add_series(query, s.labels, times, values);
+    }
+  }
+  return builder.finish(promql);
+}
+
+}  // namespace
+}  // namespace detail
+
+Result<ArchiveWritten> write_archive(const Simulation& simulation, const std::filesystem::path& data_dir) {
+  using namespace detail;
+  namespace fs = std::filesystem;
+  ArchiveWritten written;
+  archive::DevnetsFile devnets;
+  std::error_code ec;
+  if (fs::exists(archive::devnets_path(data_dir), ec)) {
+    auto existing = archive::load_devnets(data_dir);
+    if (!existing) return existing.error();
+    devnets = std::move(existing).value();
+  }
+  auto manifest = archive::load_manifest(data_dir);
+  if (!manifest) return manifest.error();
+  devnets.generated_at = simulation.config.end;
+  devnets.detection_params_json =
+      fmt::format(R"({{"reset_threshold":100,"tolerance_minutes":10,"min_clients":2,"simulated":true,"seed":{}}})",
+                  simulation.config.seed);
+
+  for (std::size_t i = 0; i < simulation.iterations.size(); ++i) {
+    const auto window = devnet_window(simulation, i);
+    const auto& id = window.devnet.id;
+    auto& records = manifest->devnets[id];
+    records.clear();
+    for (const auto& spec : archive::datasets()) {
+      auto table = dataset_table(simulation, spec, window);
+      if (!table) return table.error();
+      const auto path = archive::dataset_path(data_dir, id, spec.id);
+      fs::create_directories(path.parent_path(), ec);
+      if (ec) return make_error("{}: cannot create folder: {}", path.parent_path().string(), ec.message());
+      LEANSCOPE_TRY(parquet::write_table(path, *table));
+      archive::DatasetRecord record;
+      record.fetched_at = simulation.config.end;
+      record.row_count = static_cast<std::int64_t>(table->num_rows);
+      record.file_size_bytes = static_cast<std::int64_t>(fs::file_size(path, ec));
+      record.query_hash = query_hash(spec);
+      written.rows += record.row_count;
+      written.bytes += record.file_size_bytes;
+      records[spec.id] = std::move(record);
+    }
+    std::erase_if(devnets.devnets, [&](const archive::Devnet& d) { return d.id == id; });
+    devnets.devnets.push_back(window.devnet);
+    written.devnets.push_back(id);
+  }
+  std::stable_sort(devnets.devnets.begin(), devnets.devnets.end(),
+                   [](const archive::Devnet& a, const archive::Devnet& b) { return a.start < b.start; });
+  LEANSCOPE_TRY(archive::save_manifest(data_dir, *manifest));
+  LEANSCOPE_TRY(archive::save_devnets(data_dir, devnets));
+  return written;
+}
+
+}  // namespace leanscope::sim

@@ -1,0 +1,426 @@
+// The metric series of a simulated devnet, generated from the scenario: what
+// each client and cAdvisor would have answered at every 15 s scrape.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <tuple>
+#include <unordered_map>
+
+#include "archive/devnets.h"
+#include "sim/random.h"
+#include "sim/scenario.h"
+#include "sim/simulator.h"
+
+namespace leanscope::sim {
+
+const MetricFamily* Simulation::family(std::string_view name) const {
+  for (const auto& f : families) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+std::size_t Simulation::sample_count() const {
+  std::size_t n = 0;
+  for (const auto& f : families) {
+    for (const auto& s : f.series) n += s.times.size();
+  }
+  return n;
+}
+
+namespace detail {
+namespace {
+
+constexpr std::uint64_t kStreamSamples = 6, kStreamContainers = 7, kStreamInfrastructure = 8;
+constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
+
+enum FamilyId : std::size_t {
+  kHeadSlot,
+  kCurrentSlot,
+  kValidators,
+  kNodeInfo,
+  kPeers,
+  kConnectionEvents,
+  kDisconnectionEvents,
+  kValid,
+  kInvalid,
+  kRx,
+  kTx,
+  kCpu,
+  kFamilyCount
+};
+
+// Families with find-or-create of series by label set.
+class FamilySet {
+ public:
+  FamilySet() {
+    add("lean_head_slot", MetricType::Gauge, "Slot of the head block");
+    add("lean_current_slot", MetricType::Gauge, "Current wall-clock slot");
+    add("lean_validators_count", MetricType::Gauge, "Validators run by this node");
+    add("lean_node_info", MetricType::Gauge, "Client name and version");
+    add("lean_connected_peers", MetricType::Gauge, "Connected peers");
+    add("lean_peer_connection_events_total", MetricType::Counter, "Peer connection attempts");
+    add("lean_peer_disconnection_events_total", MetricType::Counter, "Peer disconnections");
+    add("lean_attestations_valid_total", MetricType::Counter, "Valid attestations received");
+    add("lean_attestations_invalid_total", MetricType::Counter, "Invalid attestations received");
+    add("container_network_receive_bytes_total", MetricType::Counter, "Cumulative count of bytes received");
+    add("container_network_transmit_bytes_total", MetricType::Counter, "Cumulative count of bytes transmitted");
+    add("container_cpu_usage_seconds_total", MetricType::Counter, "Cumulative cpu time consumed");
+  }
+
+  std::size_t series(FamilyId family, Labels labels) {
+    std::string key;
+    for (const auto& [k, v] : labels) fmt::format_to(std::back_inserter(key), "{}={},", k, v);
+    auto& index = index_[family];
+    auto [it, inserted] = index.try_emplace(std::move(key), families_[family].series.size());
+    if (inserted) families_[family].series.push_back(Series{std::move(labels), {}, {}});
+    return it->second;
+  }
+
+  void push(FamilyId family, std::size_t series, TimeMs t, double v) {
+    auto& s = families_[family].series[series];
+    s.times.push_back(t);
+    s.values.push_back(v);
+  }
+
+  std::vector<MetricFamily> take() { return std::move(families_); }
+
+ private:
+  void add(const char* name, MetricType type, const char* help) {
+    families_.push_back(MetricFamily{name, type, help, {}});
+    index_.emplace_back();
+  }
+  std::vector<MetricFamily> families_;
+  std::vector<std::unordered_map<std::string, std::size_t>> index_;
+};
+
+TimeMs first_scrape_at_or_after(TimeMs t, TimeMs phase) {
+  TimeMs k = (t - phase + kScrapeMs - 1) / kScrapeMs;
+  if (t - phase < 0) k = -((phase - t) / kScrapeMs);
+  return phase + k * kScrapeMs;
+}
+
+// The series one node exports under one job name.
+struct NodeSeries {
+  std::size_t head = kNone, current = kNone, validators = kNone, info = kNone, peers = kNone;
+  std::vector<std::size_t> peer_series;  // per other node, per-peer exporters only
+  std::array<std::size_t, 4> connections{};
+  std::array<std::size_t, 6> disconnections{};
+  std::array<std::size_t, 2> valid{}, invalid{};  // [gossip, block] or [all, -]
+};
+
+NodeSeries resolve(FamilySet& set, const NodeSpec& spec, const NodeIteration& node, const std::string& job) {
+  Labels base{{"job", job}, {"instance", job + ":8080"}};
+  auto with = [&](std::initializer_list<std::pair<std::string, std::string>> extra) {
+    Labels l = base;
+    l.insert(l.end(), extra.begin(), extra.end());
+    return l;
+  };
+  NodeSeries s;
+  s.head = set.series(kHeadSlot, base);
+  s.current = set.series(kCurrentSlot, base);
+  s.validators = set.series(kValidators, base);
+  s.info = set.series(kNodeInfo, with({{"name", spec.client_type}, {"version", node.version}}));
+  if (!spec.per_peer_gauge) s.peers = set.series(kPeers, base);
+  for (std::size_t d = 0; d < 2; ++d) {
+    for (std::size_t r = 0; r < 2; ++r)
+      s.connections[d * 2 + r] =
+          set.series(kConnectionEvents, with({{"direction", kDirections[d]}, {"result", kResults[r]}}));
+    for (std::size_t r = 0; r < 3; ++r)
+      s.disconnections[d * 3 + r] =
+          set.series(kDisconnectionEvents, with({{"direction", kDirections[d]}, {"reason", kReasons[r]}}));
+  }
+  if (spec.source_label) {
+    s.valid = {set.series(kValid, with({{"source", "gossip"}})), set.series(kValid, with({{"source", "block"}}))};
+    s.invalid = {set.series(kInvalid, with({{"source", "gossip"}})), set.series(kInvalid, with({{"source", "block"}}))};
+  } else {
+    s.valid = {set.series(kValid, base), kNone};
+    s.invalid = {set.series(kInvalid, base), kNone};
+  }
+  return s;
+}
+
+struct IterationSpan {
+  TimeMs first_sample = std::numeric_limits<TimeMs>::max();
+  TimeMs last_sample = std::numeric_limits<TimeMs>::min();
+  std::int64_t max_head = 0;
+};
+
+void emit_node(const Plan& plan, int iteration, const PeerTimeline& peers, const std::vector<int>& validators_up,
+               std::size_t n, FamilySet& set, IterationSpan& span) {
+  const auto& it = plan.iterations[static_cast<std::size_t>(iteration)];
+  const auto& spec = plan.nodes[n];
+  const auto& node = it.nodes[n];
+  const std::size_t others = plan.nodes.size();
+  Rng rng(plan.config.seed, {kStreamSamples, static_cast<std::uint64_t>(iteration), n});
+  const bool renamed = static_cast<std::size_t>(it.rename_node) == n;
+  const std::string bare = bare_name(spec);
+  std::string job;
+  NodeSeries series;
+
+  for (std::size_t r = 0; r < node.runs.size(); ++r) {
+    const Run run = node.runs[r];
+    std::array<std::int64_t, 4> connections{};
+    std::array<std::int64_t, 6> disconnections{};
+    std::array<double, 2> valid{}, invalid{};
+    std::vector<std::uint8_t> seen(others, 0);  // per-peer series exist once connected
+    int last_tick = it.tick_of(run.start) - 1;
+    TimeMs prev = run.start;
+    for (TimeMs t = first_scrape_at_or_after(run.start, spec.scrape_phase); t < run.end; t += kScrapeMs) {
+      const int k = it.tick_of(t);
+      const auto uk = static_cast<std::size_t>(k);
+      for (int j = last_tick + 1; j <= k; ++j) {
+        for (std::size_t c = 0; c < 4; ++c) connections[c] += peers.connections[n][c][static_cast<std::size_t>(j)];
+        for (std::size_t c = 0; c < 6; ++c)
+          disconnections[c] += peers.disconnections[n][c][static_cast<std::size_t>(j)];
+      }
+      last_tick = std::max(last_tick, k);
+
+      const std::string& want = renamed && t < it.rename_at ? bare : spec.name;
+      if (want != job) {
+        job = want;
+        series = resolve(set, spec, node, job);
+        series.peer_series.assign(others, kNone);
+      }
+
+      const std::int64_t current = (t - it.genesis) / kSlotMs;
+      std::int64_t head = std::max<std::int64_t>(0, current - (rng.chance(0.3) ? 1 : 0));
+      if (r > 0) {
+        // After a restart the node loads for ~10 s, then syncs from genesis at 5 slots/s.
+        const std::int64_t synced = std::max<TimeMs>(0, t - run.start - 10'000) * 5 / 1000;
+        head = std::min(head, synced);
+      }
+      set.push(kHeadSlot, series.head, t, static_cast<double>(head));
+      set.push(kCurrentSlot, series.current, t, static_cast<double>(current));
+      set.push(kValidators, series.validators, t, node.validators);
+      set.push(kNodeInfo, series.info, t, 1);
+      if (spec.per_peer_gauge) {
+        for (std::size_t m = 0; m < others; ++m) {
+          if (m == n) continue;
+          const bool up = peers.up(static_cast<int>(n), static_cast<int>(m), k);
+          if (up) seen[m] = 1;
+          if (!seen[m]) continue;
+          if (series.peer_series[m] == kNone) {
+            Labels l{{"job", job},
+                     {"instance", job + ":8080"},
+                     {"client", plan.nodes[m].client_type},
+                     {"peer", plan.nodes[m].peer_id}};
+            series.peer_series[m] = set.series(kPeers, std::move(l));
+          }
+          set.push(kPeers, series.peer_series[m], t, up ? 1 : 0);
+        }
+      } else {
+        set.push(kPeers, series.peers, t, peers.peers[n][uk]);
+      }
+      for (std::size_t c = 0; c < 4; ++c)
+        set.push(kConnectionEvents, series.connections[c], t, static_cast<double>(connections[c]));
+      for (std::size_t c = 0; c < 6; ++c)
+        set.push(kDisconnectionEvents, series.disconnections[c], t, static_cast<double>(disconnections[c]));
+
+      // Every running validator attests once per slot; a node without peers
+      // only sees its own validators' attestations.
+      const double slots = static_cast<double>(t - prev) / static_cast<double>(kSlotMs);
+      const int senders = peers.peers[n][uk] > 0 ? validators_up[uk] : node.validators;
+      const double arrived = senders * slots * rng.uniform(0.93, 1.0);
+      const double gossip = std::clamp(node.gossip_share + 0.03 * rng.noise(), 0.0, 1.0);
+      double bad = 0;
+      if (static_cast<std::size_t>(it.invalid_node) == n && it.invalid.contains(t))
+        bad = it.invalid_per_slot * slots * rng.uniform(0.6, 1.4);
+      if (spec.source_label) {
+        valid[0] += arrived * gossip;
+        valid[1] += arrived * (1 - gossip);
+        invalid[0] += bad * 0.9;
+        invalid[1] += bad * 0.1;
+        for (std::size_t s = 0; s < 2; ++s) {
+          set.push(kValid, series.valid[s], t, std::floor(valid[s]));
+          set.push(kInvalid, series.invalid[s], t, std::floor(invalid[s]));
+        }
+      } else {
+        valid[0] += arrived;
+        invalid[0] += bad;
+        set.push(kValid, series.valid[0], t, std::floor(valid[0]));
+        set.push(kInvalid, series.invalid[0], t, std::floor(invalid[0]));
+      }
+      prev = t;
+      span.first_sample = std::min(span.first_sample, t);
+      span.last_sample = std::max(span.last_sample, t);
+      span.max_head = std::max(span.max_head, head);
+    }
+  }
+}
+
+Labels container_labels(const std::string& name, bool network) {
+  Labels l{{"job", "cadvisor"}, {"instance", "cadvisor:8080"}, {"name", name}};
+  if (network)
+    l.emplace_back("interface", "eth0");
+  else
+    l.emplace_back("cpu", "total");
+  return l;
+}
+
+struct ContainerSeries {
+  std::size_t rx, tx, cpu;
+};
+
+ContainerSeries container_series(FamilySet& set, const std::string& name) {
+  return {set.series(kRx, container_labels(name, true)), set.series(kTx, container_labels(name, true)),
+          set.series(kCpu, container_labels(name, false))};
+}
+
+// cAdvisor's counters of one client container; they restart from 0 with the container.
+void emit_container(const Plan& plan, int iteration, const PeerTimeline& peers, std::size_t n, FamilySet& set) {
+  const auto& it = plan.iterations[static_cast<std::size_t>(iteration)];
+  const auto& node = it.nodes[n];
+  Rng rng(plan.config.seed, {kStreamContainers, static_cast<std::uint64_t>(iteration), n});
+  const auto series = container_series(set, plan.nodes[n].name);
+  const double full = static_cast<double>(plan.nodes.size() - 1);
+  for (const Run& run : node.runs) {
+    double rx = 0, tx = 0, cpu = 0;
+    TimeMs prev = run.start;
+    for (TimeMs t = first_scrape_at_or_after(run.start, plan.cadvisor_phase); t < run.end; t += kScrapeMs) {
+      const auto k = static_cast<std::size_t>(it.tick_of(t));
+      const double dt = static_cast<double>(t - prev) / 1000.0;
+      const int connected = peers.peers[n][k];
+      double rx_rate, tx_rate;
+      if (connected == 0) {
+        rx_rate = rng.uniform(1e3, 3e3);
+        tx_rate = rng.uniform(1e3, 3e3);
+      } else {
+        const double share = 0.6 + 0.4 * connected / full;
+        rx_rate = node.rx_base * share * (1 + 0.2 * rng.noise());
+        tx_rate = node.tx_base * share * (1 + 0.2 * rng.noise());
+      }
+      if (static_cast<std::size_t>(it.above_tier_node) == n && it.above_tier.contains(t))
+        rx_rate = it.above_tier_rate * (1 + 0.04 * rng.noise());
+      rx += rx_rate * dt;
+      tx += tx_rate * dt;
+      cpu += node.cpu_cores * (1 + 0.15 * rng.noise()) * dt;
+      set.push(kRx, series.rx, t, std::floor(rx));
+      set.push(kTx, series.tx, t, std::floor(tx));
+      set.push(kCpu, series.cpu, t, std::round(cpu * 1000) / 1000);
+      prev = t;
+    }
+  }
+}
+
+// Prometheus, Grafana and cAdvisor itself run through the whole time line.
+void emit_infrastructure(const Plan& plan, FamilySet& set) {
+  for (std::size_t i = 0; i < plan.infrastructure.size(); ++i) {
+    Rng rng(plan.config.seed, {kStreamInfrastructure, i});
+    const auto series = container_series(set, plan.infrastructure[i]);
+    const double rx_base = rng.uniform(5e3, 150e3), tx_base = rng.uniform(5e3, 80e3), cores = rng.uniform(0.02, 0.3);
+    double rx = 0, tx = 0, cpu = 0;
+    TimeMs prev = plan.infrastructure_start;
+    for (TimeMs t = first_scrape_at_or_after(prev, plan.cadvisor_phase); t <= plan.end; t += kScrapeMs) {
+      const double dt = static_cast<double>(t - prev) / 1000.0;
+      rx += rx_base * (1 + 0.1 * rng.noise()) * dt;
+      tx += tx_base * (1 + 0.1 * rng.noise()) * dt;
+      cpu += cores * (1 + 0.1 * rng.noise()) * dt;
+      set.push(kRx, series.rx, t, std::floor(rx));
+      set.push(kTx, series.tx, t, std::floor(tx));
+      set.push(kCpu, series.cpu, t, std::round(cpu * 1000) / 1000);
+      prev = t;
+    }
+  }
+}
+
+// Windows of at least 5 min in which a running node had no peer at all.
+void isolation_events(const Plan& plan, int iteration, const PeerTimeline& peers, std::vector<TruthEvent>& events) {
+  const auto& it = plan.iterations[static_cast<std::size_t>(iteration)];
+  for (std::size_t n = 0; n < plan.nodes.size(); ++n) {
+    int start = -1;
+    for (int k = 0; k <= peers.ticks; ++k) {
+      const bool zero =
+          k < peers.ticks && alive_at(it.nodes[n], it.tick_time(k)) && peers.peers[n][static_cast<std::size_t>(k)] == 0;
+      if (zero && start < 0) start = k;
+      if (!zero && start >= 0) {
+        const TimeMs from = it.tick_time(start), to = it.tick_time(k);
+        if (to - from >= 5 * kMinuteMs) {
+          events.push_back({std::string(kIsolated), plan.nodes[n].name, from, to,
+                            fmt::format("{} had no connected peers for {:.0f} min", plan.nodes[n].name,
+                                        static_cast<double>(to - from) / kMinuteMs)});
+        }
+        start = -1;
+      }
+    }
+  }
+}
+
+void plan_events(const Plan& plan, int iteration, std::vector<TruthEvent>& events) {
+  const auto& it = plan.iterations[static_cast<std::size_t>(iteration)];
+  auto name = [&](int n) { return plan.nodes[static_cast<std::size_t>(n)].name; };
+  if (it.restart_node >= 0) {
+    events.push_back({std::string(kRestart), name(it.restart_node), it.restart_down.start, it.restart_down.end,
+                      fmt::format("{} restarted: down for {} s, counters reset and head slot resynced from 0",
+                                  name(it.restart_node), (it.restart_down.end - it.restart_down.start) / 1000)});
+  }
+  if (it.invalid_node >= 0) {
+    events.push_back({std::string(kInvalidAttestations), name(it.invalid_node), it.invalid.start, it.invalid.end,
+                      fmt::format("{} received about {:.1f} invalid attestations per slot", name(it.invalid_node),
+                                  it.invalid_per_slot)});
+  }
+  if (it.above_tier_node >= 0) {
+    events.push_back({std::string(kAboveTier), name(it.above_tier_node), it.above_tier.start, it.above_tier.end,
+                      fmt::format("{} received about {:.0f} Mbps, above the 50 Mbps download tier of EIP-7870",
+                                  name(it.above_tier_node), it.above_tier_rate * 8 / 1e6)});
+  }
+  if (it.rename_node >= 0) {
+    const auto& spec = plan.nodes[static_cast<std::size_t>(it.rename_node)];
+    events.push_back({std::string(kRename), spec.name, it.rename_at, it.rename_at,
+                      fmt::format("job '{}' is scraped as '{}' from here on", bare_name(spec), spec.name)});
+  }
+}
+
+}  // namespace
+}  // namespace detail
+
+Result<Simulation> simulate(const SimulationConfig& config) {
+  using namespace detail;
+  LEANSCOPE_TRY(validate(config));
+  const Plan plan = make_plan(config);
+  Simulation sim;
+  sim.config = config;
+  FamilySet set;
+  std::vector<std::string> names;
+  for (const auto& n : plan.nodes) names.push_back(n.name);
+  std::sort(names.begin(), names.end());
+
+  for (int i = 0; i < static_cast<int>(plan.iterations.size()); ++i) {
+    const auto& it = plan.iterations[static_cast<std::size_t>(i)];
+    const PeerTimeline peers = simulate_peers(plan, i);
+    std::vector<int> validators_up(static_cast<std::size_t>(peers.ticks), 0);
+    for (int k = 0; k < peers.ticks; ++k) {
+      const TimeMs t = it.tick_time(k);
+      for (std::size_t n = 0; n < plan.nodes.size(); ++n) {
+        const bool cut = static_cast<std::size_t>(it.isolated_node) == n && it.isolation.contains(t);
+        if (alive_at(it.nodes[n], t) && !cut) validators_up[static_cast<std::size_t>(k)] += it.nodes[n].validators;
+      }
+    }
+    IterationSpan span;
+    for (std::size_t n = 0; n < plan.nodes.size(); ++n) {
+      emit_node(plan, i, peers, validators_up, n, set, span);
+      emit_container(plan, i, peers, n, set);
+    }
+    TruthIteration truth;
+    truth.genesis = it.genesis;
+    truth.start = span.first_sample;
+    truth.end = span.last_sample;
+    truth.end_slot = span.max_head;
+    truth.id = archive::devnet_id_for(truth.start);
+    truth.clients = names;
+    for (const auto& n : it.nodes) truth.validators += n.validators;
+    sim.iterations.push_back(std::move(truth));
+    plan_events(plan, i, sim.events);
+    isolation_events(plan, i, peers, sim.events);
+  }
+  emit_infrastructure(plan, set);
+  sim.families = set.take();
+  std::stable_sort(sim.events.begin(), sim.events.end(), [](const TruthEvent& a, const TruthEvent& b) {
+    return std::tie(a.start, a.kind, a.client) < std::tie(b.start, b.kind, b.client);
+  });
+  return sim;
+}
+
+}  // namespace leanscope::sim

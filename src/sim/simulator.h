@@ -1,0 +1,110 @@
+// The devnet simulator (PRODUCT.md section 7): a synthetic run of several
+// devnet iterations as real Lean clients and cAdvisor expose it, with known
+// incidents. One model feeds every output, so the OpenMetrics file, the
+// archive written without Prometheus and the ground truth describe the same
+// devnet. Deterministic: the same configuration gives the same bytes.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/error.h"
+#include "common/time.h"
+
+namespace leanscope::sim {
+
+struct SimulationConfig {
+  int clients = 6;     // 2..100 nodes, one per client type (zeam, ream, qlean, ...)
+  int iterations = 3;  // 1..100 devnet iterations, one after another
+  double hours = 2.0;  // length of each iteration, 0.1..720
+  std::uint64_t seed = 1;
+  TimeMs end = 0;  // when the last iteration ends (Unix ms)
+};
+
+// Names the first bad field ("--clients must be between 2 and 100").
+[[nodiscard]] Status validate(const SimulationConfig& config);
+
+// The client types of the first `count` nodes: zeam, ream, qlean, lantern,
+// ethlambda, grandine, gean, nlean, then zeam2, ream2, ...
+[[nodiscard]] std::vector<std::string> client_types(int count);
+
+enum class MetricType : std::uint8_t { Gauge, Counter };
+
+using Labels = std::vector<std::pair<std::string, std::string>>;
+
+// One time series: every label but the metric name, samples in time order.
+struct Series {
+  Labels labels;
+  std::vector<TimeMs> times;
+  std::vector<double> values;
+};
+
+struct MetricFamily {
+  std::string name;  // the sample name, e.g. "lean_peer_connection_events_total"
+  MetricType type = MetricType::Gauge;
+  std::string help;
+  std::vector<Series> series;
+};
+
+// Event kinds of the ground truth: the finding kinds of PRODUCT.md section 6,
+// plus kRename (a bare job name that becomes suffixed; not a finding).
+inline constexpr std::string_view kRestart = "restart";
+inline constexpr std::string_view kIsolated = "isolated";
+inline constexpr std::string_view kInvalidAttestations = "invalid_attestations";
+inline constexpr std::string_view kAboveTier = "above_tier";
+inline constexpr std::string_view kRename = "rename";
+
+struct TruthIteration {
+  std::string id;      // archive::devnet_id_for(start)
+  TimeMs genesis = 0;  // slot 0
+  TimeMs start = 0;    // first lean_head_slot sample of the iteration (the reset detect sees)
+  TimeMs end = 0;      // last lean_* sample of the iteration (nodes torn down)
+  std::int64_t end_slot = 0;
+  std::vector<std::string> clients;  // normalised node names, sorted
+  int validators = 0;                // over all clients
+};
+
+struct TruthEvent {
+  std::string kind;
+  std::string client;  // normalised node name
+  TimeMs start = 0;
+  TimeMs end = 0;
+  std::string detail;
+};
+
+struct Simulation {
+  SimulationConfig config;
+  std::vector<TruthIteration> iterations;  // oldest first
+  std::vector<TruthEvent> events;          // by start
+  std::vector<MetricFamily> families;      // lean_* first, then cAdvisor's
+
+  [[nodiscard]] const MetricFamily* family(std::string_view name) const;
+  [[nodiscard]] std::size_t sample_count() const;
+};
+
+[[nodiscard]] Result<Simulation> simulate(const SimulationConfig& config);
+
+// OpenMetrics text as Prometheus would have scraped it (one sample per 15 s
+// scrape), in the order `promtool tsdb create-blocks-from openmetrics` needs.
+[[nodiscard]] Status write_openmetrics(const Simulation& simulation, const std::filesystem::path& path);
+[[nodiscard]] std::string openmetrics_text(const Simulation& simulation);
+
+// {"iterations":[{"id","start","end",..,"clients"}],"events":[{"kind","client","start","end","detail"}]}
+[[nodiscard]] std::string truth_json(const Simulation& simulation);
+[[nodiscard]] Status write_truth(const Simulation& simulation, const std::filesystem::path& path);
+
+// The archive that `detect` + `fetch` would produce: devnets.json (merged by
+// id with an existing one), one Parquet file per dataset and devnet,
+// manifest.json. Returns the devnet ids written.
+struct ArchiveWritten {
+  std::vector<std::string> devnets;
+  std::int64_t rows = 0;
+  std::int64_t bytes = 0;
+};
+[[nodiscard]] Result<ArchiveWritten> write_archive(const Simulation& simulation, const std::filesystem::path& data_dir);
+
+}  // namespace leanscope::sim
