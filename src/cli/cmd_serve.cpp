@@ -16,7 +16,7 @@ struct ServeFlags {
   std::string site = "site";
   std::string host = "127.0.0.1";
   int port = 8080;
-  std::string data_dir = "data";  // accepted like everywhere; serving needs only the site
+  std::string data_dir = "data";  // the archive the site links to, served beside it
 };
 }  // namespace
 
@@ -29,13 +29,17 @@ void add_serve_command(CLI::App& app, Dispatch& dispatch) {
   sub->add_option("--port", flags->port, "Port to listen on; 0 picks a free one")
       ->capture_default_str()
       ->check(CLI::Range(0, 65535));
-  sub->add_option("--data-dir", flags->data_dir, "Data folder (unused by serve)")->capture_default_str();
+  sub->add_option("--data-dir", flags->data_dir,
+                  "Archive the site links to; served under its path beside the site (e.g. /data/) when it sits "
+                  "next to it")
+      ->capture_default_str();
   sub->callback([&dispatch, flags] {
     dispatch.action = [flags] {
       serve::ServeOptions options;
       options.site = flags->site;
       options.host = flags->host;
       options.port = flags->port;
+      options.data_dir = flags->data_dir;
       options.log = [](std::string_view line) { progress(line); };
       if (!serve::is_loopback_host(options.host)) {
         progress(fmt::format("leanscope: warning: listening on {}: the site is reachable from other machines",
@@ -44,8 +48,10 @@ void add_serve_command(CLI::App& app, Dispatch& dispatch) {
       auto server = serve::SiteServer::create(std::move(options));
       if (!server.ok()) return fail(server.error());
       const std::string url = (*server)->url();
+      const std::string& data_prefix = (*server)->data_prefix();
       Status status = (*server)->run_until_signal([&] {
         fmt::print("Serving {} at {} (Ctrl-C to stop)\n", flags->site, url);
+        if (!data_prefix.empty()) fmt::print("The archive {} is served under {}/\n", flags->data_dir, data_prefix);
         std::fflush(stdout);
       });
       if (!status.ok()) return fail(status.error());

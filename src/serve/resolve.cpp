@@ -124,6 +124,18 @@ Resolved resolve_request_path(const fs::path& canonical_site, std::string_view d
   return {Lookup::File, target, {}};
 }
 
+std::string data_mount_prefix(const fs::path& canonical_site, const fs::path& canonical_data) {
+  fs::path rel = canonical_data.lexically_relative(canonical_site);
+  auto it = rel.begin();
+  if (rel.empty() || it == rel.end() || *it != "..") return {};  // inside the site, or unrelated
+  std::string prefix;
+  for (++it; it != rel.end(); ++it) {
+    if (*it == ".." || it->empty()) return {};  // above the site's parent: no URL reaches it
+    prefix += "/" + it->string();
+  }
+  return prefix;
+}
+
 std::string etag_for(std::uintmax_t size, std::int64_t mtime_ns) {
   return fmt::format("\"{:x}-{:x}\"", size, static_cast<std::uint64_t>(mtime_ns));
 }

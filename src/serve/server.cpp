@@ -25,6 +25,8 @@ namespace fs = std::filesystem;
 struct SiteServer::Impl {
   ServeOptions options;
   fs::path site;  // canonical
+  fs::path data;  // canonical; empty when not served
+  std::string data_prefix;
   httplib::Server http;
   std::uint16_t port = 0;
   std::atomic<bool> stopping{false};
@@ -155,6 +157,11 @@ Result<std::unique_ptr<SiteServer>> SiteServer::create(ServeOptions options) {
   auto impl = std::make_unique<Impl>();
   impl->site = fs::canonical(options.site, ec);
   if (ec) return make_error("{}: {}", options.site.string(), ec.message());
+  if (!options.data_dir.empty() && fs::is_directory(options.data_dir, ec)) {
+    fs::path data = fs::canonical(options.data_dir, ec);
+    if (!ec) impl->data_prefix = data_mount_prefix(impl->site, data);
+    if (!impl->data_prefix.empty()) impl->data = data;
+  }
   impl->options = std::move(options);
 
   Impl* self = impl.get();
@@ -172,6 +179,16 @@ Result<std::unique_ptr<SiteServer>> SiteServer::create(ServeOptions options) {
   });
   http.Get(".*", [self](const httplib::Request& req, httplib::Response& res) {
     Resolved resolved = resolve_request_path(self->site, req.path);
+    if (resolved.kind == Lookup::NotFound && !self->data_prefix.empty()) {
+      // The archive beside the site: "/data/..." is DATA/...
+      std::string_view path = req.path;
+      const std::string& prefix = self->data_prefix;
+      if (path.substr(0, prefix.size()) == prefix && (path.size() == prefix.size() || path[prefix.size()] == '/')) {
+        resolved = path.size() == prefix.size() ? Resolved{Lookup::Redirect, {}, "/"}
+                                                : resolve_request_path(self->data, path.substr(prefix.size()));
+        if (resolved.kind == Lookup::Redirect) resolved.location = prefix + resolved.location;
+      }
+    }
     switch (resolved.kind) {
       case Lookup::File:
         answer_file(req, res, resolved.file);
@@ -221,6 +238,8 @@ std::string SiteServer::url() const {
   bool v6 = host.find(':') != std::string::npos && host.front() != '[';
   return v6 ? fmt::format("http://[{}]:{}/", host, impl_->port) : fmt::format("http://{}:{}/", host, impl_->port);
 }
+
+const std::string& SiteServer::data_prefix() const { return impl_->data_prefix; }
 
 Status SiteServer::run() {
   impl_->run_active = true;

@@ -21,6 +21,11 @@ struct ServeOptions {
   std::filesystem::path site = "site";
   std::string host = "127.0.0.1";
   int port = 8080;  // 0 picks a free port
+  // The archive the site links to (pages link to it by relative paths such as
+  // "../data/<devnet>/<dataset>.parquet"). When it sits beside the site, or
+  // below the site's parent folder, it is served under that URL prefix
+  // ("/data/"); empty or missing: not served.
+  std::filesystem::path data_dir;
   // One line per request (method path status bytes ms) to this sink; none when empty.
   std::function<void(std::string_view line)> log;
 };
@@ -40,6 +45,12 @@ struct Resolved {
 };
 [[nodiscard]] Resolved resolve_request_path(const std::filesystem::path& canonical_site, std::string_view decoded_path);
 
+// The URL prefix ("/data") under which `canonical_data` is reachable by the
+// site's relative links, when it lies below the site's parent folder but not
+// inside the site; empty when no URL can reach it that way.
+[[nodiscard]] std::string data_mount_prefix(const std::filesystem::path& canonical_site,
+                                            const std::filesystem::path& canonical_data);
+
 // A strong validator from size and modification time: "\"<size hex>-<mtime ns hex>\"".
 [[nodiscard]] std::string etag_for(std::uintmax_t size, std::int64_t mtime_ns);
 // RFC 7231 IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") for Unix seconds, and back.
@@ -57,6 +68,8 @@ class SiteServer {
   [[nodiscard]] std::uint16_t port() const;
   // "http://127.0.0.1:8080/" (IPv6 hosts in brackets).
   [[nodiscard]] std::string url() const;
+  // data_mount_prefix() of the options' data_dir ("" when it is not served).
+  [[nodiscard]] const std::string& data_prefix() const;
 
   // Answers requests until stop(); an error when the listener fails.
   [[nodiscard]] Status run();

@@ -227,3 +227,51 @@ TEST(SiteServer, BusyPortIsAnError) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(DataMount, PrefixForArchivesBelowTheSitesParent) {
+  EXPECT_EQ(data_mount_prefix("/w/demo/site", "/w/demo/data"), "/data");
+  EXPECT_EQ(data_mount_prefix("/w/demo/site", "/w/demo/archive/v1"), "/archive/v1");
+  EXPECT_EQ(data_mount_prefix("/w/demo/site", "/w/demo/site/data"), "");  // inside the site: served anyway
+  EXPECT_EQ(data_mount_prefix("/w/demo/site", "/w/other/data"), "");      // no URL reaches it
+  EXPECT_EQ(data_mount_prefix("/w/demo/site", "/w/demo/site"), "");
+}
+
+TEST(SiteServer, ServesTheArchiveBesideTheSite) {
+  TempDir tmp;
+  write_text(tmp / "site/index.html", "site");
+  write_text(tmp / "data/devnets.json", "{}");
+  write_text(tmp / "data/pqdevnet-x/head_slot.parquet", "PAR1");
+  write_text(tmp / "secret.txt", "secret");
+  ServeOptions options;
+  options.site = tmp / "site";
+  options.data_dir = tmp / "data";
+  options.port = 0;
+  auto created = SiteServer::create(options);
+  ASSERT_TRUE(created.ok());
+  auto& server = *created;
+  EXPECT_EQ(server->data_prefix(), "/data");
+  std::thread runner([&] { (void)server->run(); });
+  httplib::Client client("127.0.0.1", server->port());
+  auto parquet = client.Get("/data/pqdevnet-x/head_slot.parquet");
+  ASSERT_TRUE(parquet);
+  EXPECT_EQ(parquet->status, 200);
+  EXPECT_EQ(parquet->body, "PAR1");
+  EXPECT_EQ(parquet->get_header_value("Content-Type"), "application/vnd.apache.parquet");
+  auto folder = client.Get("/data");
+  ASSERT_TRUE(folder);
+  EXPECT_EQ(folder->status, 301);
+  EXPECT_EQ(folder->get_header_value("Location"), "/data/");
+  auto sub = client.Get("/data/pqdevnet-x");
+  ASSERT_TRUE(sub);
+  EXPECT_EQ(sub->get_header_value("Location"), "/data/pqdevnet-x/");
+  auto escape = client.Get("/data/../secret.txt");
+  ASSERT_TRUE(escape);
+  EXPECT_NE(escape->status, 200);
+  EXPECT_EQ(client.Get("/datax/devnets.json")->status, 404);
+  server->stop();
+  runner.join();
+}
+
+}  // namespace
