@@ -1,0 +1,103 @@
+// The Prometheus HTTP API client (PRODUCT.md section 8): query_range split
+// into chunks of at most 11,000 points and stitched, several requests in
+// flight (libcurl multi), retries with backoff on 5xx, 429, timeouts and
+// connection failures, TLS verified, bearer/basic auth and extra headers.
+// Credentials never appear in its errors.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/error.h"
+#include "common/time.h"
+#include "prom/response.h"
+
+namespace leanscope::prom {
+
+// Prometheus refuses a range with more points per series than this.
+inline constexpr std::int64_t kMaxPointsPerRequest = 11'000;
+
+struct RetryPolicy {
+  int max_attempts = 4;  // attempts in all, the first included
+  std::chrono::milliseconds initial_backoff{500};
+  double multiplier = 2.0;
+};
+
+struct ClientConfig {
+  std::string base_url;  // "https://prom.example/prometheus" (API paths are appended)
+  std::string bearer_token;
+  std::string username;
+  std::string password;
+  std::vector<std::pair<std::string, std::string>> headers;  // extra request headers
+  bool insecure = false;                                     // skip TLS verification
+  int concurrency = 4;                                       // requests in flight
+  std::chrono::milliseconds connect_timeout{10'000};
+  std::chrono::milliseconds request_timeout{120'000};
+  RetryPolicy retry;
+  std::int64_t max_points_per_request = kMaxPointsPerRequest;
+  // Receives the servers' warnings; empty = print them on stderr.
+  std::function<void(std::string_view)> on_warning;
+};
+
+// "Name: value" -> {"Name", "value"}; an error names the bad text's shape, not its value.
+[[nodiscard]] Result<std::pair<std::string, std::string>> parse_header(std::string_view text);
+
+struct RangeQuery {
+  std::string promql;
+  TimeMs start = 0;
+  TimeMs end = 0;
+  std::int64_t step_ms = 60'000;
+};
+
+// One request's share of a range: both ends inclusive, on the step grid of the range's start.
+struct TimeChunk {
+  TimeMs start = 0;
+  TimeMs end = 0;
+};
+
+// Splits [start, end] into chunks of at most max_points points:
+// [start, start + (max_points - 1) * step], the next one step later, ...
+[[nodiscard]] std::vector<TimeChunk> split_range(TimeMs start, TimeMs end, std::int64_t step_ms,
+                                                 std::int64_t max_points = kMaxPointsPerRequest);
+
+// Appends `part`'s series to `into`, matching series by their label sets and
+// dropping samples not after a series' last time (chunks never overlap, but a
+// server may repeat a boundary sample).
+void stitch(Matrix& into, Matrix&& part);
+
+// Removes "user:password@" from URLs in `text`.
+[[nodiscard]] std::string scrub_url_credentials(std::string_view text);
+
+class Client {
+ public:
+  // Validates the URL (http or https, a host) and the settings.
+  [[nodiscard]] static Result<Client> create(ClientConfig config);
+  Client(Client&&) noexcept;
+  Client& operator=(Client&&) noexcept;
+  ~Client();
+
+  [[nodiscard]] Result<Matrix> query_range(const RangeQuery& query);
+  // Every query (and every chunk of each) with up to `concurrency` requests in
+  // flight; results in the order of `queries`. The first failure fails the call
+  // and its message names the query.
+  [[nodiscard]] Result<std::vector<Matrix>> query_range_all(std::span<const RangeQuery> queries);
+  // /api/v1/label/<label>/values, optionally restricted by a series selector.
+  [[nodiscard]] Result<std::vector<std::string>> label_values(std::string_view label, std::string_view match = {});
+
+  // The server URL without credentials, for messages.
+  [[nodiscard]] const std::string& display_url() const;
+
+ private:
+  struct Impl;
+  explicit Client(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace leanscope::prom

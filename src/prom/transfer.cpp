@@ -1,0 +1,264 @@
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "common/version.h"
+#include "prom/detail/transfer.h"
+
+namespace leanscope::prom::detail {
+
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+std::once_flag curl_init_once;
+
+std::size_t append_body(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* body = static_cast<std::string*>(user);
+  const std::size_t n = size * count;
+  // Keep room for simdjson's padding so the body is parsed in place.
+  const std::size_t need = body->size() + n + simdjson::SIMDJSON_PADDING;
+  if (body->capacity() < need) body->reserve(std::max(need, body->capacity() * 2));
+  body->append(data, n);
+  return n;
+}
+
+bool sensitive_header(std::string_view name) {
+  std::string lower(name);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (std::string_view word : {"auth", "token", "key", "secret", "cookie", "password", "session"}) {
+    if (lower.find(word) != std::string::npos) return true;
+  }
+  return false;
+}
+
+std::string snippet(std::string_view body) {
+  std::string out;
+  for (char c : body.substr(0, 200)) out.push_back(c == '\n' || c == '\r' || c == '\t' ? ' ' : c);
+  if (body.size() > 200) out += "...";
+  return out;
+}
+
+std::string http_cause(long status, std::string_view body) {
+  if (auto err = decode_api_error(body)) {
+    return fmt::format("HTTP {} {}: {}", status, err->type.empty() ? "error" : err->type, err->message);
+  }
+  std::string hint;
+  if (status == 401 || status == 403) hint = " (check PROMETHEUS_TOKEN or PROMETHEUS_USER/PROMETHEUS_PASSWORD)";
+  if (status == 404) hint = " (is the URL the Prometheus API root?)";
+  std::string text = snippet(body);
+  return text.empty() ? fmt::format("HTTP {}{}", status, hint) : fmt::format("HTTP {}{}: {}", status, hint, text);
+}
+
+struct Active {
+  std::size_t index = 0;
+  CURL* easy = nullptr;
+  std::string body;
+  char errbuf[CURL_ERROR_SIZE] = {};
+};
+
+}  // namespace
+
+bool retryable_curl_code(CURLcode code) {
+  switch (code) {
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool retryable_http_status(long status) { return status >= 500 || status == 429; }
+
+TransferEngine::TransferEngine(const ClientConfig& config) : config_(config) {
+  std::call_once(curl_init_once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  multi_ = curl_multi_init();
+  curl_multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS, static_cast<long>(std::max(1, config_.concurrency)));
+  headers_ = curl_slist_append(headers_, "Accept: application/json");
+  if (!config_.bearer_token.empty()) {
+    headers_ = curl_slist_append(headers_, ("Authorization: Bearer " + config_.bearer_token).c_str());
+    secrets_.push_back(config_.bearer_token);
+  }
+  if (!config_.password.empty()) secrets_.push_back(config_.password);
+  for (const auto& [name, value] : config_.headers) {
+    headers_ = curl_slist_append(headers_, (name + ": " + value).c_str());
+    if (sensitive_header(name) && !value.empty()) secrets_.push_back(value);
+  }
+  // Longest first, so that a secret containing another is replaced whole.
+  std::sort(secrets_.begin(), secrets_.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+}
+
+TransferEngine::~TransferEngine() {
+  if (multi_) curl_multi_cleanup(multi_);
+  if (headers_) curl_slist_free_all(headers_);
+}
+
+std::string TransferEngine::scrub(std::string_view text) const {
+  std::string out = scrub_url_credentials(text);
+  for (const auto& secret : secrets_) {
+    if (secret.size() < 3) continue;
+    for (std::size_t pos = out.find(secret); pos != std::string::npos; pos = out.find(secret, pos + 3)) {
+      out.replace(pos, secret.size(), "***");
+    }
+  }
+  return out;
+}
+
+CURL* TransferEngine::make_easy(const std::string& url, std::string* body, char* errbuf) const {
+  CURL* easy = curl_easy_init();
+  if (!easy) return nullptr;
+  curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers_);
+  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, append_body);
+  curl_easy_setopt(easy, CURLOPT_WRITEDATA, body);
+  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, errbuf);
+  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl decodes (gzip, ...)
+  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(config_.connect_timeout.count()));
+  curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(config_.request_timeout.count()));
+  curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(easy, CURLOPT_MAXREDIRS, 5L);
+  curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(easy, CURLOPT_USERAGENT, ("leanscope/" + std::string(version())).c_str());
+  curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, config_.insecure ? 0L : 1L);
+  curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, config_.insecure ? 0L : 2L);
+  if (!config_.username.empty() || !config_.password.empty()) {
+    curl_easy_setopt(easy, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+    curl_easy_setopt(easy, CURLOPT_USERNAME, config_.username.c_str());
+    curl_easy_setopt(easy, CURLOPT_PASSWORD, config_.password.c_str());
+  }
+  return easy;
+}
+
+Status TransferEngine::run(std::span<const Request> requests, const OnSuccess& on_success) {
+  if (!unreachable_.empty()) return make_error("{}", unreachable_);
+  const std::size_t n = requests.size();
+  const std::size_t max_active = static_cast<std::size_t>(std::max(1, config_.concurrency));
+  const int max_attempts = std::max(1, config_.retry.max_attempts);
+  std::deque<std::size_t> ready;
+  for (std::size_t i = 0; i < n; ++i) ready.push_back(i);
+  std::vector<std::pair<Clock::time_point, std::size_t>> waiting;  // retry due time, request
+  std::vector<int> attempts(n, 0);
+  std::vector<std::unique_ptr<Active>> active;
+  std::size_t done = 0;
+  std::optional<Error> failure;
+
+  auto stop_all = [&] {
+    for (auto& a : active) {
+      curl_multi_remove_handle(multi_, a->easy);
+      curl_easy_cleanup(a->easy);
+    }
+    active.clear();
+  };
+
+  while (done < n && !failure) {
+    auto now = Clock::now();
+    // Retries whose backoff has passed go first.
+    std::sort(waiting.begin(), waiting.end());
+    while (!waiting.empty() && waiting.front().first <= now) {
+      ready.push_front(waiting.front().second);
+      waiting.erase(waiting.begin());
+    }
+    while (active.size() < max_active && !ready.empty()) {
+      auto a = std::make_unique<Active>();
+      a->index = ready.front();
+      ready.pop_front();
+      a->easy = make_easy(requests[a->index].url, &a->body, a->errbuf);
+      if (!a->easy) {
+        failure = make_error("{}: cannot create an HTTP handle", requests[a->index].description);
+        break;
+      }
+      curl_easy_setopt(a->easy, CURLOPT_PRIVATE, a.get());
+      curl_multi_add_handle(multi_, a->easy);
+      active.push_back(std::move(a));
+    }
+    if (failure) break;
+
+    int running = 0;
+    curl_multi_perform(multi_, &running);
+    int left = 0;
+    while (CURLMsg* msg = curl_multi_info_read(multi_, &left)) {
+      if (msg->msg != CURLMSG_DONE) continue;
+      CURL* easy = msg->easy_handle;
+      const CURLcode code = msg->data.result;
+      Active* raw = nullptr;
+      curl_easy_getinfo(easy, CURLINFO_PRIVATE, &raw);
+      long status = 0;
+      curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+      curl_multi_remove_handle(multi_, easy);
+      curl_easy_cleanup(easy);
+      auto it = std::find_if(active.begin(), active.end(), [&](const auto& a) { return a.get() == raw; });
+      std::unique_ptr<Active> a = std::move(*it);
+      active.erase(it);
+      const Request& request = requests[a->index];
+      const int attempt = ++attempts[a->index];
+
+      bool retry = false;
+      std::string cause;
+      if (code == CURLE_OK && status >= 200 && status < 300) {
+        Status s = on_success(a->index, a->body);
+        if (!s.ok()) {
+          failure = make_error("{}: {}", request.description, scrub(s.error().message));
+          break;
+        }
+        ++done;
+        continue;
+      }
+      if (code == CURLE_OK) {
+        retry = retryable_http_status(status);
+        cause = http_cause(status, a->body);
+      } else {
+        retry = retryable_curl_code(code);
+        cause = a->errbuf[0] != '\0' ? std::string(a->errbuf) : std::string(curl_easy_strerror(code));
+        if (code == CURLE_COULDNT_CONNECT) cause = "cannot connect: " + cause;
+        if (code == CURLE_OPERATION_TIMEDOUT) cause = "timed out: " + cause;
+      }
+      if (retry && attempt < max_attempts) {
+        const double factor = std::pow(std::max(1.0, config_.retry.multiplier), attempt - 1);
+        auto delay = std::chrono::milliseconds(
+            static_cast<std::int64_t>(static_cast<double>(config_.retry.initial_backoff.count()) * factor));
+        waiting.emplace_back(Clock::now() + delay, a->index);
+        continue;
+      }
+      std::string tries = attempt > 1 ? fmt::format(" (gave up after {} attempts)", attempt) : std::string();
+      failure = make_error("{}: {}{}", request.description, scrub(cause), tries);
+      if (code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST) unreachable_ = failure->message;
+      break;
+    }
+    if (failure || done == n) break;
+
+    // Sleep until a transfer has news or the next retry is due.
+    auto timeout = std::chrono::milliseconds(500);
+    if (!waiting.empty()) {
+      auto earliest = std::min_element(waiting.begin(), waiting.end())->first;
+      auto until = std::chrono::duration_cast<std::chrono::milliseconds>(earliest - Clock::now());
+      timeout = std::clamp(until, std::chrono::milliseconds(0), timeout);
+    }
+    if (!active.empty()) {
+      curl_multi_poll(multi_, nullptr, 0, static_cast<int>(timeout.count()), nullptr);
+    } else if (ready.empty()) {
+      std::this_thread::sleep_for(timeout);
+    }
+  }
+  stop_all();
+  if (failure) return *failure;
+  return {};
+}
+
+}  // namespace leanscope::prom::detail

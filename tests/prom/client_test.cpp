@@ -1,0 +1,326 @@
+#include "prom/client.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <set>
+#include <thread>
+
+#include "prom/fake_prometheus.h"
+#include "support/test_support.h"
+
+using namespace leanscope;
+using namespace leanscope::prom;
+using leanscope::testing::FakePrometheus;
+
+namespace {
+
+constexpr TimeMs kT0 = 1'763'900'000'000;
+
+ClientConfig fast_config(const std::string& url) {
+  ClientConfig c;
+  c.base_url = url;
+  c.retry.max_attempts = 3;
+  c.retry.initial_backoff = std::chrono::milliseconds(10);
+  c.request_timeout = std::chrono::milliseconds(3000);
+  c.connect_timeout = std::chrono::milliseconds(1000);
+  c.on_warning = [](std::string_view) {};
+  return c;
+}
+
+// Every point of the ranges, as the server would evaluate them.
+std::vector<TimeMs> grid(TimeMs start, TimeMs end, TimeMs step) {
+  std::vector<TimeMs> out;
+  for (TimeMs t = start; t <= end; t += step) out.push_back(t);
+  return out;
+}
+
+TEST(SplitRange, ChunksCoverEveryPointOnceWithinTheLimit) {
+  for (auto [points, max] : std::vector<std::pair<std::int64_t, std::int64_t>>{
+           {1, 11000}, {11000, 11000}, {11001, 11000}, {22000, 11000}, {22001, 11000}, {50000, 11000}, {7, 3}}) {
+    const TimeMs step = 60'000;
+    const TimeMs end = kT0 + (points - 1) * step;
+    auto chunks = split_range(kT0, end, step, max);
+    std::vector<TimeMs> seen;
+    for (const auto& c : chunks) {
+      auto g = grid(c.start, c.end, step);
+      EXPECT_LE(static_cast<std::int64_t>(g.size()), max);
+      seen.insert(seen.end(), g.begin(), g.end());
+    }
+    EXPECT_EQ(seen, grid(kT0, end, step)) << points << " points";
+    EXPECT_EQ(chunks.size(), static_cast<std::size_t>((points + max - 1) / max));
+  }
+}
+
+TEST(SplitRange, EndOffTheGridAndDegenerateRanges) {
+  auto chunks = split_range(0, 25'500, 1000, 10);  // 26 points: 0..25 s
+  ASSERT_EQ(chunks.size(), 3u);
+  EXPECT_EQ(chunks[0].start, 0);
+  EXPECT_EQ(chunks[0].end, 9000);
+  EXPECT_EQ(chunks[1].start, 10'000);
+  EXPECT_EQ(chunks[2].start, 20'000);
+  EXPECT_EQ(chunks[2].end, 25'500);
+  EXPECT_EQ(split_range(5, 5, 1000).size(), 1u);
+  EXPECT_TRUE(split_range(10, 5, 1000).empty());
+  EXPECT_TRUE(split_range(0, 5, 0).empty());
+}
+
+TEST(Stitch, MatchesSeriesByLabelsAndDropsRepeatedTimes) {
+  Matrix a, b;
+  a.series.push_back({{{"job", "x"}, {"instance", "1"}}, {1, 2}, {10, 20}});
+  b.series.push_back({{{"instance", "1"}, {"job", "x"}}, {2, 3}, {20, 30}});  // other label order
+  b.series.push_back({{{"job", "y"}}, {3}, {5}});
+  b.warnings.push_back("w");
+  stitch(a, std::move(b));
+  ASSERT_EQ(a.series.size(), 2u);
+  EXPECT_EQ(a.series[0].times, (std::vector<TimeMs>{1, 2, 3}));
+  EXPECT_EQ(a.series[0].values, (std::vector<double>{10, 20, 30}));
+  EXPECT_EQ(a.series[1].times, (std::vector<TimeMs>{3}));
+  EXPECT_EQ(a.warnings, (std::vector<std::string>{"w"}));
+}
+
+TEST(Scrub, RemovesUserInfoFromUrls) {
+  EXPECT_EQ(scrub_url_credentials("https://ann:s3cret@prom.example:9090/api"), "https://prom.example:9090/api");
+  EXPECT_EQ(scrub_url_credentials("failed: 'http://tok@h/x' and https://a:b@c"), "failed: 'http://h/x' and https://c");
+  EXPECT_EQ(scrub_url_credentials("no url here"), "no url here");
+}
+
+TEST(Header, ParsesNameAndValue) {
+  auto h = parse_header("X-Scope-OrgID:  tenant-1 ");
+  ASSERT_TRUE(h.ok());
+  EXPECT_EQ(h->first, "X-Scope-OrgID");
+  EXPECT_EQ(h->second, "tenant-1");
+  EXPECT_FALSE(parse_header("no colon").ok());
+  EXPECT_FALSE(parse_header(": v").ok());
+  EXPECT_FALSE(parse_header("Bad Name: v").ok());
+}
+
+TEST(Create, ValidatesTheUrlWithoutEchoingCredentials) {
+  ClientConfig c;
+  EXPECT_FALSE(Client::create(c).ok());
+  c.base_url = "ftp://x";
+  EXPECT_FALSE(Client::create(c).ok());
+  c.base_url = "https://user:hunter22@/";
+  auto r = Client::create(c);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message.find("hunter22"), std::string::npos) << r.error().message;
+  c.base_url = "https://user:hunter22@prom.example/prometheus/";
+  auto ok = Client::create(c);
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(ok->display_url(), "https://prom.example/prometheus");
+}
+
+// A server that evaluates a ramp (value = seconds since kT0) on the request's grid.
+void serve_ramp(const httplib::Request& req, httplib::Response& res) {
+  const auto start = static_cast<TimeMs>(std::stod(req.get_param_value("start")) * 1000);
+  const auto end = static_cast<TimeMs>(std::stod(req.get_param_value("end")) * 1000);
+  const auto step = static_cast<TimeMs>(std::stod(req.get_param_value("step")) * 1000);
+  std::string values = "[";
+  for (TimeMs t = start; t <= end; t += step) {
+    if (values.size() > 1) values += ',';
+    values += "[" + std::to_string(t / 1000) + ".000,\"" + std::to_string((t - kT0) / 1000) + "\"]";
+  }
+  values += "]";
+  res.set_content(FakePrometheus::matrix({{R"({"job":"a"})", values}}), "application/json");
+}
+
+TEST(QueryRange, LongRangesAreChunkedAndStitchedWithoutGapsOrDuplicates) {
+  FakePrometheus server([](const httplib::Request& req, httplib::Response& res, int) { serve_ramp(req, res); });
+  auto config = fast_config(server.url());
+  config.max_points_per_request = 100;
+  config.concurrency = 3;
+  auto client = Client::create(config);
+  ASSERT_TRUE(client.ok());
+  const TimeMs step = 15'000;
+  const TimeMs end = kT0 + 1234 * step;
+  auto m = client->query_range({"lean_head_slot", kT0, end, step});
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  ASSERT_EQ(m->series.size(), 1u);
+  EXPECT_EQ(m->series[0].times, grid(kT0, end, step));
+  for (std::size_t i = 0; i < m->series[0].values.size(); ++i) {
+    ASSERT_EQ(m->series[0].values[i], static_cast<double>(i * 15));
+  }
+  EXPECT_EQ(server.calls(), 13);  // ceil(1235 / 100)
+}
+
+TEST(QueryRange, SeveralQueriesComeBackInOrder) {
+  FakePrometheus server([](const httplib::Request& req, httplib::Response& res, int) {
+    auto q = req.get_param_value("query");
+    res.set_content(FakePrometheus::matrix({{R"({"job":")" + q + R"("})", R"([[1763900000,"1"]])"}}),
+                    "application/json");
+  });
+  auto client = Client::create(fast_config(server.url()));
+  ASSERT_TRUE(client.ok());
+  std::vector<RangeQuery> queries;
+  for (int i = 0; i < 9; ++i) queries.push_back({"q" + std::to_string(i), kT0, kT0 + 60'000, 60'000});
+  auto all = client->query_range_all(queries);
+  ASSERT_TRUE(all.ok()) << all.error().message;
+  ASSERT_EQ(all->size(), 9u);
+  for (int i = 0; i < 9; ++i)
+    EXPECT_EQ(*(*all)[static_cast<std::size_t>(i)].series[0].label("job"), "q" + std::to_string(i));
+}
+
+TEST(Faults, ServiceUnavailableTwiceThenSuccessIsRetried) {
+  FakePrometheus server([](const httplib::Request& req, httplib::Response& res, int call) {
+    if (call < 2) {
+      res.status = 503;
+      res.set_content("overloaded", "text/plain");
+      return;
+    }
+    serve_ramp(req, res);
+  });
+  auto client = Client::create(fast_config(server.url()));
+  ASSERT_TRUE(client.ok());
+  auto m = client->query_range({"up", kT0, kT0 + 120'000, 60'000});
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  EXPECT_EQ(server.calls(), 3);
+  EXPECT_EQ(m->series[0].times.size(), 3u);
+}
+
+TEST(Faults, PersistentServerErrorGivesUpNamingTheQuery) {
+  FakePrometheus server([](const httplib::Request&, httplib::Response& res, int) {
+    res.status = 500;
+    res.set_content(R"({"status":"error","errorType":"internal","error":"boom"})", "application/json");
+  });
+  auto client = Client::create(fast_config(server.url()));
+  auto m = client->query_range({"lean_head_slot", kT0, kT0, 60'000});
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(server.calls(), 3);
+  const auto& msg = m.error().message;
+  EXPECT_NE(msg.find("lean_head_slot"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("HTTP 500"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("boom"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("3 attempts"), std::string::npos) << msg;
+}
+
+TEST(Faults, BadRequestShowsTheServerErrorWithoutRetry) {
+  FakePrometheus server([](const httplib::Request&, httplib::Response& res, int) {
+    res.status = 400;
+    res.set_content(R"({"status":"error","errorType":"bad_data","error":"1:5: parse error: unexpected \"}\""})",
+                    "application/json");
+  });
+  auto client = Client::create(fast_config(server.url()));
+  auto m = client->query_range({"rate(x}", kT0, kT0, 60'000});
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(server.calls(), 1);
+  EXPECT_NE(m.error().message.find("bad_data"), std::string::npos) << m.error().message;
+  EXPECT_NE(m.error().message.find("parse error: unexpected \"}\""), std::string::npos) << m.error().message;
+}
+
+TEST(Faults, VictoriaMetricsNumericErrorType) {
+  FakePrometheus server([](const httplib::Request&, httplib::Response& res, int) {
+    res.status = 422;
+    res.set_content(R"({"status":"error","errorType":422,"error":"cannot parse query"})", "application/json");
+  });
+  auto client = Client::create(fast_config(server.url()));
+  auto m = client->query_range({"x", kT0, kT0, 60'000});
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(server.calls(), 1);
+  EXPECT_NE(m.error().message.find("HTTP 422 422: cannot parse query"), std::string::npos) << m.error().message;
+}
+
+TEST(Faults, MalformedJsonIsAClearError) {
+  FakePrometheus server([](const httplib::Request&, httplib::Response& res, int) {
+    res.set_content(R"({"status":"success","data":{"resultType":"matrix","result":[{"metric":{)", "application/json");
+  });
+  auto client = Client::create(fast_config(server.url()));
+  auto m = client->query_range({"lean_head_slot", kT0, kT0, 60'000});
+  ASSERT_FALSE(m.ok());
+  EXPECT_NE(m.error().message.find("malformed response"), std::string::npos) << m.error().message;
+  EXPECT_NE(m.error().message.find("lean_head_slot"), std::string::npos) << m.error().message;
+}
+
+TEST(Faults, SlowResponseTimesOutAndIsRetried) {
+  FakePrometheus server([](const httplib::Request& req, httplib::Response& res, int call) {
+    if (call == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    serve_ramp(req, res);
+  });
+  auto config = fast_config(server.url());
+  config.request_timeout = std::chrono::milliseconds(400);
+  auto client = Client::create(config);
+  auto m = client->query_range({"up", kT0, kT0, 60'000});
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  EXPECT_EQ(server.calls(), 2);
+
+  FakePrometheus always_slow([](const httplib::Request&, httplib::Response& res, int) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(800));
+    res.set_content("{}", "application/json");
+  });
+  config = fast_config(always_slow.url());
+  config.request_timeout = std::chrono::milliseconds(200);
+  config.retry.max_attempts = 2;
+  auto slow_client = Client::create(config);
+  auto failed = slow_client->query_range({"up", kT0, kT0, 60'000});
+  ASSERT_FALSE(failed.ok());
+  EXPECT_NE(failed.error().message.find("timed out"), std::string::npos) << failed.error().message;
+}
+
+TEST(Faults, ConnectionRefusedNamesTheUrlButNoCredentials) {
+  const auto port = leanscope::testing::free_loopback_port();
+  auto config = fast_config("http://ann:hunter22@127.0.0.1:" + std::to_string(port));
+  config.bearer_token = "tok-secret-123";
+  auto client = Client::create(config);
+  ASSERT_TRUE(client.ok());
+  auto m = client->query_range({"lean_head_slot", kT0, kT0, 60'000});
+  ASSERT_FALSE(m.ok());
+  const auto& msg = m.error().message;
+  EXPECT_NE(msg.find("http://127.0.0.1:" + std::to_string(port)), std::string::npos) << msg;
+  EXPECT_NE(msg.find("cannot connect"), std::string::npos) << msg;
+  EXPECT_EQ(msg.find("hunter22"), std::string::npos) << msg;
+  EXPECT_EQ(msg.find("tok-secret"), std::string::npos) << msg;
+  // Once unreachable, later requests fail at once with the same cause.
+  auto start = std::chrono::steady_clock::now();
+  auto again = client->label_values("__name__");
+  ASSERT_FALSE(again.ok());
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(200));
+}
+
+TEST(Auth, BearerTokenBasicAuthAndHeadersAreSent) {
+  std::vector<std::string> seen_headers;
+  std::mutex mutex;
+  FakePrometheus server([&](const httplib::Request& req, httplib::Response& res, int) {
+    std::lock_guard<std::mutex> lock(mutex);
+    seen_headers.push_back(req.get_header_value("X-Scope-OrgID") + "|" + req.get_header_value("Accept-Encoding"));
+    res.set_content(R"({"status":"success","data":["lean_head_slot","up"],"warnings":["partial"]})",
+                    "application/json");
+  });
+  auto config = fast_config(server.url());
+  config.bearer_token = "tok123";
+  config.headers.push_back({"X-Scope-OrgID", "tenant-1"});
+  std::vector<std::string> warnings;
+  config.on_warning = [&](std::string_view w) { warnings.emplace_back(w); };
+  auto client = Client::create(config);
+  auto v = client->label_values("__name__");
+  ASSERT_TRUE(v.ok()) << v.error().message;
+  EXPECT_EQ(v->size(), 2u);
+  EXPECT_EQ(server.authorizations().at(0), "Bearer tok123");
+  EXPECT_EQ(seen_headers.at(0).substr(0, 9), "tenant-1|");
+  EXPECT_NE(seen_headers.at(0).find("gzip"), std::string::npos) << seen_headers.at(0);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("partial"), std::string::npos);
+
+  auto basic = fast_config(server.url());
+  basic.username = "ann";
+  basic.password = "pw";
+  auto basic_client = Client::create(basic);
+  ASSERT_TRUE(basic_client->label_values("__name__").ok());
+  EXPECT_EQ(server.authorizations().at(1), "Basic YW5uOnB3");  // base64("ann:pw")
+}
+
+TEST(Faults, UnauthorizedIsNotRetriedAndHintsAtCredentials) {
+  FakePrometheus server([](const httplib::Request&, httplib::Response& res, int) {
+    res.status = 401;
+    res.set_content("Unauthorized", "text/plain");
+  });
+  auto config = fast_config(server.url());
+  config.bearer_token = "wrong-token";
+  auto client = Client::create(config);
+  auto m = client->query_range({"up", kT0, kT0, 60'000});
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(server.calls(), 1);
+  EXPECT_NE(m.error().message.find("HTTP 401"), std::string::npos);
+  EXPECT_NE(m.error().message.find("PROMETHEUS_TOKEN"), std::string::npos);
+  EXPECT_EQ(m.error().message.find("wrong-token"), std::string::npos);
+}
+
+}  // namespace
