@@ -1,8 +1,51 @@
+// leanscope render: the static site from the archive (report/site.h).
+#include <fmt/format.h>
+
+#include <memory>
+#include <string>
+
 #include "cli/commands.h"
-#include "cli/stub.h"
+#include "cli/output.h"
+#include "report/site.h"
 
 namespace leanscope::cli {
-void add_report_commands(CLI::App& app, Dispatch& dispatch) {
-  add_stub(app, dispatch, "render", "Write the static site: index, devnet overviews, networking reports, data page");
+
+namespace {
+struct RenderFlags {
+  std::string devnet;
+  std::string out = "site";
+  bool force = false;
+  std::string data_dir = "data";
+};
+
+int run_render(const RenderFlags& flags) {
+  report::RenderOptions options;
+  options.data_dir = flags.data_dir;
+  options.out = flags.out;
+  options.devnet = flags.devnet;
+  options.force = flags.force;
+  options.log = [](std::string_view line) { progress(line); };
+  auto summary = report::render_site(options);
+  if (!summary) return fail(summary.error());
+  progress(fmt::format("render: {} page(s) written, {} skipped (inputs unchanged); open {}/index.html",
+                       summary->written.size(), summary->skipped.size(), flags.out));
+  if (!summary->failed.empty()) {
+    for (std::size_t i = 1; i < summary->failed.size(); ++i) progress("leanscope: " + summary->failed[i]);
+    return fail(summary->failed.front());
+  }
+  return kExitOk;
 }
+}  // namespace
+
+void add_report_commands(CLI::App& app, Dispatch& dispatch) {
+  auto flags = std::make_shared<RenderFlags>();
+  auto* sub =
+      app.add_subcommand("render", "Write the static site: index, devnet overviews, networking reports, data page");
+  sub->add_option("--devnet", flags->devnet, "Devnet id, 'latest' or 'all'")->required();
+  sub->add_option("--out", flags->out, "Site folder")->capture_default_str();
+  sub->add_flag("--force", flags->force, "Rewrite pages whose inputs are unchanged");
+  sub->add_option("--data-dir", flags->data_dir, "Data folder (devnets.json and the archive)")->capture_default_str();
+  sub->callback([&dispatch, flags] { dispatch.action = [flags] { return run_render(*flags); }; });
+}
+
 }  // namespace leanscope::cli

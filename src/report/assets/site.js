@@ -1,0 +1,289 @@
+// leanscope pages: theme toggle, and one uPlot chart per client panel.
+// Each chart section holds its data in <script type="application/json"
+// class="chart-data">: {"x":[first time in s, then deltas],"panels":[{"p":
+// panel index,"lines":[{"l":label,"c":color slot,"v":[values]}]}]} where a
+// value is a number, null (a break in the line) or false (no sample: joined).
+// After drawing, <body> carries data-charts-rendered and data-chart-errors.
+(function () {
+  'use strict';
+  var root = document.documentElement;
+  var THEME_KEY = 'leanscope-theme';
+  var charts = [];      // {u, section}
+  var observers = [];
+  var errors = 0;
+
+  function store(theme) {
+    try { window.localStorage.setItem(THEME_KEY, theme); } catch (e) { /* file:// may forbid storage */ }
+  }
+  function stored() {
+    try { return window.localStorage.getItem(THEME_KEY); } catch (e) { return null; }
+  }
+  function themeName() { return root.getAttribute('data-theme') === 'dark' ? 'dark' : 'light'; }
+  function showThemeName() {
+    var el = document.querySelector('#theme-toggle .theme-name');
+    if (el) el.textContent = themeName() === 'dark' ? 'Dark' : 'Light';
+  }
+  function cssVar(name) { return getComputedStyle(root).getPropertyValue(name).trim(); }
+
+  // ---- numbers for people ----
+  function si(v, suffix, digits) {
+    var prefixes = ['', 'k', 'M', 'G', 'T'];
+    var p = 0, a = Math.abs(v);
+    while (a >= 1000 && p < prefixes.length - 1) { a /= 1000; v /= 1000; p++; }
+    var d = digits != null ? digits : (a >= 100 || p === 0 ? 0 : a >= 10 ? 1 : 2);
+    return v.toFixed(d) + ' ' + prefixes[p] + suffix;
+  }
+  function count(v) {
+    if (Math.abs(v) >= 1e6) return si(v, '', 2).trim();
+    var r = Math.abs(v - Math.round(v)) < 1e-9 ? Math.round(v) : v;
+    return typeof r === 'number' && r % 1 !== 0 ? r.toFixed(Math.abs(r) >= 10 ? 1 : 2) : String(r);
+  }
+  function valueText(unit, v) {
+    if (v == null || isNaN(v)) return '–';
+    if (unit === 'bytes_per_sec') return si(v, 'B/s') + ' · ' + (v * 8 / 1e6).toFixed(2) + ' Mbps';
+    if (unit === 'pct') return v.toFixed(1) + ' %';
+    return count(v);
+  }
+  function axisText(unit, v) {
+    if (unit === 'bytes_per_sec') return v === 0 ? '0' : si(v, 'B/s', 1).replace('.0 ', ' ');
+    if (unit === 'pct') return v + ' %';
+    return Math.abs(v) >= 1000 ? si(v, '').trim() : String(v);
+  }
+  function pad(n) { return n < 10 ? '0' + n : String(n); }
+  function timeText(s) {
+    if (s == null) return '–';
+    var d = new Date(s * 1000);
+    return d.getUTCFullYear() + '-' + pad(d.getUTCMonth() + 1) + '-' + pad(d.getUTCDate()) + ' ' +
+      pad(d.getUTCHours()) + ':' + pad(d.getUTCMinutes()) + ':' + pad(d.getUTCSeconds()) + ' UTC';
+  }
+
+  // 24-hour UTC ticks; the date under the first tick of each day.
+  function timeTicks(u, splits) {
+    var prevDay = null;
+    return splits.map(function (s) {
+      var d = new Date(s * 1000);
+      var day = pad(d.getUTCMonth() + 1) + '-' + pad(d.getUTCDate());
+      var hm = pad(d.getUTCHours()) + ':' + pad(d.getUTCMinutes());
+      var label = prevDay === day ? hm : hm + '\n' + day;
+      prevDay = day;
+      return label;
+    });
+  }
+
+  // ---- data ----
+  function readJson(section, cls) {
+    var el = section.querySelector('script.' + cls);
+    return el ? JSON.parse(el.textContent) : null;
+  }
+  function decodeTimes(x) {
+    var out = new Array(x.length), t = 0;
+    for (var i = 0; i < x.length; i++) { t = i === 0 ? x[0] : t + x[i]; out[i] = t; }
+    return out;
+  }
+  function decodeValues(v) {
+    var out = new Array(v.length);
+    for (var i = 0; i < v.length; i++) out[i] = v[i] === false ? undefined : v[i];
+    return out;
+  }
+  // Tiers at the same value share one dashed line and label.
+  function mergeTiers(tiers) {
+    var byY = {};
+    var out = [];
+    (tiers || []).forEach(function (t) {
+      if (byY[t.y]) { byY[t.y].label += ' · ' + t.label; byY[t.y].line = 'both'; return; }
+      byY[t.y] = { y: t.y, label: t.label, line: t.line };
+      out.push(byY[t.y]);
+    });
+    return out;
+  }
+
+  function drawTiers(tiers, colors) {
+    return function (u) {
+      var ctx = u.ctx, dpr = window.devicePixelRatio || 1;
+      var top = u.bbox.top, bottom = u.bbox.top + u.bbox.height;
+      tiers.forEach(function (t) {
+        var y = Math.round(u.valToPos(t.y, 'y', true));
+        if (y < top || y > bottom) return;
+        ctx.save();
+        ctx.strokeStyle = t.line === 'rx' ? colors.rx : t.line === 'tx' ? colors.tx : colors.tier;
+        ctx.globalAlpha = 0.8;
+        ctx.lineWidth = dpr;
+        ctx.setLineDash([6 * dpr, 4 * dpr]);
+        ctx.beginPath();
+        ctx.moveTo(u.bbox.left, y);
+        ctx.lineTo(u.bbox.left + u.bbox.width, y);
+        ctx.stroke();
+        ctx.globalAlpha = 1;
+        ctx.fillStyle = colors.tier;
+        ctx.font = (10 * dpr) + 'px system-ui, sans-serif';
+        ctx.textAlign = 'left';
+        ctx.textBaseline = 'bottom';
+        ctx.fillText(t.label, u.bbox.left + 4 * dpr, y - 3 * dpr);
+        ctx.restore();
+      });
+    };
+  }
+
+  // ---- charts ----
+  function buildSection(section) {
+    var grid = section.querySelector('.charts');
+    if (!grid) return;
+    var data = readJson(section, 'chart-data');
+    if (!data || !data.panels || data.panels.length === 0) return;
+    var unit = grid.getAttribute('data-unit');
+    var tiers = mergeTiers(readJson(section, 'chart-tiers'));
+    var fitTiers = tiers.length > 0 && section.getAttribute('data-fit') !== 'data';
+    var maxTier = tiers.reduce(function (m, t) { return Math.max(m, t.y); }, 0);
+    var key = 'leanscope-' + section.id;
+    var sync = uPlot.sync(key);
+    var xs = decodeTimes(data.x);
+    var palette = [];
+    for (var c = 0; c < 8; c++) palette.push(cssVar('--c' + c));
+    var axis = cssVar('--axis'), gridColor = cssVar('--grid');
+    var colors = { rx: palette[0], tx: palette[3], tier: cssVar('--tier') };
+    var own = [];
+    var syncing = false;
+
+    data.panels.forEach(function (panel) {
+      var figure = grid.querySelector('[data-panel="' + panel.p + '"] .chart');
+      if (!figure) return;
+      try {
+        var series = [{ value: function (u, v) { return timeText(v); } }];
+        var rows = [xs];
+        panel.lines.forEach(function (line) {
+          series.push({
+            label: line.l,
+            stroke: palette[line.c % 8],
+            width: 1.5,
+            spanGaps: false,
+            points: { show: false },
+            value: function (u, v) { return valueText(unit, v); }
+          });
+          rows.push(decodeValues(line.v));
+        });
+        var opts = {
+          width: Math.max(240, figure.clientWidth || 400),
+          height: 210,
+          tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'); },
+          cursor: { sync: { key: key, setSeries: false }, drag: { x: true, y: false, setScale: true } },
+          scales: {
+            x: { time: true },
+            y: {
+              range: function (u, min, max) {
+                if (min == null || max == null) return [0, 1];
+                var lo = Math.min(0, min), hi = max;
+                if (fitTiers) hi = Math.max(hi, maxTier * 1.1);
+                if (hi === lo) hi = lo + 1;
+                return [lo, hi + (hi - lo) * 0.05];
+              }
+            }
+          },
+          axes: [
+            {
+              stroke: axis, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor, width: 1 },
+              values: timeTicks
+            },
+            {
+              stroke: axis, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor, width: 1 },
+              size: unit === 'bytes_per_sec' ? 80 : 60,
+              values: function (u, splits) { return splits.map(function (v) { return axisText(unit, v); }); }
+            }
+          ],
+          series: series,
+          hooks: {
+            draw: tiers.length ? [drawTiers(tiers, colors)] : [],
+            setScale: [function (u, scaleKey) {
+              if (scaleKey !== 'x' || syncing) return;
+              syncing = true;
+              own.forEach(function (other) {
+                if (other !== u && (other.scales.x.min !== u.scales.x.min || other.scales.x.max !== u.scales.x.max)) {
+                  other.setScale('x', { min: u.scales.x.min, max: u.scales.x.max });
+                }
+              });
+              syncing = false;
+            }]
+          }
+        };
+        var u = new uPlot(opts, rows, figure);
+        sync.sub(u);
+        own.push(u);
+        charts.push({ u: u, section: section });
+        if (window.ResizeObserver) {
+          var ro = new ResizeObserver(function () {
+            var w = Math.max(240, figure.clientWidth);
+            if (Math.abs(w - u.width) > 1) u.setSize({ width: w, height: 210 });
+          });
+          ro.observe(figure);
+          observers.push(ro);
+        }
+      } catch (e) {
+        errors++;
+        figure.textContent = 'Chart error: ' + (e && e.message ? e.message : e);
+        if (window.console) console.error(e);
+      }
+    });
+    // Double-click: every panel of the section back to the full range.
+    grid.ondblclick = function () {
+      if (own.length === 0) return;
+      syncing = true;
+      own.forEach(function (u) { u.setScale('x', { min: xs[0], max: xs[xs.length - 1] }); });
+      syncing = false;
+    };
+  }
+
+  function destroyCharts() {
+    observers.forEach(function (o) { o.disconnect(); });
+    observers = [];
+    charts.forEach(function (c) { c.u.destroy(); });
+    charts = [];
+  }
+
+  function buildCharts() {
+    destroyCharts();
+    errors = 0;
+    if (typeof uPlot !== 'undefined') {
+      var sections = document.querySelectorAll('section');
+      for (var i = 0; i < sections.length; i++) {
+        try { buildSection(sections[i]); } catch (e) { errors++; if (window.console) console.error(e); }
+      }
+    }
+    document.body.setAttribute('data-charts-rendered', String(charts.length));
+    document.body.setAttribute('data-chart-errors', String(errors));
+  }
+
+  function setTheme(theme) {
+    root.setAttribute('data-theme', theme);
+    showThemeName();
+    buildCharts();  // chart colours are read from the theme's CSS variables
+  }
+
+  var toggle = document.getElementById('theme-toggle');
+  if (toggle) {
+    toggle.addEventListener('click', function () {
+      var next = themeName() === 'dark' ? 'light' : 'dark';
+      store(next);
+      setTheme(next);
+    });
+  }
+  if (window.matchMedia) {
+    var media = window.matchMedia('(prefers-color-scheme: dark)');
+    var follow = function (e) {
+      var s = stored();
+      if (s !== 'light' && s !== 'dark') setTheme(e.matches ? 'dark' : 'light');
+    };
+    if (media.addEventListener) media.addEventListener('change', follow);
+  }
+  // Bandwidth sections: scale to the EIP-7870 tiers or to the data.
+  var fits = document.querySelectorAll('button.fit');
+  for (var f = 0; f < fits.length; f++) {
+    fits[f].addEventListener('click', function (e) {
+      var section = e.currentTarget.closest('section');
+      var next = section.getAttribute('data-fit') === 'data' ? 'tiers' : 'data';
+      section.setAttribute('data-fit', next);
+      e.currentTarget.textContent = next === 'data' ? 'Scale: data' : 'Scale: EIP-7870 tiers';
+      buildCharts();
+    });
+  }
+  showThemeName();
+  buildCharts();
+})();

@@ -1,0 +1,52 @@
+// Chart data of one report section: every panel's lines on one shared time
+// axis, downsampled for display so that spikes and breaks survive.
+//
+// When the section has few distinct sample times (at most 2 x buckets) the
+// axis is their union and values are exact. Otherwise the section's time
+// range is cut into `buckets` equal buckets and each line keeps, per bucket,
+// its minimum and maximum in time order (two points), so a one-minute drop in
+// a week is still drawn. A NaN (a deliberate break) inside a bucket is kept
+// as a break next to the value the line continues from.
+#pragma once
+
+#include <cstddef>
+#include <limits>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "analysis/series.h"
+#include "common/time.h"
+
+namespace leanscope::report::detail {
+
+// A line has no sample at this point of the axis: drawn joined over, unlike
+// NaN, which breaks the line.
+inline constexpr double kMissing = std::numeric_limits<double>::infinity();
+
+inline constexpr std::size_t kDefaultBuckets = 1000;
+
+struct SectionGrid {
+  std::vector<TimeMs> x;  // shared axis, non-decreasing
+  bool downsampled = false;
+  // values[panel][line][i] for x[i]: a value, NaN (break) or kMissing.
+  std::vector<std::vector<std::vector<double>>> values;
+};
+
+[[nodiscard]] SectionGrid build_section_grid(std::span<const analysis::Panel> panels,
+                                             std::size_t buckets = kDefaultBuckets);
+
+// Appends the section's JSON for the page's chart script:
+// {"x":[first second, then deltas in seconds],"panels":[{"p":index,"lines":[{"l":label,"c":color,"v":[..]}]}]}
+// Values: numbers, null for a break, false for "no sample here". Panels
+// without any sample are left out (the page shows "No data available").
+void append_section_json(std::string& out, std::span<const analysis::Panel> panels, const SectionGrid& grid);
+
+// True when the panel has at least one line with at least one sample.
+[[nodiscard]] bool panel_has_data(const analysis::Panel& panel);
+
+// A stable color slot (0..7) for a line label, so that "valid (gossip)" or
+// "rx" keep their color in every panel and page.
+[[nodiscard]] int color_slot(std::string_view label, std::size_t line_index);
+
+}  // namespace leanscope::report::detail

@@ -1,0 +1,169 @@
+#include "report/detail/html.h"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+
+namespace leanscope::report::detail {
+
+void append_html(std::string& out, std::string_view text) {
+  std::size_t run = 0;  // start of the current run of plain characters
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char* entity = nullptr;
+    switch (text[i]) {
+      case '&':
+        entity = "&amp;";
+        break;
+      case '<':
+        entity = "&lt;";
+        break;
+      case '>':
+        entity = "&gt;";
+        break;
+      case '"':
+        entity = "&quot;";
+        break;
+      case '\'':
+        entity = "&#39;";
+        break;
+      default:
+        continue;
+    }
+    out.append(text.substr(run, i - run));
+    out.append(entity);
+    run = i + 1;
+  }
+  out.append(text.substr(run));
+}
+
+std::string html(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 8);
+  append_html(out, text);
+  return out;
+}
+
+void append_script_json_string(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"':
+        out.append("\\\"");
+        break;
+      case '\\':
+        out.append("\\\\");
+        break;
+      case '\n':
+        out.append("\\n");
+        break;
+      case '\r':
+        out.append("\\r");
+        break;
+      case '\t':
+        out.append("\\t");
+        break;
+      default:
+        if (u < 0x20 || c == '<' || c == '>' || c == '&') {
+          out.append("\\u00");
+          out.push_back(kHex[u >> 4]);
+          out.push_back(kHex[u & 15]);
+        } else {
+          out.push_back(c);
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+void append_compact_number(std::string& out, double value) {
+  if (!std::isfinite(value)) {
+    out.append("null");
+    return;
+  }
+  if (value == std::floor(value) && std::fabs(value) < 1e6) {
+    fmt::format_to(std::back_inserter(out), "{}", static_cast<long long>(value));
+    return;
+  }
+  std::array<char, 32> buf{};
+  const int n = std::snprintf(buf.data(), buf.size(), "%.4g", value);
+  const std::string_view text(buf.data(), static_cast<std::size_t>(n > 0 ? n : 0));
+  const std::size_t e = text.find('e');
+  if (e == std::string_view::npos) {
+    out.append(text);
+    return;
+  }
+  // Shorten the exponent: "1.235e+06" -> "1.235e6", "1e-05" -> "1e-5".
+  out.append(text.substr(0, e + 1));
+  std::size_t i = e + 1;
+  if (i < text.size() && (text[i] == '+' || text[i] == '-')) {
+    if (text[i] == '-') out.push_back('-');
+    ++i;
+  }
+  while (i + 1 < text.size() && text[i] == '0') ++i;
+  out.append(text.substr(i));
+}
+
+std::string format_count(double value) {
+  if (!std::isfinite(value)) return "–";
+  const long long n = std::llround(value);
+  std::string digits = std::to_string(n < 0 ? -n : n);
+  std::string out;
+  if (n < 0) out.push_back('-');
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return out;
+}
+
+std::string format_fixed(double value, int digits) {
+  if (!std::isfinite(value)) return "–";
+  return fmt::format("{:.{}f}", value, digits);
+}
+
+namespace {
+std::string format_si(double value, std::string_view suffix) {
+  if (!std::isfinite(value)) return "–";
+  static constexpr std::array<std::string_view, 5> kPrefixes{"", "k", "M", "G", "T"};
+  std::size_t p = 0;
+  double v = value;
+  while (std::fabs(v) >= 1000 && p + 1 < kPrefixes.size()) {
+    v /= 1000;
+    ++p;
+  }
+  const int digits = std::fabs(v) >= 100 || p == 0 ? 0 : (std::fabs(v) >= 10 ? 1 : 2);
+  return fmt::format("{:.{}f} {}{}", v, digits, kPrefixes[p], suffix);
+}
+}  // namespace
+
+std::string format_bytes_per_sec(double value) { return format_si(value, "B/s"); }
+std::string format_bytes(double value) { return format_si(value, "B"); }
+
+std::string or_dash(const std::optional<std::string>& text) { return text ? *text : std::string("–"); }
+
+void append_inline_script(std::string& out, std::string_view code) {
+  std::size_t run = 0;
+  for (std::size_t i = 0; i + 8 <= code.size(); ++i) {
+    if (code[i] != '<' || code[i + 1] != '/') continue;
+    bool match = true;
+    static constexpr std::string_view kTag = "script";
+    for (std::size_t k = 0; k < kTag.size(); ++k) {
+      if (std::tolower(static_cast<unsigned char>(code[i + 2 + k])) != kTag[k]) {
+        match = false;
+        break;
+      }
+    }
+    if (!match) continue;
+    out.append(code.substr(run, i - run));
+    out.append("<\\/");
+    run = i + 2;
+  }
+  out.append(code.substr(run));
+}
+
+}  // namespace leanscope::report::detail

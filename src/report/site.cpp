@@ -1,0 +1,263 @@
+// render_site: which pages to write, their inputs, and the site-wide pages.
+#include "report/site.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+#include <system_error>
+
+#include "archive/devnets.h"
+#include "archive/manifest.h"
+#include "common/fs.h"
+#include "common/version.h"
+#include "report/detail/pages.h"
+#include "report/detail/render_state.h"
+#include "report/detail/tables.h"
+#include "report/reports.h"
+
+namespace leanscope::report {
+
+namespace fs = std::filesystem;
+using detail::InputsHash;
+
+namespace {
+
+// Devnet ids become folder names: only plain names are accepted.
+bool safe_id(std::string_view id) {
+  if (id.empty() || id == "." || id == "..") return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+           c == '.';
+  });
+}
+
+void add_devnet(InputsHash& h, const archive::Devnet& d) {
+  h.add(d.id).add(d.start).add(d.end).add(fmt::format("{}", d.duration_hours));
+  h.add(d.start_slot ? fmt::format("{}", *d.start_slot) : "-").add(d.end_slot ? fmt::format("{}", *d.end_slot) : "-");
+  for (const auto& c : d.clients) h.add(c);
+  h.add(d.notes);
+}
+
+// A data file's fingerprint: size and modification time, and its manifest entry.
+void add_dataset(InputsHash& h, const fs::path& data_dir, const archive::Manifest& manifest, const std::string& devnet,
+                 const std::string& dataset) {
+  h.add(dataset);
+  std::error_code ec;
+  const fs::path path = archive::dataset_path(data_dir, devnet, dataset);
+  const auto size = fs::file_size(path, ec);
+  if (ec) {
+    h.add("absent");
+  } else {
+    const auto mtime = fs::last_write_time(path, ec);
+    h.add(static_cast<std::int64_t>(size)).add(static_cast<std::int64_t>(mtime.time_since_epoch().count()));
+  }
+  const auto d = manifest.devnets.find(devnet);
+  if (d == manifest.devnets.end()) return;
+  const auto r = d->second.find(dataset);
+  if (r == d->second.end()) return;
+  h.add(r->second.fetched_at).add(r->second.row_count).add(r->second.file_size_bytes).add(r->second.query_hash);
+}
+
+struct Logger {
+  const RenderOptions& options;
+  RenderSummary& summary;
+  void wrote(const fs::path& p) {
+    summary.written.push_back(p);
+    if (options.log) options.log(fmt::format("wrote {}", p.string()));
+  }
+  void skipped(const fs::path& p) {
+    summary.skipped.push_back(p);
+    if (options.log) options.log(fmt::format("skipped {} (inputs unchanged)", p.string()));
+  }
+};
+
+// Writes a site-wide page unless the file already holds exactly these bytes.
+Status write_if_changed(const fs::path& path, const std::string& bytes, bool force, Logger& log) {
+  if (!force) {
+    auto existing = read_file(path);
+    if (existing && *existing == bytes) {
+      log.skipped(path);
+      return {};
+    }
+  }
+  LEANSCOPE_TRY(write_file_atomic(path, bytes));
+  log.wrote(path);
+  return {};
+}
+
+struct DevnetJob {
+  const archive::Devnet* devnet;
+  DevnetNeighbours neighbours;
+};
+
+Status render_devnet(const RenderOptions& options, const archive::Manifest& manifest, const DevnetJob& job,
+                     const std::vector<PageLink>& links, detail::RenderState& state, Logger& log) {
+  const auto& kinds = report_kinds();
+  const archive::Devnet& d = *job.devnet;
+  const fs::path folder = options.out / d.id;
+
+  PageContext ctx;
+  ctx.devnet = d;
+  ctx.data_dir = options.data_dir;
+  ctx.data_href = detail::relative_href(folder, options.data_dir / d.id);
+  ctx.neighbours = job.neighbours;
+  ctx.reports = links;
+
+  // What every page of the devnet depends on.
+  InputsHash common;
+  common.add(version()).add(git_commit());
+  add_devnet(common, d);
+  common.add(job.neighbours.older.value_or("-")).add(job.neighbours.newer.value_or("-")).add(ctx.data_href);
+  for (const auto& link : links) common.add(link.id).add(link.title);
+
+  const auto files = detail::list_data_files(options.data_dir, d.id, manifest);
+  std::map<std::string, std::string> hashes;  // page file -> inputs hash
+  std::set<std::string> every_input;
+  for (const auto& kind : kinds) {
+    InputsHash h = common;
+    h.add(kind.id);
+    for (const auto& dataset : kind.inputs) {
+      add_dataset(h, options.data_dir, manifest, d.id, dataset);
+      every_input.insert(dataset);
+    }
+    hashes[kind.id + ".html"] = h.hex();
+  }
+  {
+    InputsHash h = common;
+    h.add("index");
+    for (const auto& f : files) every_input.insert(f.dataset);
+    for (const auto& dataset : every_input) add_dataset(h, options.data_dir, manifest, d.id, dataset);
+    hashes["index.html"] = h.hex();
+  }
+
+  auto& previous = state.devnets[d.id];
+  std::set<std::string> stale;
+  for (const auto& [page, hash] : hashes) {
+    std::error_code ec;
+    const auto known = previous.pages.find(page);
+    if (options.force || known == previous.pages.end() || known->second != hash ||
+        !fs::is_regular_file(folder / page, ec)) {
+      stale.insert(page);
+    }
+  }
+  if (stale.empty()) {
+    for (const auto& [page, hash] : hashes) log.skipped(folder / page);
+    return {};
+  }
+
+  std::error_code ec;
+  fs::create_directories(folder, ec);
+  if (ec) return make_error("{}: cannot create folder: {}", folder.string(), ec.message());
+
+  // The overview needs every report's findings, so all reports run.
+  detail::OverviewInput overview;
+  overview.context = &ctx;
+  overview.kinds = kinds;
+  overview.files = files;
+  std::vector<std::pair<std::string, std::string>> pages;  // file, html
+  for (const auto& kind : kinds) {
+    const std::string page = kind.id + ".html";
+    ctx.inputs_hash = hashes[page];
+    auto output = kind.render_page(ctx);
+    if (!output) return output.error();
+    overview.findings.insert(overview.findings.end(), output->findings.begin(), output->findings.end());
+    for (auto& [client, v] : output->client_versions) overview.versions.emplace(client, v);
+    pages.emplace_back(page, std::move(output->html));
+  }
+  std::stable_sort(overview.findings.begin(), overview.findings.end(),
+                   [](const analysis::Finding& a, const analysis::Finding& b) { return a.start < b.start; });
+  ctx.inputs_hash = hashes["index.html"];
+  pages.emplace_back("index.html", detail::overview_page_html(overview));
+
+  for (const auto& [page, html] : pages) {
+    if (!stale.contains(page)) {
+      log.skipped(folder / page);
+      continue;
+    }
+    LEANSCOPE_TRY(write_file_atomic(folder / page, html));
+    log.wrote(folder / page);
+  }
+  previous.pages = hashes;
+  previous.health = detail::health_line(overview.findings);
+  return {};
+}
+
+}  // namespace
+
+Result<RenderSummary> render_site(const RenderOptions& options) {
+  auto file = archive::load_devnets(options.data_dir);
+  if (!file) return file.error();
+  auto selected = archive::select_devnets(*file, options.devnet, /*allow_all=*/true);
+  if (!selected) return selected.error();
+  auto manifest = archive::load_manifest(options.data_dir);
+  if (!manifest) return manifest.error();
+
+  std::error_code ec;
+  fs::create_directories(options.out, ec);
+  if (ec) return make_error("{}: cannot create the site folder: {}", options.out.string(), ec.message());
+
+  // Oldest first, as in devnets.json; neighbours follow start times.
+  std::vector<archive::Devnet> all = file->devnets;
+  std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.start < b.start; });
+  std::vector<PageLink> links;
+  for (const auto& kind : report_kinds()) links.push_back({kind.id, kind.title});
+
+  RenderSummary summary;
+  Logger log{options, summary};
+  detail::RenderState state = detail::load_render_state(options.out);
+  std::set<std::string> wanted;
+  for (const auto& d : *selected) wanted.insert(d.id);
+
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (!wanted.contains(all[i].id)) continue;
+    if (!safe_id(all[i].id)) {
+      summary.failed.push_back(fmt::format("{}: not a usable folder name (devnets.json id)", all[i].id));
+      continue;
+    }
+    DevnetJob job{&all[i], {}};
+    if (i > 0) job.neighbours.older = all[i - 1].id;
+    if (i + 1 < all.size()) job.neighbours.newer = all[i + 1].id;
+    Status status = render_devnet(options, *manifest, job, links, state, log);
+    if (!status.ok()) {
+      state.devnets.erase(all[i].id);
+      summary.failed.push_back(fmt::format("{}: {}", all[i].id, status.error().message));
+    }
+  }
+
+  // Site-wide pages list every devnet, newest first.
+  std::vector<detail::DevnetListing> listings;
+  std::vector<detail::DataPageDevnet> data_devnets;
+  std::set<std::string> listed;
+  for (auto it = all.rbegin(); it != all.rend(); ++it) {
+    detail::DevnetListing listing;
+    listing.devnet = *it;
+    const auto s = state.devnets.find(it->id);
+    if (s != state.devnets.end() && !s->second.pages.empty()) listing.health = s->second.health;
+    listing.has_pages = safe_id(it->id) && fs::is_regular_file(options.out / it->id / "index.html", ec);
+    listings.push_back(std::move(listing));
+    data_devnets.push_back({it->id, detail::list_data_files(options.data_dir, it->id, *manifest)});
+    listed.insert(it->id);
+  }
+  // Archived devnets that devnets.json no longer lists still have files.
+  for (const auto& [id, datasets] : manifest->devnets) {
+    if (!listed.contains(id)) data_devnets.push_back({id, detail::list_data_files(options.data_dir, id, *manifest)});
+  }
+  LEANSCOPE_TRY(write_if_changed(options.out / "index.html", detail::index_page_html(listings, report_kinds()),
+                                 options.force, log));
+  LEANSCOPE_TRY(write_if_changed(
+      options.out / "data.html",
+      detail::data_page_html(options.data_dir, detail::relative_href(options.out, options.data_dir), data_devnets),
+      options.force, log));
+  // Forget devnets that devnets.json no longer lists.
+  for (auto it = state.devnets.begin(); it != state.devnets.end();) {
+    it = std::any_of(all.begin(), all.end(), [&](const auto& d) { return d.id == it->first; })
+             ? std::next(it)
+             : state.devnets.erase(it);
+  }
+  LEANSCOPE_TRY(write_file_atomic(detail::render_state_path(options.out), detail::serialize_render_state(state)));
+  return summary;
+}
+
+}  // namespace leanscope::report
