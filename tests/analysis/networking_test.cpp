@@ -81,6 +81,10 @@ TEST(AnalyseNetworking, ReadsTheArchiveInsideTheWindow) {
   a.add("container_network", 0, {{"job", "cadvisor"}, {"name", "prometheus"}, {"interface", "eth0"}}, 0,
         ramp(1000, 0, 11));
   a.add("container_network", 1, {{"job", "cadvisor"}, {"name", "zeam_0"}, {"interface", "eth0"}}, 0, ramp(500, 0, 11));
+  // cAdvisor names ream's container by its bare name: still ream_0's (the
+  // reference only read containers ending in _0, by that rule alone).
+  a.add("container_network", 0, {{"job", "cadvisor"}, {"name", "ream"}, {"interface", "eth0"}}, 0, ramp(2000, 0, 11));
+  a.add("container_network", 0, {{"job", "cadvisor"}, {"name", "ream"}, {"interface", "eth1"}}, 0, ramp(500, 0, 11));
   a.write();
 
   auto result = analyse_networking(dir.path(), a.devnet());
@@ -97,7 +101,8 @@ TEST(AnalyseNetworking, ReadsTheArchiveInsideTheWindow) {
   EXPECT_DOUBLE_EQ(ream.valid_by_source.at("gossip"), 162);
   EXPECT_DOUBLE_EQ(*ream.invalid_total, 0);
   EXPECT_DOUBLE_EQ(*ream.attestations_per_slot.avg, 1);
-  EXPECT_FALSE(ream.rx_bytes_per_sec.avg.has_value());
+  EXPECT_DOUBLE_EQ(*ream.rx_bytes_per_sec.avg, 2500);  // both interfaces
+  EXPECT_FALSE(ream.tx_bytes_per_sec.avg.has_value());
   const auto& zeam = r.summary[2];
   EXPECT_EQ(zeam.version, "0.3.1");
   EXPECT_DOUBLE_EQ(*zeam.peers.avg, 2);

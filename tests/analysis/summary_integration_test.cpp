@@ -1,0 +1,147 @@
+// simulate --data-dir, then summary: the figures and findings match the
+// simulator's ground truth (PRODUCT.md sections 6 and 7).
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/time.h"
+#include "support/test_support.h"
+
+namespace leanscope {
+namespace {
+
+using testing::run_leanscope;
+
+struct Event {
+  std::string kind, client;
+  TimeMs start = 0, end = 0;
+};
+
+struct Iteration {
+  std::string id;
+  TimeMs start = 0, end = 0;
+  std::vector<std::string> clients;
+};
+
+TimeMs iso(std::string_view text) {
+  auto t = parse_iso8601(text);
+  EXPECT_TRUE(t.ok()) << text;
+  return t.ok() ? *t : 0;
+}
+
+// Findings may lag the truth by the archive's 1 min step and cAdvisor's 5 min rate window.
+constexpr TimeMs kToleranceMs = 6 * 60'000;
+bool overlaps(TimeMs a0, TimeMs a1, TimeMs b0, TimeMs b1) { return a0 <= b1 + kToleranceMs && b0 <= a1 + kToleranceMs; }
+
+class SummaryOfSimulation : public ::testing::TestWithParam<int> {};
+
+TEST_P(SummaryOfSimulation, MatchesTheGroundTruth) {
+  testing::TempDir dir;
+  const auto data = (dir / "data").string(), truth_file = (dir / "truth.json").string();
+  auto sim = run_leanscope({"simulate", "--data-dir", data, "--truth", truth_file, "--seed", std::to_string(GetParam()),
+                            "--clients", "5", "--iterations", "2", "--end", "2026-11-23T12:00:00Z"});
+  ASSERT_EQ(sim.exit_code, 0) << sim.err;
+
+  simdjson::dom::parser parser;
+  auto truth_text = testing::read_text(truth_file);
+  simdjson::dom::element truth;
+  ASSERT_FALSE(parser.parse(truth_text).get(truth));
+  std::vector<Iteration> iterations;
+  for (auto it : truth["iterations"].get_array()) {
+    Iteration i{std::string(it["id"].get_string().value()),
+                iso(it["start"].get_string().value()),
+                iso(it["end"].get_string().value()),
+                {}};
+    for (auto c : it["clients"].get_array()) i.clients.emplace_back(c.get_string().value());
+    iterations.push_back(std::move(i));
+  }
+  std::vector<Event> events;
+  for (auto e : truth["events"].get_array()) {
+    events.push_back({std::string(e["kind"].get_string().value()), std::string(e["client"].get_string().value()),
+                      iso(e["start"].get_string().value()), iso(e["end"].get_string().value())});
+  }
+  ASSERT_EQ(iterations.size(), 2u);
+
+  for (const auto& iteration : iterations) {
+    SCOPED_TRACE(iteration.id);
+    auto r = run_leanscope({"summary", "--devnet", iteration.id, "--format", "json", "--data-dir", data});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    simdjson::dom::parser summary_parser;
+    simdjson::dom::element summary;
+    ASSERT_FALSE(summary_parser.parse(r.out).get(summary)) << r.out;
+    EXPECT_EQ(summary["devnet"]["id"].get_string().value(), iteration.id);
+    auto clients = summary["clients"].get_object().value();
+
+    struct Found {
+      std::string kind, client;
+      TimeMs start, end;
+    };
+    std::vector<Found> findings;
+    for (auto f : summary["findings"].get_array()) {
+      findings.push_back({std::string(f["kind"].get_string().value()), std::string(f["client"].get_string().value()),
+                          iso(f["start"].get_string().value()), iso(f["end"].get_string().value())});
+    }
+    const TimeMs window_end = iteration.end + 10 * 60'000;  // the devnet runs until the next one starts
+    auto in_iteration = [&](const Event& e) { return e.start >= iteration.start && e.start <= window_end; };
+
+    // Every incident of the truth is found, at about the same time.
+    std::map<std::string, bool> invalid_expected;
+    for (const auto& e : events) {
+      if (e.kind == "rename" || !in_iteration(e)) continue;
+      if (e.kind == "invalid_attestations") invalid_expected[e.client] = true;
+      bool found = std::any_of(findings.begin(), findings.end(), [&](const Found& f) {
+        return f.kind == e.kind && f.client == e.client && overlaps(f.start, f.end, e.start, e.end);
+      });
+      EXPECT_TRUE(found) << e.kind << " of " << e.client << " at " << format_iso_z(e.start) << " not found in "
+                         << r.out;
+    }
+    // And nothing else is reported.
+    for (const auto& f : findings) {
+      bool known = std::any_of(events.begin(), events.end(), [&](const Event& e) {
+        return f.kind == e.kind && f.client == e.client && overlaps(f.start, f.end, e.start, e.end);
+      });
+      EXPECT_TRUE(known) << "unexpected " << f.kind << " of " << f.client << " at " << format_iso_z(f.start);
+    }
+
+    for (const auto& client : iteration.clients) {
+      SCOPED_TRACE(client);
+      simdjson::dom::element c;
+      ASSERT_FALSE(clients[client].get(c)) << "missing client in " << r.out;
+      // Invalid attestations exactly where the truth put them.
+      double invalid = c["attestations"]["invalid"]["total"].get_double().value();
+      EXPECT_EQ(invalid > 0, invalid_expected[client]) << invalid;
+      // Valid totals agree with the per-slot rate over the devnet: the total
+      // is the sum of increases, the rate their time derivative.
+      double valid = c["attestations"]["valid"]["total"].get_double().value();
+      double per_slot = c["attestations_per_slot"]["avg"].get_double().value();
+      double slots = static_cast<double>(iteration.end - iteration.start) / 4000.0;
+      EXPECT_NEAR(valid / (per_slot * slots), 1.0, 0.1) << valid << " vs " << per_slot << " per slot";
+      double sources = 0;
+      for (auto [key, value] : c["attestations"]["valid"].get_object()) {
+        if (key != "total") sources += value.get_double().value();
+      }
+      EXPECT_DOUBLE_EQ(sources, valid);
+      double peers_max = c["peers"]["max"].get_double().value();
+      EXPECT_LE(peers_max, static_cast<double>(iteration.clients.size() - 1));
+      EXPECT_GT(c["network"]["rx_bytes_per_sec"]["avg"].get_double().value(), 0);
+      EXPECT_GT(c["peer_events"]["connections"].get_double().value(), 0);
+    }
+
+    auto csv = run_leanscope({"summary", "--devnet", iteration.id, "--format", "csv", "--data-dir", data});
+    ASSERT_EQ(csv.exit_code, 0) << csv.err;
+    EXPECT_EQ(std::count(csv.out.begin(), csv.out.end(), '\n'), static_cast<long>(clients.size() + 1));
+  }
+
+  auto table = run_leanscope({"summary", "--devnet", "latest", "--data-dir", data});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_NE(table.out.find(iterations.back().id), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("Findings:"), std::string::npos) << table.out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Seeds, SummaryOfSimulation, ::testing::Values(1, 7));
+
+}  // namespace
+}  // namespace leanscope
