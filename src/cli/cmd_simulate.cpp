@@ -28,11 +28,13 @@ void add_simulate_command(CLI::App& app, Dispatch& dispatch) {
       "Produce a synthetic devnet (several iterations, restarts, isolation, invalid attestations, bandwidth above "
       "the EIP-7870 tier, job renames), deterministic for a seed");
   sub->add_option("--openmetrics", flags->openmetrics,
-                  "Write raw 15 s scrapes as OpenMetrics (for promtool tsdb create-blocks-from openmetrics)");
-  sub->add_option(
-      "--data-dir", flags->data_dir,
-      "Write the archive (devnets.json, Parquet datasets, manifest.json) into DIR, as detect + fetch would");
-  sub->add_option("--truth", flags->truth, "Write the ground truth (iterations and incidents) as JSON");
+                  "Write raw 15 s scrapes as OpenMetrics (for promtool tsdb create-blocks-from openmetrics)")
+      ->type_name("FILE");
+  sub->add_option("--data-dir", flags->data_dir,
+                  "Write the archive (devnets.json, Parquet datasets, manifest.json) into DIR, as detect + fetch would")
+      ->type_name("DIR");
+  sub->add_option("--truth", flags->truth, "Write the ground truth (iterations and incidents) as JSON")
+      ->type_name("FILE");
   sub->add_option("--clients", flags->config.clients, "Nodes, one per client type: zeam, ream, qlean, ...")
       ->capture_default_str()
       ->check(CLI::Range(2, 100));
@@ -45,6 +47,7 @@ void add_simulate_command(CLI::App& app, Dispatch& dispatch) {
   sub->add_option("--seed", flags->config.seed, "Seed: the same seed and flags give the same bytes")
       ->capture_default_str();
   sub->add_option("--end", flags->end, "When the last iteration ends: date, RFC 3339 or Unix seconds (default: now)")
+      ->type_name("T")
       ->check([](const std::string& text) -> std::string {
         auto t = parse_time_arg(text, TimeBound::End);
         return t ? std::string() : t.error().message;

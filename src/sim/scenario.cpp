@@ -44,7 +44,11 @@ Status validate(const SimulationConfig& config) {
     return make_error("--iterations must be between 1 and {} (got {})", kMaxIterations, config.iterations);
   if (!(config.hours >= 0.1 && config.hours <= 720))
     return make_error("--hours must be between 0.1 and 720 (got {})", config.hours);
-  if (config.end < 0) return make_error("--end must not be before 1970");
+  // Every iteration, its gap (at most 8 min) and the infrastructure's 10 min lead must fit after 1970.
+  const double span_ms = config.iterations * (config.hours * 3.6e6 + 8 * 60e3) + 10 * 60e3;
+  if (static_cast<double>(config.end) < span_ms)
+    return make_error("--end is too early: {} iteration(s) of {} h would start before 1970", config.iterations,
+                      config.hours);
   return {};
 }
 

@@ -69,6 +69,9 @@ TEST(Simulator, ValidatesItsConfiguration) {
   c.hours = 0.01;
   EXPECT_NE(validate(c).error().message.find("--hours"), std::string::npos);
   EXPECT_FALSE(simulate(c).ok());
+  c = small_config();
+  c.end = 3'600'000;
+  EXPECT_NE(validate(c).error().message.find("--end"), std::string::npos);
 }
 
 TEST(Simulator, ClientTypesFollowTheRealClientsThenRepeat) {

@@ -1,0 +1,198 @@
+// simulator.h, write_archive: the archive that detect + fetch would write.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "archive/datasets.h"
+#include "archive/devnets.h"
+#include "archive/manifest.h"
+#include "archive/parquet/parquet.h"
+#include "sim/simulator.h"
+#include "support/test_support.h"
+
+namespace leanscope::sim {
+namespace {
+
+namespace fs = std::filesystem;
+
+const Simulation& simulation() {
+  static const Simulation sim = [] {
+    SimulationConfig c;
+    c.clients = 5;
+    c.iterations = 2;
+    c.hours = 1.0;
+    c.seed = 3;
+    c.end = 1'795'000'000'000;
+    return simulate(c).value();
+  }();
+  return sim;
+}
+
+parquet::Table read(const fs::path& data, const std::string& devnet, const std::string& dataset) {
+  auto table = parquet::read_table(archive::dataset_path(data, devnet, dataset));
+  EXPECT_TRUE(table.ok()) << (table.ok() ? "" : table.error().message);
+  return table.ok() ? std::move(table).value() : parquet::Table{};
+}
+
+std::vector<const TruthEvent*> events_of(std::string_view kind) {
+  std::vector<const TruthEvent*> out;
+  for (const auto& e : simulation().events) {
+    if (e.kind == kind) out.push_back(&e);
+  }
+  return out;
+}
+
+TEST(SimulatorArchive, DevnetsRunFromOneIterationStartToTheNext) {
+  testing::TempDir dir;
+  auto written = write_archive(simulation(), dir.path());
+  ASSERT_TRUE(written.ok()) << written.error().message;
+  auto devnets = archive::load_devnets(dir.path());
+  ASSERT_TRUE(devnets.ok()) << devnets.error().message;
+  const auto& iterations = simulation().iterations;
+  ASSERT_EQ(devnets->devnets.size(), iterations.size());
+  EXPECT_EQ(written->devnets.size(), iterations.size());
+  for (std::size_t i = 0; i < iterations.size(); ++i) {
+    const auto& d = devnets->devnets[i];
+    EXPECT_EQ(d.id, iterations[i].id);
+    EXPECT_EQ(d.start / 1000, iterations[i].start / 1000);
+    EXPECT_EQ(d.end / 1000, (i + 1 < iterations.size() ? iterations[i + 1].start : iterations[i].end) / 1000);
+    EXPECT_EQ(d.clients, iterations[i].clients);
+    EXPECT_EQ(d.notes, "simulated");
+    ASSERT_TRUE(d.start_slot && d.end_slot);
+    EXPECT_LT(*d.start_slot, 30);
+    EXPECT_EQ(*d.end_slot, iterations[i].end_slot);
+  }
+}
+
+TEST(SimulatorArchive, EveryDatasetIsReadBackWithTheRegistryColumns) {
+  testing::TempDir dir;
+  ASSERT_TRUE(write_archive(simulation(), dir.path()).ok());
+  auto manifest = archive::load_manifest(dir.path());
+  ASSERT_TRUE(manifest.ok());
+  for (const auto& it : simulation().iterations) {
+    const auto& records = manifest->devnets.at(it.id);
+    for (const auto& spec : archive::datasets()) {
+      const auto table = read(dir.path(), it.id, spec.id);
+      std::vector<std::string> names;
+      for (const auto& c : table.columns) names.push_back(c.name);
+      EXPECT_EQ(names, spec.column_names()) << spec.id;
+      EXPECT_GT(table.num_rows, 0u) << spec.id;
+      ASSERT_NE(table.meta("promql"), nullptr);
+      EXPECT_NE(table.meta("promql")->find(spec.id == "container_network" ? "rate(" : "lean_"), std::string::npos);
+      const auto& record = records.at(spec.id);
+      EXPECT_EQ(record.row_count, static_cast<std::int64_t>(table.num_rows));
+      EXPECT_EQ(record.file_size_bytes,
+                static_cast<std::int64_t>(fs::file_size(archive::dataset_path(dir.path(), it.id, spec.id))));
+      EXPECT_EQ(record.query_hash.size(), 16u);
+      // Client names are normalised: the bare `ream` is `ream_0`.
+      const auto* client = table.find("client");
+      for (const auto& name : client->dict) {
+        const bool known = std::binary_search(it.clients.begin(), it.clients.end(), name) || name == "cadvisor";
+        EXPECT_TRUE(known) << spec.id << ": " << name;
+      }
+      const auto* ts = table.find("timestamp");
+      for (std::size_t r = 0; r < table.num_rows; ++r) {
+        EXPECT_EQ(ts->millis_at(r) % 60'000, 0) << "1-minute steps";
+      }
+    }
+  }
+}
+
+// Sum of `value` per client and timestamp, where `column` (if given) equals `want`.
+std::map<std::pair<std::string, std::int64_t>, double> summed(const parquet::Table& t, const char* column = nullptr,
+                                                              const std::string& want = "") {
+  std::map<std::pair<std::string, std::int64_t>, double> out;
+  const auto* client = t.find("client");
+  const auto* ts = t.find("timestamp");
+  const auto* value = t.find("value");
+  const auto* filter = column ? t.find(column) : nullptr;
+  for (std::size_t r = 0; r < t.num_rows; ++r) {
+    if (filter && filter->string_at(r) != want) continue;
+    out[{client->string_at(r), ts->millis_at(r)}] += value->doubles[r];
+  }
+  return out;
+}
+
+TEST(SimulatorArchive, DatasetsShowTheIncidentsOfTheTruth) {
+  testing::TempDir dir;
+  ASSERT_TRUE(write_archive(simulation(), dir.path()).ok());
+  auto devnet_of = [&](TimeMs t) {
+    for (const auto& it : simulation().iterations) {
+      if (t >= it.start && t <= it.end) return it.id;
+    }
+    return std::string();
+  };
+  for (const auto* e : events_of(kIsolated)) {
+    auto peers = summed(read(dir.path(), devnet_of(e->start), "network_peers"));
+    int inside = 0;
+    for (const auto& [key, v] : peers) {
+      if (key.first == e->client && key.second >= e->start + 60'000 && key.second < e->end) {
+        EXPECT_EQ(v, 0);
+        ++inside;
+      }
+    }
+    EXPECT_GE(inside, 3);
+  }
+  for (const auto* e : events_of(kAboveTier)) {
+    auto net = read(dir.path(), devnet_of(e->start), "container_network");
+    const auto* container = net.find("container");
+    const auto* metric = net.find("metric");
+    const auto* ts = net.find("timestamp");
+    double peak = 0, elsewhere = 0;
+    for (std::size_t r = 0; r < net.num_rows; ++r) {
+      if (container->string_at(r) != e->client || metric->string_at(r) != "rx") continue;
+      const double v = net.find("value")->doubles[r];
+      const auto t = ts->millis_at(r);
+      if (t > e->start && t < e->end + 5 * 60'000)
+        peak = std::max(peak, v);
+      else
+        elsewhere = std::max(elsewhere, v);
+    }
+    EXPECT_GT(peak, 6.25e6);
+    EXPECT_LT(elsewhere, 1e6);
+  }
+  // Both label styles of attestation counters: source-less ones read as "unknown".
+  auto att = read(dir.path(), simulation().iterations[0].id, "attestation_metrics");
+  std::set<std::string> sources(att.find("source")->dict.begin(), att.find("source")->dict.end());
+  EXPECT_EQ(sources, (std::set<std::string>{"gossip", "block", "unknown"}));
+}
+
+TEST(SimulatorArchive, SameSimulationGivesSameFilesAndOtherDevnetsAreKept) {
+  testing::TempDir a, b;
+  archive::DevnetsFile existing;
+  archive::Devnet other;
+  other.id = "pqdevnet-20200101T0000Z";
+  other.start = 1'577'836'800'000;
+  other.end = other.start + 3'600'000;
+  existing.devnets.push_back(other);
+  ASSERT_TRUE(archive::save_devnets(b.path(), existing).ok());
+  ASSERT_TRUE(write_archive(simulation(), a.path()).ok());
+  ASSERT_TRUE(write_archive(simulation(), b.path()).ok());
+  for (const auto& it : simulation().iterations) {
+    for (const auto& spec : archive::datasets()) {
+      const auto rel = archive::dataset_path("", it.id, spec.id);
+      EXPECT_EQ(testing::read_text(a.path() / rel), testing::read_text(b.path() / rel)) << rel;
+    }
+  }
+  EXPECT_EQ(testing::read_text(a.path() / "manifest.json"), testing::read_text(b.path() / "manifest.json"));
+  auto merged = archive::load_devnets(b.path());
+  ASSERT_TRUE(merged.ok());
+  ASSERT_EQ(merged->devnets.size(), simulation().iterations.size() + 1);
+  EXPECT_EQ(merged->devnets.front().id, other.id);
+  // Writing again replaces the simulated devnets instead of adding copies.
+  ASSERT_TRUE(write_archive(simulation(), b.path()).ok());
+  EXPECT_EQ(archive::load_devnets(b.path())->devnets.size(), simulation().iterations.size() + 1);
+}
+
+TEST(SimulatorArchive, AMalformedDevnetsFileIsAnErrorNamingIt) {
+  testing::TempDir dir;
+  testing::write_text(dir / "devnets.json", "{\"devnets\": 3}");
+  auto written = write_archive(simulation(), dir.path());
+  ASSERT_FALSE(written.ok());
+  EXPECT_NE(written.error().message.find("devnets.json"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace leanscope::sim
