@@ -2,6 +2,7 @@
 // terminal table, JSON (PRODUCT.md section 6) or CSV.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 
@@ -15,7 +16,7 @@ namespace leanscope::cli {
 
 namespace {
 struct SummaryFlags {
-  std::string devnet;
+  std::string devnet = "latest";
   std::string format = "table";
   std::string data_dir = "data";
   bool compact = false;
@@ -28,6 +29,12 @@ int run_summary(const SummaryFlags& flags) {
   if (!selected) return fail(selected.error());
   auto result = analysis::analyse_networking(flags.data_dir, selected->front());
   if (!result) return fail(result.error());
+  const auto& datasets = result->datasets;
+  if (std::none_of(datasets.begin(), datasets.end(), [](const auto& d) { return d.present; })) {
+    // Still a summary (every figure null), but the reader should know why.
+    progress(fmt::format("leanscope: warning: no datasets archived for {} in {} (run 'leanscope fetch --devnet {}')",
+                         result->devnet.id, flags.data_dir, result->devnet.id));
+  }
   if (flags.format == "json") {
     fmt::print("{}\n", analysis::summary_json(*result, !flags.compact));
   } else if (flags.format == "csv") {
@@ -42,7 +49,7 @@ int run_summary(const SummaryFlags& flags) {
 void add_summary_command(CLI::App& app, Dispatch& dispatch) {
   auto flags = std::make_shared<SummaryFlags>();
   auto* sub = app.add_subcommand("summary", "Print the summary of one devnet (table, JSON or CSV)");
-  sub->add_option("--devnet", flags->devnet, "Devnet id, or 'latest'")->required();
+  sub->add_option("--devnet", flags->devnet, "Devnet id, or 'latest'")->capture_default_str();
   sub->add_option("--format", flags->format, "Output format: table, json or csv")
       ->capture_default_str()
       ->check(CLI::IsMember({"table", "json", "csv"}));
