@@ -45,6 +45,11 @@ void compute_attestations(const Inputs& in, NetworkingAnalysis& out) {
       auto& by_source = std::string_view(validity) == "valid" ? summary.valid_by_source : summary.invalid_by_source;
       auto& total = std::string_view(validity) == "valid" ? summary.valid_total : summary.invalid_total;
       for (const auto& [source, g] : it->second) {
+        // The line is the cumulative sum of reset-aware increases since the
+        // window's start (the reference drew raw counter values): with two
+        // instances restarting at different times, raw values summed would
+        // drop and rise again; this line only rises and breaks at restarts,
+        // and its last point is the total in the table.
         cumulative.lines.push_back(
             {std::string(validity) + " (" + source + ")", cumulative_increases(g.series, g.count_first)});
         by_source[source] = g.total;

@@ -15,7 +15,8 @@ namespace detail {
 
 bool is_head_slot(const KeyedSeries& s) {
   const auto& metric = s.labels.size() > label::kMetric ? s.labels[label::kMetric] : std::string();
-  return metric.empty() || metric == "lean_head_slot";
+  // Archives of other tools may name the metric briefly, or not at all.
+  return metric.empty() || metric == "lean_head_slot" || metric == "head_slot" || metric == "head";
 }
 
 bool Inputs::counts_from_zero(const KeyedSeries& s) const {

@@ -64,7 +64,8 @@ struct Inputs {
 // substring test would find "valid" in lean_attestations_invalid_total.
 [[nodiscard]] std::string attestation_validity(const std::string& metric);
 
-// Head-slot series only (metric lean_head_slot, or no metric column).
+// Head-slot series only (metric lean_head_slot, head_slot, head, or no metric
+// column); lean_current_slot follows the wall clock and never resets alone.
 [[nodiscard]] bool is_head_slot(const KeyedSeries& s);
 
 // Drops each client's samples that belong to a neighbouring devnet: before
