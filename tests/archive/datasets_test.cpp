@@ -1,0 +1,66 @@
+#include "archive/datasets.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+namespace leanscope::archive {
+namespace {
+
+TEST(Datasets, RegistryHoldsTheNetworkingDatasetsWithTheirColumns) {
+  std::set<std::string> ids;
+  for (const auto& d : datasets()) ids.insert(d.id);
+  EXPECT_EQ(ids, (std::set<std::string>{"head_slot", "validators_count", "node_info", "network_peers", "peer_events",
+                                        "attestation_metrics", "container_network"}));
+  EXPECT_EQ(find_dataset("peer_events")->column_names(),
+            (std::vector<std::string>{"client", "instance", "timestamp", "value", "metric", "direction", "result"}));
+  EXPECT_EQ(find_dataset("network_peers")->column_names(),
+            (std::vector<std::string>{"client", "instance", "timestamp", "value", "client_type", "peer"}));
+  EXPECT_EQ(find_dataset("nope"), nullptr);
+}
+
+TEST(Datasets, SelectorIsMergedIntoEveryQuery) {
+  EXPECT_EQ(render_promql("lean_head_slot@SEL@", ""), "lean_head_slot");
+  EXPECT_EQ(render_promql("lean_head_slot@SEL@", R"({network="devnet-3"})"), R"(lean_head_slot{network="devnet-3"})");
+  EXPECT_EQ(render_promql("rate(x@SEL@[5m])", R"(network="a",zone="b")"), R"(rate(x{network="a",zone="b"}[5m]))");
+}
+
+TEST(Datasets, BuilderNormalisesClientsAndFillsLabelColumns) {
+  const auto& spec = *find_dataset("peer_events");
+  ClientNameMap names({"ream", "ream_0"});
+  DatasetTableBuilder builder(spec, names);
+  std::vector<TimeMs> t{1000, 2000};
+  std::vector<double> v{1, 2};
+  builder.add_series(spec.queries[1],
+                     {{"job", "ream"}, {"instance", "ream:8080"}, {"direction", "inbound"}, {"reason", "timeout"}}, t,
+                     v);
+  builder.add_series(spec.queries[0], {{"job", "ream_0"}, {"result", "success"}}, t, v);
+  EXPECT_EQ(builder.rows(), 4u);
+  auto table = builder.finish("q");
+  ASSERT_EQ(table.num_rows, 4u);
+  const auto* client = table.find("client");
+  ASSERT_NE(client, nullptr);
+  for (std::size_t i = 0; i < 4; ++i) EXPECT_EQ(client->string_at(i), "ream_0");
+  EXPECT_EQ(table.find("metric")->string_at(0), "disconnection");
+  EXPECT_EQ(table.find("metric")->string_at(2), "connection");
+  EXPECT_EQ(table.find("result")->string_at(0), "timeout");  // from the `reason` label
+  EXPECT_EQ(table.find("result")->string_at(3), "success");
+  EXPECT_EQ(table.find("direction")->string_at(3), "");
+  EXPECT_EQ(table.find("instance")->string_at(0), "ream:8080");
+  EXPECT_EQ(table.find("timestamp")->ints, (std::vector<std::int64_t>{1000, 2000, 1000, 2000}));
+  EXPECT_EQ(*table.meta("promql"), "q");
+}
+
+TEST(Datasets, AttestationSourceFallsBackToUnknown) {
+  const auto& spec = *find_dataset("attestation_metrics");
+  DatasetTableBuilder builder(spec, {});
+  std::vector<TimeMs> t{1};
+  std::vector<double> v{5};
+  builder.add_series(spec.queries[1], {{"job", "zeam_0"}}, t, v);
+  auto table = builder.finish("q");
+  EXPECT_EQ(table.find("source")->string_at(0), "unknown");
+  EXPECT_EQ(table.find("metric")->string_at(0), "lean_attestations_invalid_total");
+}
+
+}  // namespace
+}  // namespace leanscope::archive

@@ -1,0 +1,118 @@
+#include "archive/devnets.h"
+
+#include <gtest/gtest.h>
+
+#include "support/test_support.h"
+
+namespace leanscope::archive {
+namespace {
+
+constexpr const char* kReferenceShaped = R"({
+  "schema_version": "1.0",
+  "generated_at": "2026-01-10T08:00:00.123456+00:00",
+  "detection_params": {"reset_threshold": 100, "tolerance_minutes": 10},
+  "devnets": [
+    {"id": "pqdevnet-20260109T1200Z", "start_time": "2026-01-09T12:00:00+00:00",
+     "end_time": "2026-01-09T18:30:00+00:00", "duration_hours": 6.5, "start_slot": 0, "end_slot": 5850,
+     "clients": ["ream_0", "zeam_0"], "notes": ""},
+    {"id": "pqdevnet-20260108T0900Z", "start_time": "2026-01-08T09:00:00Z",
+     "end_time": "2026-01-08T10:00:00Z", "duration_hours": 1, "start_slot": null, "end_slot": null,
+     "clients": ["qlean_0"], "notes": null}
+  ]
+})";
+
+TEST(Devnets, IdIsTheStartMinute) {
+  auto t = parse_iso8601("2026-11-23T16:11:42Z");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(devnet_id_for(*t), "pqdevnet-20261123T1611Z");
+}
+
+TEST(Devnets, ParsesTheReferenceShapeAndSortsOldestFirst) {
+  auto file = parse_devnets(kReferenceShaped, "devnets.json");
+  ASSERT_TRUE(file) << file.error().message;
+  ASSERT_EQ(file->devnets.size(), 2u);
+  const auto& older = file->devnets[0];
+  const auto& newer = file->devnets[1];
+  EXPECT_EQ(older.id, "pqdevnet-20260108T0900Z");
+  EXPECT_FALSE(older.start_slot.has_value());
+  EXPECT_DOUBLE_EQ(older.duration_hours, 1.0);
+  EXPECT_EQ(newer.id, "pqdevnet-20260109T1200Z");
+  EXPECT_EQ(newer.end - newer.start, 6 * 3600000 + 1800000);
+  EXPECT_EQ(newer.end_slot, 5850);
+  EXPECT_EQ(newer.clients, (std::vector<std::string>{"ream_0", "zeam_0"}));
+  EXPECT_EQ(file->detection_params_json, R"({"reset_threshold":100,"tolerance_minutes":10})");
+}
+
+TEST(Devnets, SerializeThenParseKeepsEveryField) {
+  auto file = parse_devnets(kReferenceShaped, "devnets.json");
+  ASSERT_TRUE(file);
+  auto text = serialize_devnets(*file);
+  EXPECT_NE(text.find(R"("start_time": "2026-01-09T12:00:00+00:00")"), std::string::npos) << text;
+  auto again = parse_devnets(text, "again");
+  ASSERT_TRUE(again) << again.error().message;
+  ASSERT_EQ(again->devnets.size(), 2u);
+  EXPECT_EQ(again->devnets[1].start, file->devnets[1].start);
+  EXPECT_EQ(again->devnets[1].clients, file->devnets[1].clients);
+  EXPECT_EQ(again->devnets[0].start_slot, std::nullopt);
+  EXPECT_EQ(again->detection_params_json, file->detection_params_json);
+}
+
+TEST(Devnets, ErrorsNameTheFileAndTheField) {
+  auto bad_json = parse_devnets("{", "x/devnets.json");
+  ASSERT_FALSE(bad_json);
+  EXPECT_EQ(bad_json.error().message.rfind("x/devnets.json: not valid JSON", 0), 0u) << bad_json.error().message;
+
+  auto no_list = parse_devnets(R"({"devnets": 3})", "d.json");
+  ASSERT_FALSE(no_list);
+  EXPECT_EQ(no_list.error().message, "d.json: field 'devnets' must be an array");
+
+  auto bad_time =
+      parse_devnets(R"({"devnets":[{"id":"a","start_time":"yesterday","end_time":"2026-01-01T00:00:00Z"}]})", "d.json");
+  ASSERT_FALSE(bad_time);
+  EXPECT_NE(bad_time.error().message.find("d.json: devnets[0] (a): field 'start_time'"), std::string::npos)
+      << bad_time.error().message;
+
+  auto backwards = parse_devnets(
+      R"({"devnets":[{"id":"a","start_time":"2026-01-02T00:00:00Z","end_time":"2026-01-01T00:00:00Z"}]})", "d.json");
+  ASSERT_FALSE(backwards);
+  EXPECT_EQ(backwards.error().message, "d.json: devnets[0] (a): end_time is before start_time");
+}
+
+TEST(Devnets, SelectByIdLatestAndAll) {
+  auto file = parse_devnets(kReferenceShaped, "devnets.json");
+  ASSERT_TRUE(file);
+  auto latest = select_devnets(*file, "latest");
+  ASSERT_TRUE(latest);
+  EXPECT_EQ(latest->at(0).id, "pqdevnet-20260109T1200Z");
+  auto all = select_devnets(*file, "all");
+  ASSERT_TRUE(all);
+  EXPECT_EQ(all->size(), 2u);
+  EXPECT_FALSE(select_devnets(*file, "all", /*allow_all=*/false));
+  auto missing = select_devnets(*file, "pqdevnet-nope");
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message.find("no devnet 'pqdevnet-nope'"), std::string::npos);
+}
+
+TEST(Devnets, SaveIsReadBackAndMissingFileSaysWhatToRun) {
+  testing::TempDir dir;
+  auto missing = load_devnets(dir.path());
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message.find("run 'leanscope detect' first"), std::string::npos);
+
+  DevnetsFile file;
+  Devnet d;
+  d.start = 1'700'000'000'000;
+  d.end = d.start + 3'600'000;
+  d.id = devnet_id_for(d.start);
+  d.duration_hours = 1;
+  d.clients = {"zeam_0"};
+  file.devnets.push_back(d);
+  ASSERT_TRUE(save_devnets(dir.path(), file));
+  auto loaded = load_devnets(dir.path());
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  EXPECT_EQ(loaded->devnets.at(0).id, d.id);
+  EXPECT_EQ(loaded->devnets.at(0).end, d.end);
+}
+
+}  // namespace
+}  // namespace leanscope::archive
