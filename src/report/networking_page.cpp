@@ -95,7 +95,7 @@ void append_tiers_json(std::string& out) {
 }
 
 // One chart section: a grid of client panels and the section's data.
-void chart_section(std::string& out, const analysis::NetworkingAnalysis& a, const ChartSection& s,
+void chart_section(std::string& out, const analysis::NetworkingAnalysis& a, const ChartSection& s, std::size_t buckets,
                    std::string_view text, std::string_view note = {}) {
   auto it = std::back_inserter(out);
   section_start(out, s.id, s.title, text);
@@ -136,7 +136,7 @@ void chart_section(std::string& out, const analysis::NetworkingAnalysis& a, cons
     out.append("</figure>\n");
   }
   out.append("</div>\n<script type=\"application/json\" class=\"chart-data\">");
-  const detail::SectionGrid grid = detail::build_section_grid(by_client);
+  const detail::SectionGrid grid = detail::build_section_grid(by_client, buckets);
   detail::append_section_json(out, by_client, grid);
   out.append("</script>\n");
   if (s.unit == "bytes_per_sec") {
@@ -150,6 +150,20 @@ void chart_section(std::string& out, const analysis::NetworkingAnalysis& a, cons
         "visible; tables use every sample.</p>\n");
   }
   out.append("</section>\n");
+}
+
+// Display buckets per chart: at most kDefaultBuckets, fewer when the page has
+// many lines, so that a week of 16 clients stays under 2 MB (spikes survive
+// either way: each bucket keeps its minimum and maximum).
+std::size_t buckets_for(const analysis::NetworkingAnalysis& a) {
+  constexpr std::size_t kValueBudget = 150'000;  // bucket count x lines on the page
+  std::size_t lines = 0;
+  for (const auto* section : {&a.peers, &a.peer_coverage, &a.peer_events, &a.attestations_cumulative,
+                              &a.attestations_per_slot, &a.attestations_pct, &a.bandwidth}) {
+    for (const auto& panel : *section) lines += panel.lines.size();
+  }
+  if (lines == 0) return detail::kDefaultBuckets;
+  return std::clamp<std::size_t>(kValueBudget / lines, 400, detail::kDefaultBuckets);
 }
 
 void header(std::string& out, const analysis::NetworkingAnalysis& a) {
@@ -204,18 +218,21 @@ std::string networking_page_html(const analysis::NetworkingAnalysis& a, const Pa
   frame.reports = context.reports;
   detail::begin_page(out, frame);
   header(out, a);
+  const std::size_t buckets = buckets_for(a);
 
   using NA = analysis::NetworkingAnalysis;
-  chart_section(out, a, {"peers", titles[0], "count", "Peers", &NA::peers}, kPeersText);
-  chart_section(out, a, {"coverage", titles[1], "pct", "Coverage %", &NA::peer_coverage}, kCoverageText);
-  chart_section(out, a, {"peer-events", titles[2], "count", "Events/min", &NA::peer_events}, kEventsText);
-  chart_section(out, a, {"attestations", titles[3], "count", "Count", &NA::attestations_cumulative}, kCumulativeText);
+  chart_section(out, a, {"peers", titles[0], "count", "Peers", &NA::peers}, buckets, kPeersText);
+  chart_section(out, a, {"coverage", titles[1], "pct", "Coverage %", &NA::peer_coverage}, buckets, kCoverageText);
+  chart_section(out, a, {"peer-events", titles[2], "count", "Events/min", &NA::peer_events}, buckets, kEventsText);
+  chart_section(out, a, {"attestations", titles[3], "count", "Count", &NA::attestations_cumulative}, buckets,
+                kCumulativeText);
 
   section_start(out, "attestation-table", titles[4], kTableText);
   detail::append_attestation_table(out, a);
   out.append("</section>\n");
 
-  chart_section(out, a, {"per-slot", titles[5], "count", "Atts/slot", &NA::attestations_per_slot}, kPerSlotText);
+  chart_section(out, a, {"per-slot", titles[5], "count", "Atts/slot", &NA::attestations_per_slot}, buckets,
+                kPerSlotText);
   const std::string pct_text =
       a.validators ? fmt::format(
                          "Valid attestations per slot as a share of those expected: one per validator in "
@@ -224,8 +241,9 @@ std::string networking_page_html(const analysis::NetworkingAnalysis& a, const Pa
                    : std::string(
                          "Valid attestations per slot as a share of those expected (one per validator); "
                          "the number of validators is unknown (no lean_validators_count data).");
-  chart_section(out, a, {"per-slot-pct", titles[6], "pct", "% of expected", &NA::attestations_pct}, pct_text);
-  chart_section(out, a, {"bandwidth", titles[7], "bytes_per_sec", "Throughput", &NA::bandwidth}, kBandwidthText,
+  chart_section(out, a, {"per-slot-pct", titles[6], "pct", "% of expected", &NA::attestations_pct}, buckets, pct_text);
+  chart_section(out, a, {"bandwidth", titles[7], "bytes_per_sec", "Throughput", &NA::bandwidth}, buckets,
+                kBandwidthText,
                 a.host_wide_network ? "cAdvisor reports identical network series for several containers: these "
                                       "are host-wide figures, not per client."
                                     : "");

@@ -20,26 +20,18 @@ std::string slot_range(const archive::Devnet& d) {
                      d.end_slot ? std::to_string(*d.end_slot) : "?");
 }
 
-void data_files_table(std::string& out, const std::vector<DataFile>& files, const std::string& href_prefix,
-                      bool with_devnet_column = false, const std::string& devnet = {}) {
+void data_files_table(std::string& out, const std::vector<DataFile>& files, const std::string& href_prefix) {
   auto it = std::back_inserter(out);
   if (files.empty()) {
     out.append("<p class=\"nodata\">No data available</p>\n");
     return;
   }
-  out.append("<div class=\"table-wrap\"><table class=\"files\"><thead><tr>");
-  if (with_devnet_column) out.append("<th scope=\"col\">Devnet</th>");
   out.append(
+      "<div class=\"table-wrap\"><table class=\"files\"><thead><tr>"
       "<th scope=\"col\">File</th><th class=\"num\" scope=\"col\">Rows</th><th class=\"num\" "
       "scope=\"col\">Size</th><th scope=\"col\">Fetched</th><th scope=\"col\">Note</th></tr></thead><tbody>\n");
   for (const auto& f : files) {
-    out.append("<tr>");
-    if (with_devnet_column) {
-      out.append("<td>");
-      append_html(out, devnet);
-      out.append("</td>");
-    }
-    out.append("<td>");
+    out.append("<tr><td>");
     const std::string name = f.dataset + ".parquet";
     if (f.exists) {
       out.append("<a href=\"");
@@ -83,7 +75,7 @@ std::string overview_page_html(const OverviewInput& input) {
   out.append("</h1>\n<dl class=\"facts\">\n");
   fmt::format_to(it, "<dt>Start</dt><dd>{}</dd>\n<dt>End</dt><dd>{}</dd>\n", format_utc_minute(d.start),
                  format_utc_minute(d.end));
-  fmt::format_to(it, "<dt>Duration</dt><dd>{} ({:.1f} h)</dd>\n", format_duration(d.end - d.start), d.duration_hours);
+  fmt::format_to(it, "<dt>Duration</dt><dd>{}</dd>\n", format_duration(d.end - d.start));
   fmt::format_to(it, "<dt>Slots</dt><dd>{}</dd>\n", slot_range(d));
   fmt::format_to(it, "<dt>Clients</dt><dd>{}</dd>\n", d.clients.size());
   out.append("<dt>Health</dt><dd>");

@@ -123,27 +123,25 @@ void append_summary_table(std::string& out, const analysis::NetworkingAnalysis& 
   }
   out.append("<div class=\"table-wrap\"><table class=\"summary\"><thead><tr>");
   header_cell(out, "Client", false);
-  for (const char* h : {"Avg peers", "Min peers", "Max peers", "Avg coverage", "Connections", "Disconnections",
-                        "Valid atts", "Invalid atts", "Avg atts/slot", "Avg RX", "Max RX", "Avg TX", "Max TX"}) {
+  for (const char* h : {"Peers avg / min / max", "Avg coverage", "Connections", "Disconnections", "Valid atts",
+                        "Invalid atts", "Avg atts/slot", "RX avg / max", "TX avg / max"}) {
     header_cell(out, h);
   }
   out.append("</tr></thead><tbody>\n");
   for (const auto& c : a.summary) {
     out.append("<tr>");
     client_cell(out, c.client);
-    cell(out, opt(c.peers.avg, fixed1));
-    cell(out, opt(c.peers.min, fixed0));
-    cell(out, opt(c.peers.max, fixed0));
+    cell(out, opt(c.peers.avg, fixed1) + " / " + opt(c.peers.min, fixed0) + " / " + opt(c.peers.max, fixed0));
     cell(out, opt(c.peer_coverage_pct.avg, [](double v) { return format_fixed(v, 1) + " %"; }));
     cell(out, opt(c.connections, format_count));
     cell(out, opt(c.disconnections, format_count));
     cell(out, opt(c.valid_total, format_count));
     cell(out, opt(c.invalid_total, format_count));
     cell(out, opt(c.attestations_per_slot.avg, fixed1));
-    cell(out, opt(c.rx_bytes_per_sec.avg, format_bytes_per_sec));
-    cell(out, opt(c.rx_bytes_per_sec.max, format_bytes_per_sec));
-    cell(out, opt(c.tx_bytes_per_sec.avg, format_bytes_per_sec));
-    cell(out, opt(c.tx_bytes_per_sec.max, format_bytes_per_sec));
+    cell(out,
+         opt(c.rx_bytes_per_sec.avg, format_bytes_per_sec) + " / " + opt(c.rx_bytes_per_sec.max, format_bytes_per_sec));
+    cell(out,
+         opt(c.tx_bytes_per_sec.avg, format_bytes_per_sec) + " / " + opt(c.tx_bytes_per_sec.max, format_bytes_per_sec));
     out.append("</tr>\n");
   }
   out.append("</tbody></table></div>\n");

@@ -62,6 +62,16 @@ TEST(NetworkingPageInChromium, DrawsEveryPanelWithDataAndKeepsHostileNamesAsText
   // The hostile name is text, never an element.
   EXPECT_EQ(dom->find("<img"), std::string::npos);
   EXPECT_NE(dom->find("&lt;img src=x onerror=alert(1)&gt;"), std::string::npos);
+
+  // Switching theme redraws every chart in the new colours.
+  const auto dark = leanscope::testing::chromium_dump_dom("file://" + page.string() + "#theme=dark");
+  ASSERT_TRUE(dark.has_value());
+  EXPECT_NE(dark->find("data-theme=\"dark\""), std::string::npos);
+  EXPECT_EQ(body_attribute(*dark, "data-charts-rendered"), std::to_string(expected));
+  EXPECT_EQ(body_attribute(*dark, "data-chart-errors"), "0");
+  std::size_t canvases = 0;  // the light charts were destroyed, not kept beside the dark ones
+  for (auto pos = dark->find("<canvas"); pos != std::string::npos; pos = dark->find("<canvas", pos + 1)) ++canvases;
+  EXPECT_EQ(canvases, expected);
 }
 
 TEST(NetworkingPageInChromium, ASimulatedDevnetRendersWithoutChartErrors) {

@@ -94,13 +94,14 @@
       byY[t.y] = { y: t.y, label: t.label, line: t.line };
       out.push(byY[t.y]);
     });
-    return out;
+    return out.sort(function (a, b) { return a.y - b.y; });
   }
 
   function drawTiers(tiers, colors) {
     return function (u) {
       var ctx = u.ctx, dpr = window.devicePixelRatio || 1;
       var top = u.bbox.top, bottom = u.bbox.top + u.bbox.height;
+      var lastLabelY = -1e9, lastRight = true;
       tiers.forEach(function (t) {
         var y = Math.round(u.valToPos(t.y, 'y', true));
         if (y < top || y > bottom) return;
@@ -116,9 +117,13 @@
         ctx.globalAlpha = 1;
         ctx.fillStyle = colors.tier;
         ctx.font = (10 * dpr) + 'px system-ui, sans-serif';
-        ctx.textAlign = 'left';
         ctx.textBaseline = 'bottom';
-        ctx.fillText(t.label, u.bbox.left + 4 * dpr, y - 3 * dpr);
+        // Labels of close tiers alternate sides so they do not overlap.
+        var right = Math.abs(y - lastLabelY) < 13 * dpr ? !lastRight : false;
+        ctx.textAlign = right ? 'right' : 'left';
+        ctx.fillText(t.label, right ? u.bbox.left + u.bbox.width - 4 * dpr : u.bbox.left + 4 * dpr, y - 2 * dpr);
+        lastLabelY = y;
+        lastRight = right;
         ctx.restore();
       });
     };
@@ -286,4 +291,7 @@
   }
   showThemeName();
   buildCharts();
+  // A link may ask for a theme (page.html#theme=dark) without storing it.
+  var asked = /(?:^#|&)theme=(light|dark)(?:&|$)/.exec(window.location.hash);
+  if (asked && asked[1] !== themeName()) setTheme(asked[1]);
 })();
