@@ -1,12 +1,286 @@
+// detect, fetch, devnets, queries, metrics: the commands around the
+// Prometheus server and the archive's devnet list.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "archive/datasets.h"
+#include "archive/devnets.h"
 #include "cli/commands.h"
-#include "cli/stub.h"
+#include "cli/output.h"
+#include "cli/prom_options.h"
+#include "detect/detect.h"
+#include "fetch/fetch.h"
 
 namespace leanscope::cli {
-void add_prometheus_commands(CLI::App& app, Dispatch& dispatch) {
-  add_stub(app, dispatch, "detect", "Find devnet iterations in Prometheus and merge them into devnets.json");
-  add_stub(app, dispatch, "fetch", "Fetch the datasets of devnets into the Parquet archive");
-  add_stub(app, dispatch, "devnets", "List the devnets in devnets.json");
-  add_stub(app, dispatch, "queries", "List the datasets and their PromQL");
-  add_stub(app, dispatch, "metrics", "List the lean_* metric names on the server");
+
+namespace {
+
+constexpr TimeMs kDayMs = 24LL * 3600 * 1000;
+
+std::function<std::string(const std::string&)> time_validator(TimeBound bound) {
+  return [bound](const std::string& text) {
+    auto t = parse_time_arg(text, bound);
+    return t.ok() ? std::string() : t.error().message;
+  };
 }
+
+Result<prom::Client> make_client(const PromOptions& options) {
+  auto config = make_client_config(options);
+  if (!config) return config.error();
+  return prom::Client::create(std::move(*config));
+}
+
+// ---- detect ---------------------------------------------------------------
+
+struct DetectFlags {
+  PromOptions prom;
+  std::string data_dir = "data";
+  int days = 7;
+  std::string start, end;
+  double reset_threshold = 100;
+  double tolerance_minutes = 10;
+  int min_clients = 2;
+  double min_duration_hours = 0.1;
+  bool no_merge = false;
+  int step_seconds = 60;
+};
+
+int run_detect_command(const DetectFlags& f) {
+  detect::Params p;
+  const TimeMs now = now_ms();
+  if (!f.start.empty()) {
+    auto s = parse_time_arg(f.start, TimeBound::Start);
+    if (!s) return fail(s.error());
+    p.window_start = *s;
+  }
+  if (!f.end.empty()) {
+    auto e = parse_time_arg(f.end, TimeBound::End);
+    if (!e) return fail(e.error());
+    p.window_end = *e;
+  } else {
+    p.window_end = now;
+  }
+  if (f.start.empty()) p.window_start = p.window_end - f.days * kDayMs;
+  if (p.window_end <= p.window_start) {
+    return fail(
+        fmt::format("--end ({}) must be after --start ({})", format_iso_z(p.window_end), format_iso_z(p.window_start)));
+  }
+  p.reset_threshold = f.reset_threshold;
+  p.tolerance_ms = static_cast<TimeMs>(f.tolerance_minutes * 60'000.0);
+  p.min_clients = f.min_clients;
+  p.min_duration_ms = static_cast<TimeMs>(f.min_duration_hours * 3'600'000.0);
+  p.merge = !f.no_merge;
+  p.step_ms = static_cast<std::int64_t>(f.step_seconds) * 1000;
+  p.selector = f.prom.selector;
+
+  auto client = make_client(f.prom);
+  if (!client) return fail(client.error());
+  auto merged = detect::run_detect(*client, f.data_dir, p, [](std::string_view line) { progress(line); });
+  if (!merged) return fail(merged.error());
+
+  std::vector<archive::Devnet> found;
+  for (const auto& d : merged->file.devnets) {
+    if (std::find(merged->found_ids.begin(), merged->found_ids.end(), d.id) != merged->found_ids.end())
+      found.push_back(d);
+  }
+  if (found.empty()) {
+    fmt::print("No devnets found between {} and {}.\n", format_iso_z(p.window_start), format_iso_z(p.window_end));
+  } else {
+    fmt::print("{}", detect::format_devnet_table(found));
+  }
+  fmt::print("{} found: {} new, {} updated, {} unchanged; {} in {}{}\n", found.size(), merged->added, merged->updated,
+             merged->unchanged, merged->file.devnets.size(), archive::devnets_path(f.data_dir).string(),
+             merged->dropped > 0 ? fmt::format(" ({} earlier partial entries replaced)", merged->dropped) : "");
+  return kExitOk;
+}
+
+void add_detect(CLI::App& app, Dispatch& dispatch) {
+  auto f = std::make_shared<DetectFlags>();
+  auto* sub = app.add_subcommand("detect", "Find devnet iterations in Prometheus and merge them into devnets.json");
+  auto* days = sub->add_option("--days", f->days, "Look back this many days from --end (or now)")
+                   ->capture_default_str()
+                   ->check(CLI::Range(1, 3650));
+  auto* start = sub->add_option("--start", f->start, "Window start: date, RFC 3339 or Unix seconds")
+                    ->check(time_validator(TimeBound::Start));
+  sub->add_option("--end", f->end, "Window end (default now): date, RFC 3339 or Unix seconds")
+      ->check(time_validator(TimeBound::End));
+  days->excludes(start);
+  sub->add_option("--reset-threshold", f->reset_threshold, "A head-slot drop of more than this many slots is a reset")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1e12));
+  sub->add_option("--tolerance", f->tolerance_minutes, "Minutes within which resets of different clients cluster")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1440.0));
+  sub->add_option("--min-clients", f->min_clients, "Clients resetting together for a devnet start")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+  sub->add_option("--min-duration", f->min_duration_hours, "Hours; shorter new devnets are dropped")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 10000.0));
+  sub->add_flag("--no-merge", f->no_merge, "Overwrite devnets.json instead of merging (ids may change)");
+  sub->add_option("--step", f->step_seconds, "Query resolution in seconds")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
+  sub->add_option("--data-dir", f->data_dir, "Data folder (devnets.json and the archive)")->capture_default_str();
+  add_prom_options(*sub, f->prom);
+  sub->callback([&dispatch, f] { dispatch.action = [f] { return run_detect_command(*f); }; });
+}
+
+// ---- fetch ----------------------------------------------------------------
+
+struct FetchFlags {
+  PromOptions prom;
+  std::string data_dir = "data";
+  std::string devnet;
+  std::string dataset;
+  bool force = false;
+};
+
+int run_fetch_command(const FetchFlags& f) {
+  // Devnets first: without them there is nothing to ask the server.
+  auto file = archive::load_devnets(f.data_dir);
+  if (!file) return fail(file.error());
+  if (auto selected = archive::select_devnets(*file, f.devnet); !selected) return fail(selected.error());
+  auto client = make_client(f.prom);
+  if (!client) return fail(client.error());
+
+  fetch::FetchRequest request;
+  request.devnet = f.devnet;
+  if (!f.dataset.empty()) request.dataset = f.dataset;
+  request.force = f.force;
+  request.selector = f.prom.selector;
+  auto summary = fetch::run_fetch(*client, f.data_dir, request, [](std::string_view line) { progress(line); });
+  if (!summary) return fail(summary.error());
+
+  int written = 0, skipped = 0, kept = 0;
+  std::int64_t rows = 0, bytes = 0;
+  std::set<std::string> devnets;
+  for (const auto& r : summary->results) {
+    devnets.insert(r.devnet);
+    if (r.outcome == fetch::Outcome::Written) {
+      ++written;
+      rows += r.rows;
+      bytes += r.bytes;
+    }
+    if (r.outcome == fetch::Outcome::UpToDate) ++skipped;
+    if (r.outcome == fetch::Outcome::KeptArchive) ++kept;
+  }
+  const auto failures = summary->failures();
+  progress(fmt::format("fetch: {} devnet{}, {} datasets: {} written ({} rows, {}), {} up to date, {} kept, {} failed",
+                       devnets.size(), devnets.size() == 1 ? "" : "s", summary->results.size(), written,
+                       fetch::group_thousands(rows), fetch::format_bytes(bytes), skipped, kept, failures.size()));
+  if (!failures.empty()) {
+    std::string names;
+    for (const auto* r : failures) names += (names.empty() ? "" : ", ") + r->devnet + "/" + r->dataset;
+    return fail(fmt::format("{} dataset{} failed: {} (first cause: {})", failures.size(),
+                            failures.size() == 1 ? "" : "s", names, failures.front()->message));
+  }
+  return kExitOk;
+}
+
+void add_fetch(CLI::App& app, Dispatch& dispatch) {
+  auto f = std::make_shared<FetchFlags>();
+  auto* sub = app.add_subcommand("fetch", "Fetch the datasets of devnets into the Parquet archive");
+  sub->add_option("--devnet", f->devnet, "Devnet id, 'latest' or 'all'")->required();
+  std::vector<std::string> ids;
+  for (const auto& d : archive::datasets()) ids.push_back(d.id);
+  sub->add_option("--query", f->dataset, "Only this dataset (see 'leanscope queries')")->check(CLI::IsMember(ids));
+  sub->add_flag("--force", f->force, "Refetch finished devnets even when their files are up to date");
+  sub->add_option("--data-dir", f->data_dir, "Data folder (devnets.json and the archive)")->capture_default_str();
+  add_prom_options(*sub, f->prom);
+  sub->callback([&dispatch, f] { dispatch.action = [f] { return run_fetch_command(*f); }; });
+}
+
+// ---- devnets, queries, metrics --------------------------------------------
+
+void add_devnets(CLI::App& app, Dispatch& dispatch) {
+  auto data_dir = std::make_shared<std::string>("data");
+  auto* sub = app.add_subcommand("devnets", "List the devnets in devnets.json");
+  sub->add_option("--data-dir", *data_dir, "Data folder (devnets.json and the archive)")->capture_default_str();
+  sub->callback([&dispatch, data_dir] {
+    dispatch.action = [data_dir] {
+      auto file = archive::load_devnets(*data_dir);
+      if (!file) return fail(file.error());
+      if (file->devnets.empty()) {
+        fmt::print("No devnets in {}.\n", archive::devnets_path(*data_dir).string());
+        return kExitOk;
+      }
+      fmt::print("{}", detect::format_devnet_table(file->devnets));
+      return kExitOk;
+    };
+  });
+}
+
+void add_queries(CLI::App& app, Dispatch& dispatch) {
+  struct Flags {
+    std::string data_dir = "data";
+    std::string selector;
+  };
+  auto f = std::make_shared<Flags>();
+  auto* sub = app.add_subcommand("queries", "List the datasets and their PromQL");
+  sub->add_option("--selector", f->selector, "Show the queries with these label matchers")->check(selector_validator());
+  sub->add_option("--data-dir", f->data_dir, "Data folder (unused; accepted like every command)")
+      ->capture_default_str();
+  sub->callback([&dispatch, f] {
+    dispatch.action = [f] {
+      bool first = true;
+      for (const auto& d : archive::datasets()) {
+        if (!first) fmt::print("\n");
+        first = false;
+        fmt::print("{}  (step {} s)\n  {}\n", d.id, d.step_seconds, d.description);
+        fmt::print("  columns: {}\n", fmt::join(d.column_names(), ", "));
+        for (const auto& q : d.queries) fmt::print("  {}\n", archive::render_promql(q.promql, f->selector));
+      }
+      return kExitOk;
+    };
+  });
+}
+
+void add_metrics(CLI::App& app, Dispatch& dispatch) {
+  struct Flags {
+    PromOptions prom;
+    std::string data_dir = "data";
+    std::string prefix = "lean_";
+  };
+  auto f = std::make_shared<Flags>();
+  auto* sub = app.add_subcommand("metrics", "List the lean_* metric names on the server");
+  sub->add_option("--prefix", f->prefix, "Only names starting with this ('' for all)")->capture_default_str();
+  sub->add_option("--data-dir", f->data_dir, "Data folder (unused; accepted like every command)")
+      ->capture_default_str();
+  add_prom_options(*sub, f->prom);
+  sub->callback([&dispatch, f] {
+    dispatch.action = [f] {
+      auto client = make_client(f->prom);
+      if (!client) return fail(client.error());
+      auto names = client->label_values("__name__", f->prom.selector);
+      if (!names) return fail(names.error());
+      int shown = 0;
+      for (const auto& n : *names) {
+        if (n.compare(0, f->prefix.size(), f->prefix) != 0) continue;
+        fmt::print("{}\n", n);
+        ++shown;
+      }
+      progress(fmt::format("{} metric names{} on {}", shown,
+                           f->prefix.empty() ? "" : fmt::format(" starting with '{}'", f->prefix),
+                           client->display_url()));
+      return kExitOk;
+    };
+  });
+}
+
+}  // namespace
+
+void add_prometheus_commands(CLI::App& app, Dispatch& dispatch) {
+  add_detect(app, dispatch);
+  add_fetch(app, dispatch);
+  add_devnets(app, dispatch);
+  add_queries(app, dispatch);
+  add_metrics(app, dispatch);
+}
+
 }  // namespace leanscope::cli

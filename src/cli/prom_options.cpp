@@ -1,0 +1,125 @@
+#include "cli/prom_options.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+
+#include "prom/dotenv.h"
+
+namespace leanscope::cli {
+
+std::function<std::string(const std::string&)> selector_validator() {
+  return [](const std::string& text) {
+    auto s = validate_selector(text);
+    if (s.ok()) return std::string();
+    // CLI11 names the option itself.
+    std::string message = s.error().message;
+    constexpr std::string_view kPrefix = "--selector: ";
+    if (message.compare(0, kPrefix.size(), kPrefix) == 0) message.erase(0, kPrefix.size());
+    return message;
+  };
+}
+
+void add_prom_options(CLI::App& command, PromOptions& o) {
+  command.add_option("--prometheus-url", o.url,
+                     "Prometheus API root (Prometheus, Thanos, Mimir, VictoriaMetrics); default: env PROMETHEUS_URL "
+                     "or .env. Auth: env PROMETHEUS_TOKEN (bearer) or PROMETHEUS_USER/PROMETHEUS_PASSWORD (basic)");
+  command.add_option("--header", o.headers, "Extra request header 'Name: value', repeatable (e.g. X-Scope-OrgID)");
+  command.add_option("--selector", o.selector, "Label matchers added to every query, e.g. '{network=\"devnet-3\"}'")
+      ->check(selector_validator());
+  command.add_flag("--insecure", o.insecure, "Do not verify the server's TLS certificate");
+  command.add_option("--concurrency", o.concurrency, "Requests in flight")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  command.add_option("--timeout", o.timeout_seconds, "Seconds one request may take")
+      ->capture_default_str()
+      ->check(CLI::Range(0.1, 86400.0));
+  command.add_option("--connect-timeout", o.connect_timeout_seconds, "Seconds to connect")
+      ->capture_default_str()
+      ->check(CLI::Range(0.1, 3600.0));
+  command.add_option("--retries", o.attempts, "Attempts per request on 5xx, timeouts and refused connections")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 20));
+}
+
+Status validate_selector(std::string_view selector) {
+  std::string_view s = selector;
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  if (s.empty()) return {};
+  const bool open = s.front() == '{', close = s.back() == '}';
+  if (open != close) return make_error("--selector: unbalanced braces");
+  if (open) s = s.substr(1, s.size() - 2);
+  // Positions in messages count from 1 in the text as given.
+  const std::size_t base = static_cast<std::size_t>(s.data() - selector.data()) + 1;
+  // name op "value" [, ...] with op one of = != =~ !~; quotes may hold anything escaped.
+  std::size_t i = 0;
+  auto skip_space = [&] {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+  };
+  bool any = false;
+  while (true) {
+    skip_space();
+    if (i == s.size()) break;
+    const std::size_t name_start = i;
+    while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '_')) ++i;
+    if (i == name_start || std::isdigit(static_cast<unsigned char>(s[name_start]))) {
+      return make_error("--selector: expected a label name at position {}", base + name_start);
+    }
+    skip_space();
+    if (s.substr(i, 2) == "!=" || s.substr(i, 2) == "=~" || s.substr(i, 2) == "!~")
+      i += 2;
+    else if (i < s.size() && s[i] == '=')
+      i += 1;
+    else
+      return make_error("--selector: expected =, !=, =~ or !~ at position {}", base + i);
+    skip_space();
+    if (i >= s.size() || (s[i] != '"' && s[i] != '\'' && s[i] != '`')) {
+      return make_error("--selector: expected a quoted value at position {}", base + i);
+    }
+    const char quote = s[i++];
+    while (i < s.size() && s[i] != quote) i += (s[i] == '\\' && quote != '`') ? 2 : 1;
+    if (i >= s.size()) return make_error("--selector: unterminated quoted value");
+    ++i;
+    any = true;
+    skip_space();
+    if (i == s.size()) break;
+    if (s[i] != ',') return make_error("--selector: expected ',' at position {}", base + i);
+    ++i;
+  }
+  if (!any) return make_error("--selector: no label matchers");
+  return {};
+}
+
+Result<prom::ClientConfig> make_client_config(const PromOptions& o) {
+  auto env = prom::Environment::load(".env");
+  for (const auto& problem : env.problems()) fmt::print(stderr, "leanscope: warning: {}\n", problem);
+  prom::ClientConfig c;
+  c.base_url = !o.url.empty() ? o.url : env.get("PROMETHEUS_URL").value_or("");
+  c.bearer_token = env.get("PROMETHEUS_TOKEN").value_or("");
+  c.username = env.get("PROMETHEUS_USER").value_or("");
+  c.password = env.get("PROMETHEUS_PASSWORD").value_or("");
+  for (const auto& h : o.headers) {
+    auto parsed = prom::parse_header(h);
+    if (!parsed) return parsed.error();
+    c.headers.push_back(std::move(*parsed));
+  }
+  c.insecure = o.insecure;
+  c.concurrency = o.concurrency;
+  c.request_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(o.timeout_seconds * 1000)));
+  c.connect_timeout =
+      std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(o.connect_timeout_seconds * 1000)));
+  c.retry.max_attempts = o.attempts;
+  // Tests shorten the backoff through the environment; users keep 0.5 s x2.
+  if (auto backoff = env.get("LEANSCOPE_RETRY_BACKOFF_MS")) {
+    try {
+      c.retry.initial_backoff = std::chrono::milliseconds(std::stoll(*backoff));
+    } catch (const std::exception&) {
+      return make_error("LEANSCOPE_RETRY_BACKOFF_MS must be a number of milliseconds");
+    }
+  }
+  return c;
+}
+
+}  // namespace leanscope::cli

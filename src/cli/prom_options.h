@@ -1,0 +1,42 @@
+// The Prometheus flags every command that talks to a server takes (detect,
+// fetch, metrics, sync, demo): registered once here, turned into a client
+// configuration with the environment and .env (real variables win).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+#include "prom/client.h"
+
+namespace leanscope::cli {
+
+struct PromOptions {
+  std::string url;                   // --prometheus-url; default env PROMETHEUS_URL
+  std::vector<std::string> headers;  // --header 'Name: value' (repeatable)
+  std::string selector;              // --selector '{network="x"}'
+  bool insecure = false;             // --insecure
+  int concurrency = 4;               // --concurrency
+  double timeout_seconds = 120;      // --timeout (per request)
+  double connect_timeout_seconds = 10;
+  int attempts = 4;  // --retries: attempts per request in all
+};
+
+// Adds --prometheus-url, --header, --selector, --insecure, --concurrency,
+// --timeout, --connect-timeout and --retries to `command`.
+void add_prom_options(CLI::App& command, PromOptions& options);
+
+// The client configuration: flags first, then the environment and ./.env
+// (PROMETHEUS_URL, PROMETHEUS_TOKEN, PROMETHEUS_USER, PROMETHEUS_PASSWORD).
+// Problems in .env are printed as warnings.
+[[nodiscard]] Result<prom::ClientConfig> make_client_config(const PromOptions& options);
+
+// Checks a --selector: label matchers, with or without braces.
+[[nodiscard]] Status validate_selector(std::string_view selector);
+// validate_selector as a CLI11 validator.
+[[nodiscard]] std::function<std::string(const std::string&)> selector_validator();
+
+}  // namespace leanscope::cli

@@ -1,0 +1,104 @@
+// Devnet detection (PRODUCT.md section 4): iterations are found from resets of
+// lean_head_slot that several clients share, then merged into devnets.json
+// with stable ids. find_devnets and merge_devnets are pure (tested on
+// hand-made series); run_detect queries Prometheus and writes the file.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "archive/devnets.h"
+#include "common/error.h"
+#include "common/time.h"
+#include "prom/client.h"
+
+namespace leanscope::detect {
+
+inline constexpr TimeMs kMinuteMs = 60'000;
+// Prometheus repeats a series' last value for this long after its last
+// scrape (the lookback delta) when no staleness marker was recorded.
+inline constexpr TimeMs kLookbackMs = 5 * kMinuteMs;
+// A detected devnet within this of a known one is the same devnet.
+inline constexpr TimeMs kSameDevnetMs = 5 * kMinuteMs;
+
+struct Params {
+  TimeMs window_start = 0;
+  TimeMs window_end = 0;
+  double reset_threshold = 100;            // a drop of more than this many slots is a reset
+  TimeMs tolerance_ms = 10 * kMinuteMs;    // resets of one cluster lie within this of its first
+  int min_clients = 2;                     // distinct jobs in a cluster for a devnet start
+  TimeMs min_duration_ms = 6 * kMinuteMs;  // shorter devnets are dropped
+  bool merge = true;                       // false: --no-merge, devnets.json is overwritten
+  std::int64_t step_ms = 60'000;           // query resolution
+  std::string selector;                    // --selector, merged into every query
+
+  // The flags as a JSON object, for devnets.json's detection_params.
+  [[nodiscard]] std::string to_json() const;
+};
+
+// One series of a metric over the window: its job (or container) and samples.
+struct JobSeries {
+  std::string name;  // job label (head slot) or container name (cAdvisor)
+  std::vector<TimeMs> times;
+  std::vector<double> values;
+};
+
+struct DetectedDevnet {
+  TimeMs start = 0;
+  TimeMs end = 0;
+  std::optional<std::int64_t> start_slot;
+  std::optional<std::int64_t> end_slot;
+  std::vector<std::string> clients;  // normalised, sorted
+  // The data begins at the window's start: the devnet may have started earlier.
+  bool truncated_start = false;
+  // The data runs to the window's end: the devnet may go on after it.
+  bool truncated_end = false;
+};
+
+// The iterations in `head_slot` (one entry per series of lean_head_slot) with
+// the clients seen in each, including non-infrastructure cAdvisor containers
+// of `containers` (one entry per container name) running in the span.
+[[nodiscard]] std::vector<DetectedDevnet> find_devnets(const std::vector<JobSeries>& head_slot,
+                                                       const std::vector<JobSeries>& containers, const Params& params);
+
+// A finer look at a devnet start found at the query step: `fine` holds the
+// head-slot series sampled every second or so from `fine_start` to
+// coarse_start. Returns the first time a series shows the new iteration (a
+// drop of more than the threshold from its value at fine_start, or a series
+// absent at fine_start that appears), or coarse_start when none does.
+[[nodiscard]] TimeMs refine_start(const std::vector<JobSeries>& fine, TimeMs fine_start, TimeMs coarse_start,
+                                  double reset_threshold);
+
+struct MergeResult {
+  archive::DevnetsFile file;
+  std::vector<std::string> found_ids;  // ids of the detected devnets, oldest first
+  int added = 0;
+  int updated = 0;
+  int unchanged = 0;
+  int kept = 0;     // known devnets not seen in this window, kept as they were
+  int dropped = 0;  // known devnets replaced by a detection that overlaps them
+};
+
+// Merges detected devnets into the known file (PRODUCT.md section 4, step 6).
+[[nodiscard]] MergeResult merge_devnets(const archive::DevnetsFile& known, const std::vector<DetectedDevnet>& found,
+                                        const Params& params, TimeMs now);
+
+// The PromQL detect runs (selector filled in).
+[[nodiscard]] std::string head_slot_query(std::string_view selector);
+[[nodiscard]] std::string containers_query(std::string_view selector);
+
+using Progress = std::function<void(std::string_view)>;
+
+// Queries the window, finds the devnets, merges and saves devnets.json.
+[[nodiscard]] Result<MergeResult> run_detect(prom::Client& client, const std::filesystem::path& data_dir,
+                                             const Params& params, const Progress& progress = {});
+
+// An aligned table of devnets: id, start, end, duration, slots, clients.
+[[nodiscard]] std::string format_devnet_table(const std::vector<archive::Devnet>& devnets);
+
+}  // namespace leanscope::detect
