@@ -1,9 +1,9 @@
 // `simulate --data-dir`: the archive exactly as `detect` + `fetch` would
 // write it from a live Prometheus, computed from the model without one.
-// Devnets run from one iteration's first head-slot sample to the next one's
-// (the last to its last sample); datasets are stepped at 1 min like
-// query_range: gauges take the latest sample until it goes stale, rates
-// follow PromQL's rate() over the dataset's window.
+// A devnet runs from its iteration's start (as in the truth, so ids agree)
+// to the last whole minute with data, as detect sees it; datasets
+// are stepped at 1 min like query_range: gauges take the latest sample until
+// it goes stale, rates follow PromQL's rate() over the dataset's window.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -105,19 +105,18 @@ bool has_samples_in(const Series& s, TimeMs from, TimeMs to) {
   return it != s.times.end() && *it <= to;
 }
 
-std::string query_hash(const archive::DatasetSpec& spec) {
-  // FNV-1a over the rendered queries and the step: changes when the query does.
+// The manifest's query hash as fetch computes it (FNV-1a 64 of the rendered
+// queries, the step and the range), so that fetch sees these files as up to date.
+std::string query_hash(std::string_view promql, int step_seconds, TimeMs start, TimeMs end) {
   std::uint64_t h = 0xcbf29ce484222325ULL;
-  auto mix = [&](std::string_view text) {
-    for (unsigned char c : text) {
+  auto feed = [&](std::string_view bytes) {
+    for (unsigned char c : bytes) {
       h ^= c;
       h *= 0x100000001b3ULL;
     }
-    h ^= '\n';
-    h *= 0x100000001b3ULL;
   };
-  for (const auto& q : spec.queries) mix(archive::render_promql(q.promql, ""));
-  mix(fmt::format("step={}", spec.step_seconds));
+  feed(promql);
+  feed(fmt::format("\nstep={}\nstart={}\nend={}", step_seconds, start, end));
   return fmt::format("{:016x}", h);
 }
 
@@ -132,7 +131,7 @@ DevnetWindow devnet_window(const Simulation& sim, std::size_t i) {
   auto& d = w.devnet;
   d.id = it.id;
   d.start = it.start;
-  d.end = i + 1 < sim.iterations.size() ? sim.iterations[i + 1].start : it.end;
+  d.end = it.last_sample / kMinuteMs * kMinuteMs;  // the last 1-minute step with data
   d.duration_hours = static_cast<double>(d.end - d.start) / 3.6e6;
   d.notes = "simulated";
   std::set<std::string> jobs;
@@ -153,18 +152,17 @@ DevnetWindow devnet_window(const Simulation& sim, std::size_t i) {
     }
   }
   d.clients.assign(clients.begin(), clients.end());
+  // Slots as detect takes them: lowest and highest head slot on the 1-minute grid.
   if (const auto* head = sim.family("lean_head_slot")) {
     for (const auto& s : head->series) {
-      auto from = std::lower_bound(s.times.begin(), s.times.end(), d.start);
-      auto to = std::upper_bound(s.times.begin(), s.times.end(), d.end);
-      if (from == to) continue;
-      const auto a = static_cast<std::size_t>(from - s.times.begin()),
-                 b = static_cast<std::size_t>(to - s.times.begin());
-      const auto first = static_cast<std::int64_t>(s.values[a]);
-      const auto top = static_cast<std::int64_t>(*std::max_element(s.values.begin() + static_cast<std::ptrdiff_t>(a),
-                                                                   s.values.begin() + static_cast<std::ptrdiff_t>(b)));
-      d.start_slot = d.start_slot ? std::min(*d.start_slot, first) : first;
-      d.end_slot = d.end_slot ? std::max(*d.end_slot, top) : top;
+      std::size_t cursor = 0;
+      for (TimeMs t = (d.start + kMinuteMs - 1) / kMinuteMs * kMinuteMs; t <= d.end; t += kMinuteMs) {
+        double v = 0;
+        if (!instant_value(s, cursor, t, v)) continue;
+        const auto slot = static_cast<std::int64_t>(v);
+        d.start_slot = d.start_slot ? std::min(*d.start_slot, slot) : slot;
+        d.end_slot = d.end_slot ? std::max(*d.end_slot, slot) : slot;
+      }
     }
   }
   return w;
@@ -173,7 +171,6 @@ DevnetWindow devnet_window(const Simulation& sim, std::size_t i) {
 Result<parquet::Table> dataset_table(const Simulation& sim, const archive::DatasetSpec& spec, const DevnetWindow& w) {
   archive::DatasetTableBuilder builder(spec, w.names);
   const TimeMs step = static_cast<TimeMs>(spec.step_seconds) * 1000;
-  const TimeMs first_step = (w.devnet.start + step - 1) / step * step;
   std::vector<TimeMs> times;
   std::vector<double> values;
   std::string promql;
@@ -189,7 +186,8 @@ Result<parquet::Table> dataset_table(const Simulation& sim, const archive::Datas
       times.clear();
       values.clear();
       std::size_t cursor = 0;
-      for (TimeMs t = first_step; t <= w.devnet.end; t += step) {
+      // query_range's steps: start, start + step, ... up to end.
+      for (TimeMs t = w.devnet.start; t <= w.devnet.end; t += step) {
         double v = 0;
         const bool present =
             shape->rate_window > 0 ? rate_value(s, cursor, t, shape->rate_window, v) : instant_value(s, cursor, t, v);
@@ -201,7 +199,11 @@ Result<parquet::Table> dataset_table(const Simulation& sim, const archive::Datas
       builder.add_series(query, s.labels, times, values);
     }
   }
-  return builder.finish(promql);
+  auto table = builder.finish(promql);
+  table.metadata.emplace_back("devnet", w.devnet.id);
+  table.metadata.emplace_back("dataset", spec.id);
+  table.metadata.emplace_back("step_seconds", std::to_string(spec.step_seconds));
+  return table;
 }
 
 }  // namespace
@@ -241,7 +243,7 @@ Result<ArchiveWritten> write_archive(const Simulation& simulation, const std::fi
       record.fetched_at = simulation.config.end;
       record.row_count = static_cast<std::int64_t>(table->num_rows);
       record.file_size_bytes = static_cast<std::int64_t>(fs::file_size(path, ec));
-      record.query_hash = query_hash(spec);
+      record.query_hash = query_hash(*table->meta("promql"), spec.step_seconds, window.devnet.start, window.devnet.end);
       written.rows += record.row_count;
       written.bytes += record.file_size_bytes;
       records[spec.id] = std::move(record);

@@ -405,9 +405,11 @@ Result<Simulation> simulate(const SimulationConfig& config) {
     }
     TruthIteration truth;
     truth.genesis = it.genesis;
-    truth.start = span.first_sample;
-    truth.end = span.last_sample;
-    truth.end_slot = span.max_head;
+    truth.first_sample = span.first_sample;
+    truth.last_sample = span.last_sample;
+    truth.start = (span.first_sample + 999) / 1000 * 1000;
+    truth.end = span.last_sample / 1000 * 1000;
+    truth.max_head_slot = span.max_head;
     truth.id = archive::devnet_id_for(truth.start);
     truth.clients = names;
     for (const auto& n : it.nodes) truth.validators += n.validators;

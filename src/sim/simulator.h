@@ -59,11 +59,15 @@ inline constexpr std::string_view kAboveTier = "above_tier";
 inline constexpr std::string_view kRename = "rename";
 
 struct TruthIteration {
-  std::string id;      // archive::devnet_id_for(start)
-  TimeMs genesis = 0;  // slot 0
-  TimeMs start = 0;    // first lean_head_slot sample of the iteration (the reset detect sees)
-  TimeMs end = 0;      // last lean_* sample of the iteration (nodes torn down)
-  std::int64_t end_slot = 0;
+  std::string id;  // archive::devnet_id_for(start)
+  // The first lean_head_slot sample (the reset detect looks for) rounded up
+  // to the second, and the last lean_* sample rounded down to the second.
+  TimeMs start = 0;
+  TimeMs end = 0;
+  TimeMs genesis = 0;       // slot 0
+  TimeMs first_sample = 0;  // first lean_head_slot sample (the reset itself)
+  TimeMs last_sample = 0;   // last lean_* sample (nodes torn down)
+  std::int64_t max_head_slot = 0;
   std::vector<std::string> clients;  // normalised node names, sorted
   int validators = 0;                // over all clients
 };
@@ -97,9 +101,9 @@ struct Simulation {
 [[nodiscard]] std::string truth_json(const Simulation& simulation);
 [[nodiscard]] Status write_truth(const Simulation& simulation, const std::filesystem::path& path);
 
-// The archive that `detect` + `fetch` would produce: devnets.json (merged by
-// id with an existing one), one Parquet file per dataset and devnet,
-// manifest.json. Returns the devnet ids written.
+// The archive that `detect` + `fetch` would produce: devnets.json (one entry
+// per iteration from its start to its end, merged by id into an existing
+// file), one Parquet file per dataset and devnet, manifest.json.
 struct ArchiveWritten {
   std::vector<std::string> devnets;
   std::int64_t rows = 0;

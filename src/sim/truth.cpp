@@ -22,7 +22,9 @@ std::string truth_json(const Simulation& simulation) {
     w.key("start").value(format_iso_z(it.start));
     w.key("end").value(format_iso_z(it.end));
     w.key("genesis").value(format_iso_z(it.genesis));
-    w.key("end_slot").value(it.end_slot);
+    w.key("first_sample").value(format_iso_z(it.first_sample));
+    w.key("last_sample").value(format_iso_z(it.last_sample));
+    w.key("max_head_slot").value(it.max_head_slot);
     w.key("validators").value(it.validators);
     w.key("clients").begin_array();
     for (const auto& c : it.clients) w.value(c);

@@ -96,18 +96,23 @@ TEST(Simulator, IterationsEndAtEndAndFollowEachOtherWithAGap) {
     const auto& it = sim.iterations[i];
     EXPECT_EQ(it.id, archive::devnet_id_for(it.start));
     EXPECT_EQ(it.clients, nodes);
-    EXPECT_GE(it.start, it.genesis);
-    EXPECT_LE(it.start - it.genesis, 90'000 + 15'000);  // clients start 0-90 s after genesis
-    EXPECT_NEAR(static_cast<double>(it.end - it.genesis), 3.6e6, 40'000);
-    EXPECT_NEAR(static_cast<double>(it.end_slot), 900, 10);
+    // start/end are whole seconds around the first and last samples.
+    EXPECT_EQ(it.start % 1000, 0);
+    EXPECT_EQ(it.end % 1000, 0);
+    EXPECT_TRUE(it.first_sample <= it.start && it.start < it.first_sample + 1000);
+    EXPECT_TRUE(it.end <= it.last_sample && it.last_sample < it.end + 1000);
+    EXPECT_GE(it.first_sample, it.genesis);
+    EXPECT_LE(it.first_sample - it.genesis, 90'000 + 15'000);  // clients start 0-90 s after genesis
+    EXPECT_NEAR(static_cast<double>(it.last_sample - it.genesis), 3.6e6, 40'000);
+    EXPECT_NEAR(static_cast<double>(it.max_head_slot), 900, 10);
     if (i > 0) {
-      const TimeMs gap = it.genesis - sim.iterations[i - 1].end;
+      const TimeMs gap = it.genesis - sim.iterations[i - 1].last_sample;
       EXPECT_GE(gap, 3 * 60'000);
       EXPECT_LE(gap, 9 * 60'000);
     }
   }
-  EXPECT_LE(sim.iterations.back().end, kEnd);
-  EXPECT_GE(sim.iterations.back().end, kEnd - 40'000);
+  EXPECT_LE(sim.iterations.back().last_sample, kEnd);
+  EXPECT_GE(sim.iterations.back().last_sample, kEnd - 40'000);
 }
 
 TEST(Simulator, EveryIterationHasEachIncidentInsideIt) {
@@ -181,7 +186,7 @@ TEST(Simulator, HeadSlotResetsAreTheIterationStartsAndTheRestartsOnly) {
   for (const auto& [t, job] : resets) {
     bool at_start = false;
     for (std::size_t i = 1; i < sim.iterations.size(); ++i) {
-      at_start |= t >= sim.iterations[i].start && t <= sim.iterations[i].start + 2 * 60'000;
+      at_start |= t >= sim.iterations[i].first_sample && t <= sim.iterations[i].first_sample + 2 * 60'000;
     }
     bool at_restart = std::any_of(restarts.begin(), restarts.end(), [&](const TruthEvent* e) {
       return e->client == job && t >= e->end && t <= e->end + 15'000;
