@@ -1,9 +1,198 @@
+// leanscope sync (detect + fetch + render) and leanscope demo (the whole
+// pipeline on a local Prometheus loaded with a simulated devnet).
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+
 #include "cli/commands.h"
-#include "cli/stub.h"
+#include "cli/output.h"
+#include "cli/prom_options.h"
+#include "common/time.h"
+#include "demo/demo.h"
+#include "demo/process.h"
+#include "demo/sync.h"
 
 namespace leanscope::cli {
-void add_pipeline_commands(CLI::App& app, Dispatch& dispatch) {
-  add_stub(app, dispatch, "sync", "detect + fetch + render with the same flags");
-  add_stub(app, dispatch, "demo", "The whole pipeline on a local Prometheus loaded with a simulated devnet");
+
+namespace {
+
+constexpr int kExitInterrupted = 130;
+constexpr TimeMs kDayMs = 24LL * 3600 * 1000;
+
+// ---- sync -----------------------------------------------------------------
+
+struct SyncFlags {
+  PromOptions prom;
+  std::string data_dir = "data";
+  std::string out = "site";
+  std::string devnet = "latest";
+  bool force = false;
+  // detect's window and settings, with detect's defaults
+  int days = 7;
+  std::string start, end;
+  double reset_threshold = 100;
+  double tolerance_minutes = 10;
+  int min_clients = 2;
+  double min_duration_hours = 0.1;
+  bool no_merge = false;
+  int step_seconds = 60;
+};
+
+std::function<std::string(const std::string&)> time_validator(TimeBound bound) {
+  return [bound](const std::string& text) {
+    auto t = parse_time_arg(text, bound);
+    return t.ok() ? std::string() : t.error().message;
+  };
 }
+
+Result<detect::Params> detect_params(const SyncFlags& f) {
+  detect::Params p;
+  p.window_end = now_ms();
+  if (!f.end.empty()) {
+    auto e = parse_time_arg(f.end, TimeBound::End);
+    if (!e) return e.error();
+    p.window_end = *e;
+  }
+  p.window_start = p.window_end - f.days * kDayMs;
+  if (!f.start.empty()) {
+    auto s = parse_time_arg(f.start, TimeBound::Start);
+    if (!s) return s.error();
+    p.window_start = *s;
+  }
+  if (p.window_end <= p.window_start) {
+    return make_error("--end ({}) must be after --start ({})", format_iso_z(p.window_end),
+                      format_iso_z(p.window_start));
+  }
+  p.reset_threshold = f.reset_threshold;
+  p.tolerance_ms = static_cast<TimeMs>(f.tolerance_minutes * 60'000.0);
+  p.min_clients = f.min_clients;
+  p.min_duration_ms = static_cast<TimeMs>(f.min_duration_hours * 3'600'000.0);
+  p.merge = !f.no_merge;
+  p.step_ms = static_cast<std::int64_t>(f.step_seconds) * 1000;
+  p.selector = f.prom.selector;
+  return p;
+}
+
+void print_failures(const demo::SyncSummary& summary);
+
+int run_sync_command(const SyncFlags& f) {
+  auto params = detect_params(f);
+  if (!params) return fail(params.error());
+  auto config = make_client_config(f.prom);
+  if (!config) return fail(config.error());
+  demo::SyncOptions options;
+  options.prometheus = std::move(*config);
+  options.detect = std::move(*params);
+  options.data_dir = f.data_dir;
+  options.out = f.out;
+  options.devnet = f.devnet;
+  options.force = f.force;
+  options.progress = [](std::string_view line) { progress(line); };
+  auto summary = demo::run_sync(options);
+  // The summary is the command's result: stdout, for a cron mail or a CI log.
+  fmt::print("sync: {}\n", demo::format_sync_summary(summary));
+  std::fflush(stdout);
+  if (summary.ok()) return kExitOk;
+  print_failures(summary);
+  return fail(fmt::format("sync: {} step(s) failed", summary.failures.size()));
+}
+
+void add_sync_command(CLI::App& app, Dispatch& dispatch) {
+  auto f = std::make_shared<SyncFlags>();
+  auto* sub = app.add_subcommand(
+      "sync", "detect + fetch + render in one go (for cron or CI); non-zero exit when a step failed");
+  sub->add_option("--devnet", f->devnet, "Devnets to fetch and render: an id, latest or all")->capture_default_str();
+  sub->add_option("--out", f->out, "Site folder")->capture_default_str();
+  sub->add_flag("--force", f->force, "Fetch and render again even when unchanged");
+  sub->add_option("--data-dir", f->data_dir, "Data folder (devnets.json and the archive)")->capture_default_str();
+  auto* days = sub->add_option("--days", f->days, "detect: look back this many days from --end (or now)")
+                   ->capture_default_str()
+                   ->check(CLI::Range(1, 3650));
+  auto* start = sub->add_option("--start", f->start, "detect: window start: date, RFC 3339 or Unix seconds")
+                    ->check(time_validator(TimeBound::Start));
+  sub->add_option("--end", f->end, "detect: window end (default now)")->check(time_validator(TimeBound::End));
+  days->excludes(start);
+  sub->add_option("--reset-threshold", f->reset_threshold, "detect: a head-slot drop of more than this is a reset")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1e12));
+  sub->add_option("--tolerance", f->tolerance_minutes, "detect: minutes within which resets cluster")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1440.0));
+  sub->add_option("--min-clients", f->min_clients, "detect: clients resetting together for a devnet start")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+  sub->add_option("--min-duration", f->min_duration_hours, "detect: hours; shorter new devnets are dropped")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 10000.0));
+  sub->add_flag("--no-merge", f->no_merge, "detect: overwrite devnets.json instead of merging");
+  sub->add_option("--step", f->step_seconds, "detect: query resolution in seconds")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
+  add_prom_options(*sub, f->prom);
+  sub->callback([&dispatch, f] { dispatch.action = [f] { return run_sync_command(*f); }; });
+}
+
+// ---- demo -----------------------------------------------------------------
+
+struct DemoFlags {
+  std::string out = "demo";
+  std::string data_dir;  // empty: DIR/data
+  bool no_prometheus = false;
+  std::uint64_t seed = demo::DemoOptions{}.seed;
+};
+
+void print_failures(const demo::SyncSummary& summary) {
+  for (const auto& failure : summary.failures) progress(fmt::format("leanscope: failed: {}", failure));
+}
+
+void add_demo_command(CLI::App& app, Dispatch& dispatch) {
+  auto flags = std::make_shared<DemoFlags>();
+  auto* sub = app.add_subcommand(
+      "demo",
+      "The whole pipeline on a local Prometheus loaded with a simulated devnet: simulate, backfill with promtool, "
+      "detect, fetch, render. A second run reuses what is there.");
+  sub->add_option("--out", flags->out, "Folder for everything the demo makes (site in DIR/site)")
+      ->capture_default_str()
+      ->type_name("DIR");
+  sub->add_option("--data-dir", flags->data_dir, "The archive (default: DIR/data)")->type_name("DIR");
+  sub->add_flag("--no-prometheus", flags->no_prometheus,
+                "Skip Prometheus even when installed: the simulator writes the archive directly");
+  sub->add_option("--seed", flags->seed, "Seed of the simulated devnet")->capture_default_str();
+  sub->callback([&dispatch, flags] {
+    dispatch.action = [flags] {
+      demo::DemoOptions options;
+      options.out = flags->out;
+      options.data_dir = flags->data_dir;
+      options.use_prometheus = !flags->no_prometheus;
+      options.seed = flags->seed;
+      options.progress = [](std::string_view line) { progress(line); };
+      auto result = demo::run_demo(options);
+      if (!result.ok()) {
+        if (demo::interrupted()) {
+          progress("leanscope: demo interrupted; nothing is left running");
+          return kExitInterrupted;
+        }
+        return fail(result.error());
+      }
+      progress(fmt::format("demo: {}", demo::format_sync_summary(result->sync)));
+      print_failures(result->sync);
+      // --data-dir too: the data page links to the archive beside the site.
+      fmt::print("Site: {}\n", result->site_index.string());
+      fmt::print("Serve it: leanscope serve --site {} --data-dir {}\n", result->site.string(),
+                 result->data_dir.string());
+      std::fflush(stdout);
+      return result->sync.ok() ? kExitOk : kExitFailure;
+    };
+  });
+}
+
+}  // namespace
+
+void add_pipeline_commands(CLI::App& app, Dispatch& dispatch) {
+  add_sync_command(app, dispatch);
+  add_demo_command(app, dispatch);
+}
+
 }  // namespace leanscope::cli
