@@ -1,0 +1,339 @@
+// fetch against a scripted server: the archive after every fault is as it
+// was before or complete, never half-written.
+#include "fetch/fetch.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <map>
+#include <thread>
+
+#include "archive/manifest.h"
+#include "archive/parquet/parquet.h"
+#include "prom/fake_prometheus.h"
+#include "support/test_support.h"
+
+namespace fs = std::filesystem;
+using namespace leanscope;
+using leanscope::testing::FakePrometheus;
+using leanscope::testing::TempDir;
+
+namespace {
+
+constexpr TimeMs kStart = 1'763'900'400'000;
+constexpr TimeMs kEnd = kStart + 30 * 60'000;
+
+archive::Devnet devnet() {
+  archive::Devnet d;
+  d.start = kStart;
+  d.end = kEnd;
+  d.id = archive::devnet_id_for(d.start);
+  d.duration_hours = 0.5;
+  d.clients = {"ream_0", "zeam_0"};
+  return d;
+}
+
+void write_devnets(const fs::path& dir) {
+  archive::DevnetsFile file;
+  file.devnets.push_back(devnet());
+  ASSERT_TRUE(archive::save_devnets(dir, file).ok());
+}
+
+// Samples of every query on the request's grid: zeam_0 all along, the same
+// node "ream" scraped under its bare name for the first 10 minutes, then as
+// "ream_0"; `points` limits how many samples each series has (retention).
+std::string answer(const httplib::Request& req, int points = 1'000'000) {
+  const auto start = static_cast<TimeMs>(std::stod(req.get_param_value("start")) * 1000);
+  const auto end = static_cast<TimeMs>(std::stod(req.get_param_value("end")) * 1000);
+  const auto step = static_cast<TimeMs>(std::stod(req.get_param_value("step")) * 1000);
+  std::map<std::string, std::string> values;
+  int n = 0;
+  for (TimeMs t = start; t <= end && n < points; t += step, ++n) {
+    const std::string sample = "[" + std::to_string(t / 1000) + ",\"" + std::to_string((t - kStart) / 4000) + "\"]";
+    auto add = [&](const std::string& job) {
+      auto& v = values[job];
+      v += (v.empty() ? "" : ",") + sample;
+    };
+    add("zeam_0");
+    add(t < kStart + 10 * 60'000 ? "ream" : "ream_0");
+  }
+  std::vector<std::pair<std::string, std::string>> series;
+  for (const auto& [job, v] : values) {
+    series.push_back({R"({"job":")" + job + R"(","instance":")" + job + R"(:9000","name":")" + job +
+                          R"(","direction":"inbound","source":"gossip"})",
+                      "[" + v + "]"});
+  }
+  return FakePrometheus::matrix(series);
+}
+
+prom::Client client_for(const std::string& url, int attempts = 3) {
+  prom::ClientConfig c;
+  c.base_url = url;
+  c.retry.max_attempts = attempts;
+  c.retry.initial_backoff = std::chrono::milliseconds(5);
+  c.request_timeout = std::chrono::milliseconds(2000);
+  c.on_warning = [](std::string_view) {};
+  auto client = prom::Client::create(c);
+  EXPECT_TRUE(client.ok());
+  return std::move(*client);
+}
+
+fetch::FetchRequest request_all() {
+  fetch::FetchRequest r;
+  r.devnet = "all";
+  r.now = kEnd + 3600'000;  // the devnet finished an hour ago
+  return r;
+}
+
+// Every file of the archive with its bytes.
+std::map<std::string, std::string> snapshot(const fs::path& dir) {
+  std::map<std::string, std::string> files;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (e.is_regular_file()) files[fs::relative(e.path(), dir).string()] = leanscope::testing::read_text(e.path());
+  }
+  return files;
+}
+
+TEST(Fetch, WritesEveryDatasetWithManifestAndPromql) {
+  TempDir dir;
+  write_devnets(dir.path());
+  FakePrometheus server([](const httplib::Request& req, httplib::Response& res, int) {
+    res.set_content(answer(req), "application/json");
+  });
+  auto client = client_for(server.url());
+  std::vector<std::string> lines;
+  auto summary =
+      fetch::run_fetch(client, dir.path(), request_all(), [&](std::string_view l) { lines.emplace_back(l); });
+  ASSERT_TRUE(summary.ok()) << summary.error().message;
+  ASSERT_EQ(summary->results.size(), archive::datasets().size());
+  EXPECT_TRUE(summary->failures().empty());
+  EXPECT_EQ(lines.size(), archive::datasets().size());
+  auto manifest = archive::load_manifest(dir.path());
+  ASSERT_TRUE(manifest.ok());
+  const auto id = devnet().id;
+  for (const auto& spec : archive::datasets()) {
+    auto path = archive::dataset_path(dir.path(), id, spec.id);
+    auto table = parquet::read_table(path);
+    ASSERT_TRUE(table.ok()) << spec.id << ": " << table.error().message;
+    const std::int64_t per_query = 31 * 2;  // 31 minutes, 2 series
+    EXPECT_EQ(static_cast<std::int64_t>(table->num_rows), per_query * static_cast<std::int64_t>(spec.queries.size()));
+    ASSERT_NE(table->meta("promql"), nullptr);
+    EXPECT_EQ(*table->meta("promql"), fetch::rendered_promql(spec, ""));
+    // "ream" and "ream_0" are one node.
+    const auto* client = table->find("client");
+    ASSERT_NE(client, nullptr);
+    for (std::size_t r = 0; r < table->num_rows; ++r) EXPECT_NE(client->string_at(r), "ream");
+    const auto& rec = manifest->devnets[id][spec.id];
+    EXPECT_EQ(rec.row_count, static_cast<std::int64_t>(table->num_rows));
+    EXPECT_EQ(rec.file_size_bytes, static_cast<std::int64_t>(fs::file_size(path)));
+    EXPECT_EQ(rec.query_hash, fetch::query_hash(fetch::rendered_promql(spec, ""), spec.step_seconds, kStart, kEnd));
+  }
+}
+
+TEST(Fetch, FinishedDevnetsAreSkippedUnlessForced) {
+  TempDir dir;
+  write_devnets(dir.path());
+  FakePrometheus server([](const httplib::Request& req, httplib::Response& res, int) {
+    res.set_content(answer(req), "application/json");
+  });
+  auto client = client_for(server.url());
+  auto request = request_all();
+  request.dataset = "head_slot";
+  ASSERT_TRUE(fetch::run_fetch(client, dir.path(), request).ok());
+  const int calls = server.calls();
+  auto again = fetch::run_fetch(client, dir.path(), request);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->results[0].outcome, fetch::Outcome::UpToDate);
+  EXPECT_EQ(server.calls(), calls);
+  request.force = true;
+  auto forced = fetch::run_fetch(client, dir.path(), request);
+  ASSERT_TRUE(forced.ok());
+  EXPECT_EQ(forced->results[0].outcome, fetch::Outcome::Written);
+  EXPECT_GT(server.calls(), calls);
+  // A devnet still running is always fetched again.
+  request.force = false;
+  request.now = kEnd + 60'000;
+  auto live = fetch::run_fetch(client, dir.path(), request);
+  ASSERT_TRUE(live.ok());
+  EXPECT_EQ(live->results[0].outcome, fetch::Outcome::Written);
+}
+
+TEST(Fetch, PastRetentionKeepsTheArchivedFiles) {
+  TempDir dir;
+  write_devnets(dir.path());
+  std::atomic<int> points{1'000'000};
+  FakePrometheus server([&](const httplib::Request& req, httplib::Response& res, int) {
+    res.set_content(answer(req, points.load()), "application/json");
+  });
+  auto client = client_for(server.url());
+  auto request = request_all();
+  request.force = true;
+  ASSERT_TRUE(fetch::run_fetch(client, dir.path(), request).ok());
+  const auto before = snapshot(dir.path());
+  for (int p : {0, 5}) {
+    points = p;
+    auto summary = fetch::run_fetch(client, dir.path(), request);
+    ASSERT_TRUE(summary.ok());
+    for (const auto& r : summary->results) {
+      EXPECT_EQ(r.outcome, fetch::Outcome::KeptArchive) << r.dataset;
+      EXPECT_NE(r.message.find("kept the archived file"), std::string::npos) << r.message;
+    }
+    EXPECT_EQ(snapshot(dir.path()), before);
+  }
+}
+
+// The fault tests: the archive after a failed fetch is the archive before it.
+struct FaultCase {
+  const char* name;
+  std::function<void(const httplib::Request&, httplib::Response&)> reply;
+  const char* expect_in_message;
+};
+
+TEST(FetchFaults, ArchiveIsAsBeforeAfterEachFault) {
+  std::vector<FaultCase> cases{
+      {"bad request",
+       [](const httplib::Request&, httplib::Response& res) {
+         res.status = 400;
+         res.set_content(R"({"status":"error","errorType":"bad_data","error":"parse error"})", "application/json");
+       },
+       "bad_data: parse error"},
+      {"server error",
+       [](const httplib::Request&, httplib::Response& res) {
+         res.status = 503;
+         res.set_content("unavailable", "text/plain");
+       },
+       "HTTP 503"},
+      {"malformed json",
+       [](const httplib::Request&, httplib::Response& res) {
+         res.set_content(R"({"status":"success","data":{"resultType":"matrix","result":[{"metric":)",
+                         "application/json");
+       },
+       "malformed response"},
+      {"slow",
+       [](const httplib::Request& req, httplib::Response& res) {
+         std::this_thread::sleep_for(std::chrono::milliseconds(700));
+         res.set_content(answer(req), "application/json");
+       },
+       "timed out"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    TempDir dir;
+    write_devnets(dir.path());
+    bool healthy = true;
+    FakePrometheus server([&](const httplib::Request& req, httplib::Response& res, int) {
+      if (healthy)
+        res.set_content(answer(req), "application/json");
+      else
+        c.reply(req, res);
+    });
+    auto client = client_for(server.url(), 2);
+    auto request = request_all();
+    request.force = true;
+    request.dataset = "peer_events";
+    ASSERT_TRUE(fetch::run_fetch(client, dir.path(), request).ok());
+    const auto before = snapshot(dir.path());
+    healthy = false;
+    prom::ClientConfig quick;
+    quick.base_url = server.url();
+    quick.retry.max_attempts = 2;
+    quick.retry.initial_backoff = std::chrono::milliseconds(5);
+    quick.request_timeout = std::chrono::milliseconds(300);
+    auto faulty_client = prom::Client::create(quick);
+    ASSERT_TRUE(faulty_client.ok());
+    // The dataset already archived: a failure must not touch its file.
+    auto summary = fetch::run_fetch(*faulty_client, dir.path(), request);
+    ASSERT_TRUE(summary.ok());
+    EXPECT_EQ(summary->failures().size(), 1u);
+    for (const auto* f : summary->failures()) {
+      EXPECT_NE(f->message.find(c.expect_in_message), std::string::npos) << f->message;
+    }
+    EXPECT_EQ(snapshot(dir.path()), before);
+  }
+}
+
+TEST(FetchFaults, RetriedServerErrorsEndInACompleteArchive) {
+  TempDir dir;
+  write_devnets(dir.path());
+  FakePrometheus server([](const httplib::Request& req, httplib::Response& res, int call) {
+    if (call % 3 != 2) {  // two 503s before every success
+      res.status = 503;
+      return;
+    }
+    res.set_content(answer(req), "application/json");
+  });
+  prom::ClientConfig c;
+  c.base_url = server.url();
+  c.concurrency = 1;
+  c.retry.initial_backoff = std::chrono::milliseconds(5);
+  auto client = prom::Client::create(c);
+  auto request = request_all();
+  request.dataset = "head_slot";
+  auto summary = fetch::run_fetch(*client, dir.path(), request);
+  ASSERT_TRUE(summary.ok());
+  EXPECT_TRUE(summary->failures().empty()) << summary->failures().front()->message;
+  auto table = parquet::read_table(archive::dataset_path(dir.path(), devnet().id, "head_slot"));
+  ASSERT_TRUE(table.ok());
+  EXPECT_EQ(table->num_rows, 31u * 2 * 2);
+}
+
+TEST(FetchFaults, ConnectionRefusedLeavesTheArchiveAlone) {
+  TempDir dir;
+  write_devnets(dir.path());
+  const auto before = snapshot(dir.path());
+  auto client = client_for("http://127.0.0.1:" + std::to_string(leanscope::testing::free_loopback_port()), 2);
+  auto summary = fetch::run_fetch(client, dir.path(), request_all());
+  ASSERT_TRUE(summary.ok());
+  EXPECT_EQ(summary->failures().size(), archive::datasets().size());
+  EXPECT_NE(summary->failures().front()->message.find("cannot connect"), std::string::npos);
+  EXPECT_EQ(snapshot(dir.path()), before);
+}
+
+TEST(Fetch, NothingToFetchIsAnError) {
+  TempDir dir;
+  auto client = client_for("http://127.0.0.1:9");
+  auto missing = fetch::run_fetch(client, dir.path(), request_all());
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().message.find("devnets.json"), std::string::npos);
+  write_devnets(dir.path());
+  auto request = request_all();
+  request.devnet = "pqdevnet-nope";
+  EXPECT_FALSE(fetch::run_fetch(client, dir.path(), request).ok());
+  request.devnet = "all";
+  request.dataset = "nope";
+  auto unknown = fetch::run_fetch(client, dir.path(), request);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.error().message.find("unknown dataset 'nope'"), std::string::npos);
+}
+
+TEST(QueryHash, StableAndSensitiveToEveryInput) {
+  const auto h = fetch::query_hash("lean_head_slot", 60, kStart, kEnd);
+  EXPECT_EQ(h.size(), 16u);
+  EXPECT_EQ(h, fetch::query_hash("lean_head_slot", 60, kStart, kEnd));
+  EXPECT_NE(h, fetch::query_hash("lean_head_slot{a=\"b\"}", 60, kStart, kEnd));
+  EXPECT_NE(h, fetch::query_hash("lean_head_slot", 30, kStart, kEnd));
+  EXPECT_NE(h, fetch::query_hash("lean_head_slot", 60, kStart + 1000, kEnd));
+  EXPECT_NE(h, fetch::query_hash("lean_head_slot", 60, kStart, kEnd + 1000));
+  // FNV-1a 64 of the empty input is its offset basis.
+  EXPECT_EQ(fetch::query_hash("", 0, 0, 0).size(), 16u);
+}
+
+TEST(Format, ThousandsAndBytes) {
+  EXPECT_EQ(fetch::group_thousands(0), "0");
+  EXPECT_EQ(fetch::group_thousands(999), "999");
+  EXPECT_EQ(fetch::group_thousands(1234567), "1,234,567");
+  EXPECT_EQ(fetch::group_thousands(-1234), "-1,234");
+  EXPECT_EQ(fetch::format_bytes(512), "512 B");
+  EXPECT_EQ(fetch::format_bytes(2048), "2.0 KB");
+  EXPECT_EQ(fetch::format_bytes(5 * 1024 * 1024), "5.0 MB");
+}
+
+TEST(RenderedPromql, SelectorGoesIntoEveryQuery) {
+  const auto* spec = archive::find_dataset("container_network");
+  ASSERT_NE(spec, nullptr);
+  EXPECT_EQ(fetch::rendered_promql(*spec, R"({network="d3"})"),
+            "rate(container_network_receive_bytes_total{network=\"d3\"}[5m])\n"
+            "rate(container_network_transmit_bytes_total{network=\"d3\"}[5m])");
+}
+
+}  // namespace
