@@ -47,7 +47,8 @@ archive::Devnet fresh_entry(const DetectedDevnet& d) {
 archive::Devnet updated_entry(const archive::Devnet& known, const DetectedDevnet& d) {
   archive::Devnet e = known;
   if (!d.truncated_start || !e.start_slot) e.start_slot = d.start_slot;
-  if (d.truncated_end) {
+  if (d.truncated_start || d.truncated_end) {
+    // A partial view never shortens what an earlier run saw.
     e.end = std::max(known.end, d.end);
     if (d.end_slot && (!known.end_slot || *d.end_slot > *known.end_slot)) e.end_slot = d.end_slot;
   } else {
