@@ -62,6 +62,63 @@ inline int read_digits(const char*& p, const char* end, std::uint64_t& acc, int 
 constexpr double kExactPowers[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
                                    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
+__extension__ typedef unsigned __int128 Uint128;
+
+constexpr std::uint64_t kPowersOfTen[] = {1ULL,
+                                          10ULL,
+                                          100ULL,
+                                          1000ULL,
+                                          10000ULL,
+                                          100000ULL,
+                                          1000000ULL,
+                                          10000000ULL,
+                                          100000000ULL,
+                                          1000000000ULL,
+                                          10000000000ULL,
+                                          100000000000ULL,
+                                          1000000000000ULL,
+                                          10000000000000ULL,
+                                          100000000000000ULL,
+                                          1000000000000000ULL,
+                                          10000000000000000ULL,
+                                          100000000000000000ULL,
+                                          1000000000000000000ULL,
+                                          10000000000000000000ULL};
+
+// `q` approximates m / 10^f within about one unit in the last place (the
+// mantissa was rounded to a double, then divided). It is the correctly
+// rounded quotient exactly when m / 10^f lies strictly between the midpoints
+// to its neighbours, (2M - 1) 2^(e-1) and (2M + 1) 2^(e-1) for q = M 2^e;
+// both sides are compared as 128-bit integers. Moves q by one step when it
+// is off; false (the caller falls back to from_chars) for ties, powers of two
+// and anything out of range.
+inline bool correct_quotient(std::uint64_t m, int f, double& q) {
+  const Uint128 d = kPowersOfTen[f];
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    std::uint64_t bits;
+    std::memcpy(&bits, &q, sizeof bits);
+    const int biased = static_cast<int>((bits >> 52) & 0x7FF);
+    if (biased == 0 || biased == 0x7FF) return false;  // subnormal, infinite
+    const std::uint64_t big_m = (bits & ((std::uint64_t{1} << 52) - 1)) | (std::uint64_t{1} << 52);
+    if (big_m == (std::uint64_t{1} << 52)) return false;  // the neighbour below is nearer: rare, let from_chars do it
+    const int e = biased - 1075;                          // q = big_m * 2^e
+    const int shift = 1 - e;
+    Uint128 lhs = m, low = (Uint128{2} * big_m - 1) * d, high = (Uint128{2} * big_m + 1) * d;
+    if (shift >= 0) {
+      if (shift > 63) return false;
+      lhs <<= shift;  // m < 2^64: fits
+    } else {
+      if (-shift > 10) return false;
+      low <<= -shift;
+      high <<= -shift;
+    }
+    if (lhs > low && lhs < high) return true;
+    if (lhs == low || lhs == high) return false;  // a tie: rounding to even is from_chars' job
+    q = std::nextafter(q, lhs > high ? std::numeric_limits<double>::infinity() : 0.0);
+  }
+  return false;
+}
+
 inline bool parse_decimal_fast(const char* p, const char* end, double& out) {
   bool negative = false;
   if (p != end && (*p == '-' || *p == '+')) {
@@ -77,9 +134,11 @@ inline bool parse_decimal_fast(const char* p, const char* end, double& out) {
     digits += fraction_digits;
   }
   if (p != end || digits == 0 || digits > 19) return false;
-  if (mantissa > (std::uint64_t{1} << 53)) return false;
   double v = static_cast<double>(mantissa);
   if (fraction_digits > 0) v /= kExactPowers[fraction_digits];
+  // Up to 2^53 both operands are exact and one division rounds correctly;
+  // above (full-precision rates print 17 digits), the quotient is checked.
+  if (mantissa > (std::uint64_t{1} << 53) && !correct_quotient(mantissa, fraction_digits, v)) return false;
   out = negative ? -v : v;
   return true;
 }
@@ -180,6 +239,8 @@ Status read_labels(od::object metric, Labels& labels) {
   return {};
 }
 
+inline bool is_json_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
 Status read_values(od::array values, Series& series) {
   for (auto sample_result : values) {
     od::array sample;
@@ -190,13 +251,17 @@ Status read_values(od::array values, Series& series) {
     PROM_JSON_TRY((*it).raw_json_token().get(time_token), "sample time");
     ++it;
     if (it == sample.end()) return make_error("malformed response from the server (sample without a value)");
-    // Sample values are numbers in quotes, never escaped: read them in place.
-    simdjson::ondemand::raw_json_string raw;
-    PROM_JSON_TRY((*it).get_raw_json_string().get(raw), "sample value");
-    const char* value_begin = raw.raw();
-    const char* value_end = value_begin;
-    while (*value_end != '"' && *value_end != '\\') ++value_end;
-    if (*value_end == '\\') return make_error("malformed response from the server (escaped sample value)");
+    // Sample values are numbers in quotes: the raw token runs from the opening
+    // quote to the next structural character, so no byte is scanned twice.
+    // An escaped value cannot be a number and fails to parse below.
+    std::string_view value_token;
+    PROM_JSON_TRY((*it).raw_json_token().get(value_token), "sample value");
+    while (value_token.size() > 1 && is_json_space(value_token.back())) value_token.remove_suffix(1);
+    if (value_token.size() < 2 || value_token.front() != '"' || value_token.back() != '"') {
+      return make_error("malformed response from the server (sample value {} is not a string)", value_token);
+    }
+    const char* value_begin = value_token.data() + 1;
+    const char* value_end = value_token.data() + value_token.size() - 1;
     std::string_view value_text(value_begin, static_cast<std::size_t>(value_end - value_begin));
     ++it;
     if (it != sample.end()) return make_error("malformed response from the server (sample with more than 2 items)");
@@ -233,13 +298,6 @@ Status read_result(od::array result, Matrix& matrix) {
       } else if (key == "values") {
         od::array values;
         PROM_JSON_TRY(field.value().get_array().get(values), "values");
-        std::size_t n = 0;
-        // Counting first costs one pass over the structural index; it saves
-        // the vectors' regrowth on long series.
-        if (!values.count_elements().get(n)) {
-          series.times.reserve(n);
-          series.values.reserve(n);
-        }
         LEANSCOPE_TRY(read_values(values, series));
       } else if (key == "value") {
         // An instant vector sample: [t, "v"].

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <limits>
 
@@ -48,6 +50,47 @@ TEST(SampleValue, FastPathAgreesWithFromCharsOnManyDecimals) {
     auto got = parse_sample_value(text);
     ASSERT_TRUE(got.has_value()) << text;
     ASSERT_EQ(*got, expected) << text;
+  }
+}
+
+TEST(SampleValue, ShortestFormsOfRandomDoublesReadBackExactly) {
+  // Prometheus prints values in shortest round-trip form (17 digits for most
+  // rates); each must read back as the very same double.
+  std::uint64_t state = 11;
+  auto next = [&] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return state;
+  };
+  for (int i = 0; i < 50000; ++i) {
+    double v;
+    switch (i % 4) {
+      case 0:
+        v = static_cast<double>(next() >> 11) / 3.0;
+        break;
+      case 1:
+        v = static_cast<double>(next() % 100'000'000) / 7.0;
+        break;
+      case 2:
+        v = static_cast<double>(next() >> 11) * 0x1.0p-53 * 1000.0;
+        break;
+      default:
+        v = static_cast<double>(next() % 1'000'000'000'000'000'000ULL);
+        break;
+    }
+    const std::string text = fmt::format("{}", v);
+    auto got = parse_sample_value(text);
+    ASSERT_TRUE(got.has_value()) << text;
+    ASSERT_EQ(*got, v) << text;
+    ASSERT_EQ(*got, std::strtod(text.c_str(), nullptr)) << text;
+  }
+  // Decimals of 17-19 digits, not necessarily shortest forms.
+  for (int i = 0; i < 50000; ++i) {
+    std::string text = std::to_string(next() % 10'000'000'000'000'000'000ULL);
+    const auto point = static_cast<std::size_t>(next() % text.size());
+    if (point > 0) text.insert(point, ".");
+    auto got = parse_sample_value(text);
+    ASSERT_TRUE(got.has_value()) << text;
+    ASSERT_EQ(*got, std::strtod(text.c_str(), nullptr)) << text;
   }
 }
 
