@@ -1,5 +1,7 @@
 #include "archive/datasets.h"
 
+#include <fmt/format.h>
+
 namespace leanscope::archive {
 
 std::vector<std::string> DatasetSpec::column_names() const {
@@ -73,6 +75,28 @@ std::string render_promql(std::string_view promql_template, std::string_view sel
   }
   out.append(promql_template.substr(from));
   return out;
+}
+
+std::string rendered_promql(const DatasetSpec& spec, std::string_view selector) {
+  std::string out;
+  for (const auto& q : spec.queries) {
+    if (!out.empty()) out += '\n';
+    out += render_promql(q.promql, selector);
+  }
+  return out;
+}
+
+std::string query_hash(std::string_view promql, int step_seconds, TimeMs start, TimeMs end) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  auto feed = [&](std::string_view bytes) {
+    for (unsigned char c : bytes) {
+      h ^= c;
+      h *= 0x100000001b3ULL;
+    }
+  };
+  feed(promql);
+  feed(fmt::format("\nstep={}\nstart={}\nend={}", step_seconds, start, end));
+  return fmt::format("{:016x}", h);
 }
 
 DatasetTableBuilder::DatasetTableBuilder(const DatasetSpec& spec, ClientNameMap names)

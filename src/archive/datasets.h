@@ -49,6 +49,14 @@ struct DatasetSpec {
 // Fills @SEL@ with `selector` ("{network=\"x\"}", "network=\"x\"" or "").
 [[nodiscard]] std::string render_promql(std::string_view promql_template, std::string_view selector);
 
+// Every query of a dataset with the selector filled in, one per line: what
+// fetch runs and stores under the "promql" metadata key.
+[[nodiscard]] std::string rendered_promql(const DatasetSpec& spec, std::string_view selector);
+
+// FNV-1a 64 (16 hex digits) of the rendered PromQL, the step and the devnet's
+// range: equal hashes mean the same request (manifest.json's query_hash).
+[[nodiscard]] std::string query_hash(std::string_view promql, int step_seconds, TimeMs start, TimeMs end);
+
 using Labels = std::vector<std::pair<std::string, std::string>>;
 
 // Builds a dataset's Parquet table from series, in the archive's column

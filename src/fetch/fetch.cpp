@@ -21,28 +21,6 @@ std::vector<const DatasetResult*> FetchSummary::failures() const {
   return out;
 }
 
-std::string rendered_promql(const archive::DatasetSpec& spec, std::string_view selector) {
-  std::string out;
-  for (const auto& q : spec.queries) {
-    if (!out.empty()) out += '\n';
-    out += archive::render_promql(q.promql, selector);
-  }
-  return out;
-}
-
-std::string query_hash(std::string_view promql, int step_seconds, TimeMs start, TimeMs end) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  auto feed = [&](std::string_view bytes) {
-    for (unsigned char c : bytes) {
-      h ^= c;
-      h *= 0x100000001b3ULL;
-    }
-  };
-  feed(promql);
-  feed(fmt::format("\nstep={}\nstart={}\nend={}", step_seconds, start, end));
-  return fmt::format("{:016x}", h);
-}
-
 std::string group_thousands(std::int64_t n) {
   std::string digits = std::to_string(n < 0 ? -n : n);
   std::string out;
@@ -102,8 +80,8 @@ class DatasetFetcher {
 
  private:
   void run(const archive::Devnet& devnet, const archive::DatasetSpec& spec, DatasetResult& r) {
-    const std::string promql = rendered_promql(spec, request_.selector);
-    const std::string hash = query_hash(promql, spec.step_seconds, devnet.start, devnet.end);
+    const std::string promql = archive::rendered_promql(spec, request_.selector);
+    const std::string hash = archive::query_hash(promql, spec.step_seconds, devnet.start, devnet.end);
     const fs::path path = archive::dataset_path(data_dir_, devnet.id, spec.id);
     const archive::DatasetRecord* record = nullptr;
     if (auto d = manifest_.devnets.find(devnet.id); d != manifest_.devnets.end()) {

@@ -60,13 +60,6 @@ using Progress = std::function<void(std::string_view)>;
 [[nodiscard]] Result<FetchSummary> run_fetch(prom::Client& client, const std::filesystem::path& data_dir,
                                              const FetchRequest& request, const Progress& progress = {});
 
-// The PromQL of a dataset with the selector filled in, one query per line.
-[[nodiscard]] std::string rendered_promql(const archive::DatasetSpec& spec, std::string_view selector);
-
-// FNV-1a 64 (16 hex digits) of the rendered PromQL, the step and the devnet's
-// range: equal hashes mean the same request.
-[[nodiscard]] std::string query_hash(std::string_view promql, int step_seconds, TimeMs start, TimeMs end);
-
 // One line for people: "written 12,345 rows, 81.2 KB in 0.4 s".
 [[nodiscard]] std::string describe(const DatasetResult& result);
 // "1,234,567"

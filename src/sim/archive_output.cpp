@@ -105,21 +105,6 @@ bool has_samples_in(const Series& s, TimeMs from, TimeMs to) {
   return it != s.times.end() && *it <= to;
 }
 
-// The manifest's query hash as fetch computes it (FNV-1a 64 of the rendered
-// queries, the step and the range), so that fetch sees these files as up to date.
-std::string query_hash(std::string_view promql, int step_seconds, TimeMs start, TimeMs end) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  auto feed = [&](std::string_view bytes) {
-    for (unsigned char c : bytes) {
-      h ^= c;
-      h *= 0x100000001b3ULL;
-    }
-  };
-  feed(promql);
-  feed(fmt::format("\nstep={}\nstart={}\nend={}", step_seconds, start, end));
-  return fmt::format("{:016x}", h);
-}
-
 struct DevnetWindow {
   archive::Devnet devnet;
   archive::ClientNameMap names;
@@ -173,12 +158,10 @@ Result<parquet::Table> dataset_table(const Simulation& sim, const archive::Datas
   const TimeMs step = static_cast<TimeMs>(spec.step_seconds) * 1000;
   std::vector<TimeMs> times;
   std::vector<double> values;
-  std::string promql;
+  const std::string promql = archive::rendered_promql(spec, "");
   for (const auto& query : spec.queries) {
     auto shape = shape_of(spec.id, query.promql);
     if (!shape) return shape.error();
-    if (!promql.empty()) promql += '\n';
-    promql += archive::render_promql(query.promql, "");
     const auto* family = sim.family(shape->metric);
     if (family == nullptr) return make_error("dataset {}: the simulator has no metric {}", spec.id, shape->metric);
     for (const auto& s : family->series) {
@@ -243,7 +226,8 @@ Result<ArchiveWritten> write_archive(const Simulation& simulation, const std::fi
       record.fetched_at = simulation.config.end;
       record.row_count = static_cast<std::int64_t>(table->num_rows);
       record.file_size_bytes = static_cast<std::int64_t>(fs::file_size(path, ec));
-      record.query_hash = query_hash(*table->meta("promql"), spec.step_seconds, window.devnet.start, window.devnet.end);
+      record.query_hash =
+          archive::query_hash(*table->meta("promql"), spec.step_seconds, window.devnet.start, window.devnet.end);
       written.rows += record.row_count;
       written.bytes += record.file_size_bytes;
       records[spec.id] = std::move(record);

@@ -62,5 +62,21 @@ TEST(Datasets, AttestationSourceFallsBackToUnknown) {
   EXPECT_EQ(table.find("metric")->string_at(0), "lean_attestations_invalid_total");
 }
 
+TEST(Datasets, RenderedPromqlHasOneQueryPerLine) {
+  EXPECT_EQ(rendered_promql(*find_dataset("head_slot"), R"(net="a")"),
+            "lean_head_slot{net=\"a\"}\nlean_current_slot{net=\"a\"}");
+}
+
+TEST(Datasets, QueryHashIsStableAndSensitiveToEveryInput) {
+  constexpr TimeMs kStart = 1'700'000'000'000, kEnd = kStart + 3'600'000;
+  const auto h = query_hash("lean_head_slot", 60, kStart, kEnd);
+  EXPECT_EQ(h.size(), 16u);
+  EXPECT_EQ(h, query_hash("lean_head_slot", 60, kStart, kEnd));
+  EXPECT_NE(h, query_hash("lean_head_slot{a=\"b\"}", 60, kStart, kEnd));
+  EXPECT_NE(h, query_hash("lean_head_slot", 30, kStart, kEnd));
+  EXPECT_NE(h, query_hash("lean_head_slot", 60, kStart + 1000, kEnd));
+  EXPECT_NE(h, query_hash("lean_head_slot", 60, kStart, kEnd + 1000));
+}
+
 }  // namespace
 }  // namespace leanscope::archive

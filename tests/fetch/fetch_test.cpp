@@ -118,7 +118,7 @@ TEST(Fetch, WritesEveryDatasetWithManifestAndPromql) {
     const std::int64_t per_query = 31 * 2;  // 31 minutes, 2 series
     EXPECT_EQ(static_cast<std::int64_t>(table->num_rows), per_query * static_cast<std::int64_t>(spec.queries.size()));
     ASSERT_NE(table->meta("promql"), nullptr);
-    EXPECT_EQ(*table->meta("promql"), fetch::rendered_promql(spec, ""));
+    EXPECT_EQ(*table->meta("promql"), archive::rendered_promql(spec, ""));
     // "ream" and "ream_0" are one node.
     const auto* client = table->find("client");
     ASSERT_NE(client, nullptr);
@@ -126,7 +126,7 @@ TEST(Fetch, WritesEveryDatasetWithManifestAndPromql) {
     const auto& rec = manifest->devnets[id][spec.id];
     EXPECT_EQ(rec.row_count, static_cast<std::int64_t>(table->num_rows));
     EXPECT_EQ(rec.file_size_bytes, static_cast<std::int64_t>(fs::file_size(path)));
-    EXPECT_EQ(rec.query_hash, fetch::query_hash(fetch::rendered_promql(spec, ""), spec.step_seconds, kStart, kEnd));
+    EXPECT_EQ(rec.query_hash, archive::query_hash(archive::rendered_promql(spec, ""), spec.step_seconds, kStart, kEnd));
   }
 }
 
@@ -306,18 +306,6 @@ TEST(Fetch, NothingToFetchIsAnError) {
   EXPECT_NE(unknown.error().message.find("unknown dataset 'nope'"), std::string::npos);
 }
 
-TEST(QueryHash, StableAndSensitiveToEveryInput) {
-  const auto h = fetch::query_hash("lean_head_slot", 60, kStart, kEnd);
-  EXPECT_EQ(h.size(), 16u);
-  EXPECT_EQ(h, fetch::query_hash("lean_head_slot", 60, kStart, kEnd));
-  EXPECT_NE(h, fetch::query_hash("lean_head_slot{a=\"b\"}", 60, kStart, kEnd));
-  EXPECT_NE(h, fetch::query_hash("lean_head_slot", 30, kStart, kEnd));
-  EXPECT_NE(h, fetch::query_hash("lean_head_slot", 60, kStart + 1000, kEnd));
-  EXPECT_NE(h, fetch::query_hash("lean_head_slot", 60, kStart, kEnd + 1000));
-  // FNV-1a 64 of the empty input is its offset basis.
-  EXPECT_EQ(fetch::query_hash("", 0, 0, 0).size(), 16u);
-}
-
 TEST(Format, ThousandsAndBytes) {
   EXPECT_EQ(fetch::group_thousands(0), "0");
   EXPECT_EQ(fetch::group_thousands(999), "999");
@@ -331,7 +319,7 @@ TEST(Format, ThousandsAndBytes) {
 TEST(RenderedPromql, SelectorGoesIntoEveryQuery) {
   const auto* spec = archive::find_dataset("container_network");
   ASSERT_NE(spec, nullptr);
-  EXPECT_EQ(fetch::rendered_promql(*spec, R"({network="d3"})"),
+  EXPECT_EQ(archive::rendered_promql(*spec, R"({network="d3"})"),
             "rate(container_network_receive_bytes_total{network=\"d3\"}[5m])\n"
             "rate(container_network_transmit_bytes_total{network=\"d3\"}[5m])");
 }
