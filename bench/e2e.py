@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+"""End-to-end timings of leanscope on simulated devnets against a real local Prometheus.
+
+usage: bench/e2e.py BINARY OUT_DIR [--sizes 1x6,24x6,24x16] [--keep]
+
+For each size HOURSxCLIENTS: simulate one iteration, backfill it with promtool,
+start Prometheus on a free loopback port, then time
+  - fetch --devnet all --force (wall, peak RSS) and the same query_range
+    requests made with curl(1), 4 in flight like fetch: the floor fetch is
+    compared with (ratio fetch / curl);
+  - render of the networking page --force (wall, peak RSS, page size);
+  - summary --format json (wall).
+Writes OUT_DIR/e2e.md (a table) and OUT_DIR/e2e.svg (cost against samples).
+Timings are ratios against a baseline measured in the same run; nothing here
+asserts a time.
+"""
+import argparse, json, os, re, shutil, signal, socket, subprocess, sys, time, urllib.parse
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
+
+
+def free_port():
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
+
+
+def timed(cmd, **kw):
+    """Runs cmd under /usr/bin/time; returns (wall seconds, peak RSS MiB, completed process)."""
+    t0 = time.perf_counter()
+    r = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, capture_output=True, text=True, **kw)
+    wall = time.perf_counter() - t0
+    if r.returncode != 0:
+        sys.exit(f"failed: {' '.join(cmd)}\n{r.stderr[-2000:]}")
+    rss_kb = int(r.stderr.strip().splitlines()[-1])
+    return wall, rss_kb / 1024, r
+
+
+def best_of(n, fn):
+    runs = [fn() for _ in range(n)]
+    return min(runs, key=lambda x: x[0])
+
+
+def curl_floor(url, binary, devnet):
+    """The dataset queries of the devnet, fetched with curl, 4 in flight; returns (seconds, bytes)."""
+    # `leanscope queries` lists each dataset's PromQL on indented lines.
+    text = subprocess.run([binary, "queries"], capture_output=True, text=True, check=True).stdout
+    promqls = re.findall(r"^\s+((?:rate\()?\w+(?:\{[^}]*\})?(?:\[5m\]\))?)\s*$", text, re.M)
+    start = int(datetime.fromisoformat(devnet["start_time"]).timestamp())
+    end = int(datetime.fromisoformat(devnet["end_time"]).timestamp())
+
+    def one(q):
+        args = urllib.parse.urlencode({"query": q, "start": start, "end": end, "step": 60})
+        r = subprocess.run(["curl", "-s", "--compressed", f"{url}/api/v1/query_range?{args}"], capture_output=True)
+        return len(r.stdout)
+
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(4) as pool:
+        total = sum(pool.map(one, promqls))
+    return time.perf_counter() - t0, total, len(promqls)
+
+
+def run_size(binary, work, hours, clients):
+    d = os.path.join(work, f"{hours}x{clients}")
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    om, data, site = (os.path.join(d, x) for x in ("sim.om", "data", "site"))
+    end = int(time.time()) - 3600
+    sim_s, _, _ = timed([binary, "simulate", "--openmetrics", om, "--iterations", "1", "--hours", str(hours),
+                         "--clients", str(clients), "--seed", "3", "--end", str(end)])
+    samples = sum(1 for line in open(om) if line and line[0] != "#")
+    subprocess.run(["promtool", "tsdb", "create-blocks-from", "openmetrics", om, os.path.join(d, "tsdb")],
+                   check=True, capture_output=True)
+    os.remove(om)
+    port = free_port()
+    cfg = os.path.join(d, "prom.yml")
+    open(cfg, "w").write("global:\n  scrape_interval: 1h\nscrape_configs: []\n")
+    prom = subprocess.Popen(["prometheus", f"--config.file={cfg}", f"--storage.tsdb.path={d}/tsdb",
+                             f"--web.listen-address=127.0.0.1:{port}", "--storage.tsdb.retention.time=100y"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            if subprocess.run(["curl", "-sf", f"{url}/-/ready"], capture_output=True).returncode == 0:
+                break
+            time.sleep(0.2)
+        lo = datetime.fromtimestamp(end - hours * 3600 - 3600, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        hi = datetime.fromtimestamp(end + 600, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        subprocess.run([binary, "detect", "--prometheus-url", url, "--start", lo, "--end", hi, "--data-dir", data],
+                       check=True, capture_output=True)
+        devnet = json.load(open(os.path.join(data, "devnets.json")))["devnets"][-1]
+        curl_floor(url, binary, devnet)  # warm Prometheus' caches once for both
+        curl_s, curl_bytes, nq = best_of(3, lambda: curl_floor(url, binary, devnet))
+        fetch_s, fetch_rss, _ = best_of(3, lambda: timed(
+            [binary, "fetch", "--prometheus-url", url, "--devnet", "all", "--force", "--data-dir", data]))
+    finally:
+        prom.send_signal(signal.SIGTERM)
+        prom.wait()
+    render_s, render_rss, _ = best_of(3, lambda: timed(
+        [binary, "render", "--devnet", devnet["id"], "--force", "--out", site, "--data-dir", data]))
+    summary_s, _, _ = best_of(3, lambda: timed(
+        [binary, "summary", "--devnet", devnet["id"], "--format", "json", "--data-dir", data]))
+    page = os.path.getsize(os.path.join(site, devnet["id"], "networking.html"))
+    archive = sum(os.path.getsize(os.path.join(dp, f)) for dp, _, fs in os.walk(os.path.join(data, devnet["id"]))
+                  for f in fs)
+    return dict(hours=hours, clients=clients, samples=samples, simulate_s=sim_s, queries=nq,
+                curl_s=curl_s, curl_bytes=curl_bytes, fetch_s=fetch_s, fetch_rss=fetch_rss,
+                render_s=render_s, render_rss=render_rss, page_bytes=page, archive_bytes=archive,
+                summary_s=summary_s)
+
+
+def svg_plot(rows, path):
+    """A log-log plot of wall time against samples for fetch, curl, render, summary."""
+    import math
+    series = [("fetch", "fetch_s", "#1f77b4"), ("curl floor", "curl_s", "#7f7f7f"),
+              ("render", "render_s", "#d62728"), ("summary", "summary_s", "#2ca02c")]
+    xs = [r["samples"] for r in rows]
+    ys = [r[k] for r in rows for _, k, _ in series]
+    x0, x1 = math.log10(min(xs)) - 0.1, math.log10(max(xs)) + 0.1
+    y0, y1 = math.log10(max(min(ys), 1e-3)) - 0.2, math.log10(max(ys)) + 0.2
+    W, H, m = 640, 400, 60
+    px = lambda x: m + (math.log10(x) - x0) / (x1 - x0) * (W - 2 * m)
+    py = lambda y: H - m - (math.log10(max(y, 1e-3)) - y0) / (y1 - y0) * (H - 2 * m)
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" font-family="sans-serif" font-size="12">',
+           f'<rect width="{W}" height="{H}" fill="white"/>',
+           f'<text x="{W/2}" y="20" text-anchor="middle" font-size="14">leanscope cost against samples (log-log)</text>',
+           f'<text x="{W/2}" y="{H-15}" text-anchor="middle">samples in the devnet (15 s scrapes)</text>',
+           f'<text x="15" y="{H/2}" transform="rotate(-90 15 {H/2})" text-anchor="middle">seconds</text>',
+           f'<line x1="{m}" y1="{H-m}" x2="{W-m}" y2="{H-m}" stroke="black"/>',
+           f'<line x1="{m}" y1="{m}" x2="{m}" y2="{H-m}" stroke="black"/>']
+    for e in range(math.ceil(y0), math.floor(y1) + 1):
+        out.append(f'<text x="{m-5}" y="{py(10**e)+4}" text-anchor="end">{10**e:g}</text>')
+    for e in range(math.ceil(x0), math.floor(x1) + 1):
+        out.append(f'<text x="{px(10**e)}" y="{H-m+15}" text-anchor="middle">1e{e}</text>')
+    order = sorted(range(len(rows)), key=lambda i: xs[i])
+    for n, (label, key, color) in enumerate(series):
+        pts = " ".join(f"{px(xs[i]):.1f},{py(rows[i][key]):.1f}" for i in order)
+        out.append(f'<polyline points="{pts}" fill="none" stroke="{color}" stroke-width="2"/>')
+        out += [f'<circle cx="{px(xs[i]):.1f}" cy="{py(rows[i][key]):.1f}" r="3" fill="{color}"/>' for i in order]
+        out.append(f'<text x="{m+10}" y="{m+15*n}" fill="{color}">{label}</text>')
+    out.append("</svg>")
+    open(path, "w").write("\n".join(out))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("binary")
+    ap.add_argument("out")
+    ap.add_argument("--sizes", default="1x6,24x6,24x16")
+    ap.add_argument("--keep", action="store_true")
+    a = ap.parse_args()
+    work = os.path.join(a.out, "e2e-work")
+    os.makedirs(work, exist_ok=True)
+    rows = []
+    for size in a.sizes.split(","):
+        h, c = (int(x) for x in size.split("x"))
+        r = run_size(os.path.abspath(a.binary), work, h, c)
+        rows.append(r)
+        print(json.dumps(r), flush=True)
+    if not a.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    lines = ["| devnet | samples | fetch s | curl floor s | fetch / curl | fetch RSS MiB | archive MB | "
+             "render s | render RSS MiB | page KB | summary s |", "|" + "---|" * 11]
+    for r in rows:
+        lines.append(f"| {r['hours']} h × {r['clients']} clients | {r['samples']:,} | {r['fetch_s']:.2f} | "
+                     f"{r['curl_s']:.2f} | {r['fetch_s']/r['curl_s']:.2f} | {r['fetch_rss']:.0f} | "
+                     f"{r['archive_bytes']/1e6:.2f} | {r['render_s']:.3f} | {r['render_rss']:.0f} | "
+                     f"{r['page_bytes']/1024:.0f} | {r['summary_s']:.3f} |")
+    open(os.path.join(a.out, "e2e.md"), "w").write("\n".join(lines) + "\n")
+    svg_plot(rows, os.path.join(a.out, "e2e.svg"))
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# `make bench`: the Google Benchmark micro-benchmarks and the end-to-end
+# timings, written to build/bench/. Sizes: BENCH_SIZES (HOURSxCLIENTS, comma
+# separated; default 1x6,24x6,24x16; the full matrix of docs/PERFORMANCE.md is
+# 1x6,1x16,1x64,24x6,24x16,24x64,168x6,168x16,168x64).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=build/bench
+mkdir -p "$out"
+for b in build/release/bench/*_bench; do
+  echo "== $(basename "$b")"
+  "$b" --benchmark_min_time=0.2 --benchmark_out="$out/$(basename "$b").json" --benchmark_out_format=json
+done
+if [[ -d web/node_modules/@duckdb/node-api ]]; then
+  echo "== DuckDB baseline (bench/parquet_duckdb.mjs)"
+  node bench/parquet_duckdb.mjs | tee "$out/parquet_duckdb.txt"
+fi
+echo "== end to end"
+python3 bench/e2e.py build/release/leanscope "$out" --sizes "${BENCH_SIZES:-1x6,24x6,24x16}"
+echo "bench: results in $out (e2e.md, e2e.svg, *_bench.json)"
