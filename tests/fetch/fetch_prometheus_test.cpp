@@ -119,7 +119,7 @@ TEST(FetchOnPrometheus, EveryDatasetMatchesWhatPrometheusReturns) {
       EXPECT_GT(table->num_rows, 0u);
       EXPECT_EQ(rows_of(*table), expected_rows(*client, devnet, spec));
       ASSERT_NE(table->meta("promql"), nullptr);
-      EXPECT_EQ(*table->meta("promql"), fetch::rendered_promql(spec, ""));
+      EXPECT_EQ(*table->meta("promql"), archive::rendered_promql(spec, ""));
       const auto& rec = manifest->devnets[devnet.id][spec.id];
       EXPECT_EQ(rec.row_count, static_cast<std::int64_t>(table->num_rows));
       EXPECT_EQ(rec.file_size_bytes, static_cast<std::int64_t>(fs::file_size(path)));
