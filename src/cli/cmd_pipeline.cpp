@@ -7,6 +7,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "cli/detect_options.h"
 #include "cli/output.h"
 #include "cli/prom_options.h"
 #include "common/time.h"
@@ -19,7 +20,6 @@ namespace leanscope::cli {
 namespace {
 
 constexpr int kExitInterrupted = 130;
-constexpr TimeMs kDayMs = 24LL * 3600 * 1000;
 
 // ---- sync -----------------------------------------------------------------
 
@@ -29,56 +29,13 @@ struct SyncFlags {
   std::string out = "site";
   std::string devnet = "latest";
   bool force = false;
-  // detect's window and settings, with detect's defaults
-  int days = 7;
-  std::string start, end;
-  double reset_threshold = 100;
-  double tolerance_minutes = 10;
-  int min_clients = 2;
-  double min_duration_hours = 0.1;
-  bool no_merge = false;
-  int step_seconds = 60;
+  DetectOptions detect;  // detect's window and settings, with detect's defaults
 };
-
-std::function<std::string(const std::string&)> time_validator(TimeBound bound) {
-  return [bound](const std::string& text) {
-    auto t = parse_time_arg(text, bound);
-    return t.ok() ? std::string() : t.error().message;
-  };
-}
-
-Result<detect::Params> detect_params(const SyncFlags& f) {
-  detect::Params p;
-  p.window_end = now_ms();
-  if (!f.end.empty()) {
-    auto e = parse_time_arg(f.end, TimeBound::End);
-    if (!e) return e.error();
-    p.window_end = *e;
-  }
-  p.window_start = p.window_end - f.days * kDayMs;
-  if (!f.start.empty()) {
-    auto s = parse_time_arg(f.start, TimeBound::Start);
-    if (!s) return s.error();
-    p.window_start = *s;
-  }
-  if (p.window_end <= p.window_start) {
-    return make_error("--end ({}) must be after --start ({})", format_iso_z(p.window_end),
-                      format_iso_z(p.window_start));
-  }
-  p.reset_threshold = f.reset_threshold;
-  p.tolerance_ms = static_cast<TimeMs>(f.tolerance_minutes * 60'000.0);
-  p.min_clients = f.min_clients;
-  p.min_duration_ms = static_cast<TimeMs>(f.min_duration_hours * 3'600'000.0);
-  p.merge = !f.no_merge;
-  p.step_ms = static_cast<std::int64_t>(f.step_seconds) * 1000;
-  p.selector = f.prom.selector;
-  return p;
-}
 
 void print_failures(const demo::SyncSummary& summary);
 
 int run_sync_command(const SyncFlags& f) {
-  auto params = detect_params(f);
+  auto params = make_detect_params(f.detect, f.prom.selector, now_ms());
   if (!params) return fail(params.error());
   auto config = make_client_config(f.prom);
   if (!config) return fail(config.error());
@@ -107,29 +64,7 @@ void add_sync_command(CLI::App& app, Dispatch& dispatch) {
   sub->add_option("--out", f->out, "Site folder")->capture_default_str();
   sub->add_flag("--force", f->force, "Fetch and render again even when unchanged");
   sub->add_option("--data-dir", f->data_dir, "Data folder (devnets.json and the archive)")->capture_default_str();
-  auto* days = sub->add_option("--days", f->days, "detect: look back this many days from --end (or now)")
-                   ->capture_default_str()
-                   ->check(CLI::Range(1, 3650));
-  auto* start = sub->add_option("--start", f->start, "detect: window start: date, RFC 3339 or Unix seconds")
-                    ->check(time_validator(TimeBound::Start));
-  sub->add_option("--end", f->end, "detect: window end (default now)")->check(time_validator(TimeBound::End));
-  days->excludes(start);
-  sub->add_option("--reset-threshold", f->reset_threshold, "detect: a head-slot drop of more than this is a reset")
-      ->capture_default_str()
-      ->check(CLI::Range(0.0, 1e12));
-  sub->add_option("--tolerance", f->tolerance_minutes, "detect: minutes within which resets cluster")
-      ->capture_default_str()
-      ->check(CLI::Range(0.0, 1440.0));
-  sub->add_option("--min-clients", f->min_clients, "detect: clients resetting together for a devnet start")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 1000));
-  sub->add_option("--min-duration", f->min_duration_hours, "detect: hours; shorter new devnets are dropped")
-      ->capture_default_str()
-      ->check(CLI::Range(0.0, 10000.0));
-  sub->add_flag("--no-merge", f->no_merge, "detect: overwrite devnets.json instead of merging");
-  sub->add_option("--step", f->step_seconds, "detect: query resolution in seconds")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 3600));
+  add_detect_options(*sub, f->detect, "detect: ");
   add_prom_options(*sub, f->prom);
   sub->callback([&dispatch, f] { dispatch.action = [f] { return run_sync_command(*f); }; });
 }

@@ -11,6 +11,7 @@
 #include "archive/datasets.h"
 #include "archive/devnets.h"
 #include "cli/commands.h"
+#include "cli/detect_options.h"
 #include "cli/output.h"
 #include "cli/prom_options.h"
 #include "detect/detect.h"
@@ -19,15 +20,6 @@
 namespace leanscope::cli {
 
 namespace {
-
-constexpr TimeMs kDayMs = 24LL * 3600 * 1000;
-
-std::function<std::string(const std::string&)> time_validator(TimeBound bound) {
-  return [bound](const std::string& text) {
-    auto t = parse_time_arg(text, bound);
-    return t.ok() ? std::string() : t.error().message;
-  };
-}
 
 Result<prom::Client> make_client(const PromOptions& options) {
   auto config = make_client_config(options);
@@ -40,43 +32,13 @@ Result<prom::Client> make_client(const PromOptions& options) {
 struct DetectFlags {
   PromOptions prom;
   std::string data_dir = "data";
-  int days = 7;
-  std::string start, end;
-  double reset_threshold = 100;
-  double tolerance_minutes = 10;
-  int min_clients = 2;
-  double min_duration_hours = 0.1;
-  bool no_merge = false;
-  int step_seconds = 60;
+  DetectOptions detect;
 };
 
 int run_detect_command(const DetectFlags& f) {
-  detect::Params p;
-  const TimeMs now = now_ms();
-  if (!f.start.empty()) {
-    auto s = parse_time_arg(f.start, TimeBound::Start);
-    if (!s) return fail(s.error());
-    p.window_start = *s;
-  }
-  if (!f.end.empty()) {
-    auto e = parse_time_arg(f.end, TimeBound::End);
-    if (!e) return fail(e.error());
-    p.window_end = *e;
-  } else {
-    p.window_end = now;
-  }
-  if (f.start.empty()) p.window_start = p.window_end - f.days * kDayMs;
-  if (p.window_end <= p.window_start) {
-    return fail(
-        fmt::format("--end ({}) must be after --start ({})", format_iso_z(p.window_end), format_iso_z(p.window_start)));
-  }
-  p.reset_threshold = f.reset_threshold;
-  p.tolerance_ms = static_cast<TimeMs>(f.tolerance_minutes * 60'000.0);
-  p.min_clients = f.min_clients;
-  p.min_duration_ms = static_cast<TimeMs>(f.min_duration_hours * 3'600'000.0);
-  p.merge = !f.no_merge;
-  p.step_ms = static_cast<std::int64_t>(f.step_seconds) * 1000;
-  p.selector = f.prom.selector;
+  auto params = make_detect_params(f.detect, f.prom.selector, now_ms());
+  if (!params) return fail(params.error());
+  const detect::Params& p = *params;
 
   auto client = make_client(f.prom);
   if (!client) return fail(client.error());
@@ -102,30 +64,7 @@ int run_detect_command(const DetectFlags& f) {
 void add_detect(CLI::App& app, Dispatch& dispatch) {
   auto f = std::make_shared<DetectFlags>();
   auto* sub = app.add_subcommand("detect", "Find devnet iterations in Prometheus and merge them into devnets.json");
-  auto* days = sub->add_option("--days", f->days, "Look back this many days from --end (or now)")
-                   ->capture_default_str()
-                   ->check(CLI::Range(1, 3650));
-  auto* start = sub->add_option("--start", f->start, "Window start: date, RFC 3339 or Unix seconds")
-                    ->check(time_validator(TimeBound::Start));
-  sub->add_option("--end", f->end, "Window end (default now): date, RFC 3339 or Unix seconds")
-      ->check(time_validator(TimeBound::End));
-  days->excludes(start);
-  sub->add_option("--reset-threshold", f->reset_threshold, "A head-slot drop of more than this many slots is a reset")
-      ->capture_default_str()
-      ->check(CLI::Range(0.0, 1e12));
-  sub->add_option("--tolerance", f->tolerance_minutes, "Minutes within which resets of different clients cluster")
-      ->capture_default_str()
-      ->check(CLI::Range(0.0, 1440.0));
-  sub->add_option("--min-clients", f->min_clients, "Clients resetting together for a devnet start")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 1000));
-  sub->add_option("--min-duration", f->min_duration_hours, "Hours; shorter new devnets are dropped")
-      ->capture_default_str()
-      ->check(CLI::Range(0.0, 10000.0));
-  sub->add_flag("--no-merge", f->no_merge, "Overwrite devnets.json instead of merging (ids may change)");
-  sub->add_option("--step", f->step_seconds, "Query resolution in seconds")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 3600));
+  add_detect_options(*sub, f->detect);
   sub->add_option("--data-dir", f->data_dir, "Data folder (devnets.json and the archive)")->capture_default_str();
   add_prom_options(*sub, f->prom);
   sub->callback([&dispatch, f] { dispatch.action = [f] { return run_detect_command(*f); }; });
