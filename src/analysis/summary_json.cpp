@@ -27,24 +27,6 @@ void by_source(JsonWriter& w, std::string_view key, const std::map<std::string, 
   w.end_object();
 }
 
-void devnet_entry(JsonWriter& w, const archive::Devnet& d) {
-  // The devnets.json entry, with its keys and formats.
-  w.begin_object();
-  w.key("id").value(d.id);
-  w.key("start_time").value(format_iso_offset(d.start));
-  w.key("end_time").value(format_iso_offset(d.end));
-  w.key("duration_hours").value(std::round(d.duration_hours * 100) / 100);
-  w.key("start_slot");
-  d.start_slot ? w.value(*d.start_slot) : w.null();
-  w.key("end_slot");
-  d.end_slot ? w.value(*d.end_slot) : w.null();
-  w.key("clients").begin_array();
-  for (const auto& c : d.clients) w.value(c);
-  w.end_array();
-  w.key("notes").value(d.notes);
-  w.end_object();
-}
-
 void client_entry(JsonWriter& w, const ClientSummary& s) {
   w.begin_object();
   w.key("peers").begin_object();
@@ -85,7 +67,7 @@ std::string summary_json(const NetworkingAnalysis& analysis, bool pretty) {
   JsonWriter w(pretty ? 2 : 0);
   w.begin_object();
   w.key("devnet");
-  devnet_entry(w, analysis.devnet);
+  archive::write_devnet_json(w, analysis.devnet);
   w.key("clients").begin_object();
   for (const auto& s : analysis.summary) {
     w.key(s.client);

@@ -124,6 +124,23 @@ Result<DevnetsFile> load_devnets(const fs::path& data_dir) {
   return parse_devnets(*text, path.string());
 }
 
+void write_devnet_json(JsonWriter& w, const Devnet& d) {
+  w.begin_object();
+  w.key("id").value(d.id);
+  w.key("start_time").value(format_iso_offset(d.start));
+  w.key("end_time").value(format_iso_offset(d.end));
+  w.key("duration_hours").value(std::round(d.duration_hours * 100) / 100);
+  w.key("start_slot");
+  d.start_slot ? w.value(*d.start_slot) : w.null();
+  w.key("end_slot");
+  d.end_slot ? w.value(*d.end_slot) : w.null();
+  w.key("clients").begin_array();
+  for (const auto& c : d.clients) w.value(c);
+  w.end_array();
+  w.key("notes").value(d.notes);
+  w.end_object();
+}
+
 std::string serialize_devnets(const DevnetsFile& file) {
   JsonWriter w(2);
   w.begin_object();
@@ -131,22 +148,7 @@ std::string serialize_devnets(const DevnetsFile& file) {
   w.key("generated_at").value(format_iso_offset(file.generated_at));
   w.key("detection_params").raw(file.detection_params_json.empty() ? "{}" : file.detection_params_json);
   w.key("devnets").begin_array();
-  for (const auto& d : file.devnets) {
-    w.begin_object();
-    w.key("id").value(d.id);
-    w.key("start_time").value(format_iso_offset(d.start));
-    w.key("end_time").value(format_iso_offset(d.end));
-    w.key("duration_hours").value(std::round(d.duration_hours * 100) / 100);
-    w.key("start_slot");
-    d.start_slot ? w.value(*d.start_slot) : w.null();
-    w.key("end_slot");
-    d.end_slot ? w.value(*d.end_slot) : w.null();
-    w.key("clients").begin_array();
-    for (const auto& c : d.clients) w.value(c);
-    w.end_array();
-    w.key("notes").value(d.notes);
-    w.end_object();
-  }
+  for (const auto& d : file.devnets) write_devnet_json(w, d);
   w.end_array();
   w.end_object();
   return w.take() + "\n";

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/json_writer.h"
 #include "common/time.h"
 
 namespace leanscope::archive {
@@ -39,6 +40,8 @@ struct DevnetsFile {
 // Parses devnets.json text; `name` is used in error messages.
 [[nodiscard]] Result<DevnetsFile> parse_devnets(std::string_view json, std::string_view name);
 [[nodiscard]] std::string serialize_devnets(const DevnetsFile& file);
+// One devnets.json entry, with its keys and formats (also in `summary --format json`).
+void write_devnet_json(JsonWriter& writer, const Devnet& devnet);
 [[nodiscard]] Status save_devnets(const std::filesystem::path& data_dir, const DevnetsFile& file);
 
 // "ID", "latest" (newest start) or, with allow_all, "all" (oldest first).
