@@ -88,13 +88,13 @@ Result<TimeMs> parse_iso8601(std::string_view s) {
   }
   std::int64_t offset_minutes = 0;
   if (pos < s.size()) {
+    // The offset must end the text: "Z" or "+HH:MM".
     if ((s[pos] == 'Z' || s[pos] == 'z') && pos + 1 == s.size()) {
-      pos += 1;
+      offset_minutes = 0;
     } else if ((s[pos] == '+' || s[pos] == '-') && pos + 6 == s.size() && s[pos + 3] == ':') {
       std::int64_t oh, om;
       if (!read_digits(s, pos + 1, 2, oh) || !read_digits(s, pos + 4, 2, om) || oh > 23 || om > 59) return fail();
       offset_minutes = (oh * 60 + om) * (s[pos] == '-' ? -1 : 1);
-      pos += 6;
     } else {
       return fail();
     }

@@ -51,10 +51,10 @@ PeerTimeline simulate_peers(const Plan& plan, int iteration) {
   for (auto& d : out.disconnections) d.fill(std::vector<int>(ticks, 0));
 
   auto connection = [&](std::size_t node, int direction, int result, std::size_t k) {
-    ++out.connections[node][static_cast<std::size_t>(direction * 2 + result)][k];
+    ++out.connections[node][static_cast<std::size_t>(direction) * 2 + static_cast<std::size_t>(result)][k];
   };
   auto disconnection = [&](std::size_t node, int direction, int reason, std::size_t k) {
-    ++out.disconnections[node][static_cast<std::size_t>(direction * 3 + reason)][k];
+    ++out.disconnections[node][static_cast<std::size_t>(direction) * 3 + static_cast<std::size_t>(reason)][k];
   };
 
   for (std::size_t a = 0; a < n; ++a) {
