@@ -1,7 +1,9 @@
 // Series operations of the analysis: gauge sums, reset-aware counter
 // increases, rates per elapsed time and cumulative lines.
 #include <algorithm>
+#include <cassert>
 #include <cmath>
+#include <iterator>
 #include <limits>
 #include <map>
 #include <numeric>
@@ -13,6 +15,12 @@ namespace leanscope::analysis::detail {
 
 void sort_unique(RawSeries& s) {
   const std::size_t n = std::min(s.t.size(), s.v.size());
+  // Fast path: archives are written series by series in time order, so the
+  // samples are almost always already strictly increasing.
+  if (s.t.size() == s.v.size() &&
+      std::adjacent_find(s.t.begin(), s.t.end(), [](TimeMs a, TimeMs b) { return a >= b; }) == s.t.end()) {
+    return;
+  }
   std::vector<std::size_t> order(n);
   std::iota(order.begin(), order.end(), std::size_t{0});
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return s.t[a] < s.t[b]; });
@@ -80,13 +88,23 @@ void chain_segments(std::vector<KeyedSeries>& list, std::size_t instance_label) 
 namespace {
 // The sorted, distinct sample times of several series.
 std::vector<TimeMs> union_times(const std::vector<const RawSeries*>& series) {
+  // Every series is sorted with unique times (sort_unique), so a merge of
+  // sorted runs does; series scraped together share their times exactly,
+  // which costs one comparison instead of a merge.
   std::vector<TimeMs> times;
-  std::size_t total = 0;
-  for (const auto* s : series) total += s->size();
-  times.reserve(total);
-  for (const auto* s : series) times.insert(times.end(), s->t.begin(), s->t.end());
-  std::sort(times.begin(), times.end());
-  times.erase(std::unique(times.begin(), times.end()), times.end());
+  std::vector<TimeMs> merged;
+  for (const auto* s : series) {
+    assert(std::is_sorted(s->t.begin(), s->t.end()));
+    if (times.empty()) {
+      times = s->t;
+      continue;
+    }
+    if (s->t == times) continue;
+    merged.clear();
+    merged.reserve(times.size() + s->t.size());
+    std::set_union(times.begin(), times.end(), s->t.begin(), s->t.end(), std::back_inserter(merged));
+    times.swap(merged);
+  }
   return times;
 }
 }  // namespace

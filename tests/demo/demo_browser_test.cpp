@@ -1,6 +1,8 @@
-// The demo's networking page in headless Chromium: every chart drawn, no errors.
+// The demo's networking page in headless Chromium: every chart drawn, no
+// errors, and the screenshot the README shows.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <regex>
 
 #include "archive/devnets.h"
@@ -32,6 +34,17 @@ TEST(DemoBrowser, NetworkingPageDrawsItsCharts) {
   ASSERT_TRUE(std::regex_search(*dom, errors, std::regex(R"re(data-chart-errors="(\d+)")re")));
   EXPECT_GT(std::stoi(rendered[1]), 0);
   EXPECT_EQ(errors[1], "0");
+
+  // The README's screenshot is this page: the test takes it, and with
+  // LEANSCOPE_UPDATE_DOCS=1 it replaces docs/report-screenshot.png.
+  const fs::path png = tmp / "report-screenshot.png";
+  ASSERT_TRUE(chromium_screenshot("file://" + page.string() + "#theme=light", png));
+  const std::string bytes = read_text(png);
+  ASSERT_GT(bytes.size(), 50'000u) << "a blank page would be far smaller";
+  EXPECT_EQ(bytes.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+  if (std::getenv("LEANSCOPE_UPDATE_DOCS") != nullptr) {
+    fs::copy_file(png, source_dir() / "docs" / "report-screenshot.png", fs::copy_options::overwrite_existing);
+  }
 }
 
 }  // namespace
