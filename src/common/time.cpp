@@ -135,7 +135,6 @@ std::string format_base(std::int64_t secs) {
   civil_from_days(days, y, m, d);
   return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}", y, m, d, rem / 3600, (rem / 60) % 60, rem % 60);
 }
-std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 }  // namespace
 
 std::string format_iso_offset(TimeMs t) { return format_base(floor_div(t, 1000)) + "+00:00"; }

@@ -40,6 +40,13 @@ void civil_from_days(std::int64_t days, std::int64_t& y, unsigned& m, unsigned& 
 
 [[nodiscard]] TimeMs now_ms();
 
+// Division rounding toward negative infinity, for converting times before 1970
+// between units (C++ division truncates toward zero).
+[[nodiscard]] constexpr std::int64_t floor_div(std::int64_t a, std::int64_t b) {
+  const std::int64_t q = a / b;
+  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
 // "3.2 h", "45 min", "2 d 4 h": a duration for people.
 [[nodiscard]] std::string format_duration(TimeMs duration);
 

@@ -44,6 +44,10 @@ TEST(Time, FormatsIsoAndCompactForms) {
   EXPECT_EQ(format_iso_z_precise(t / 1000, 1, 9), "2025-11-23T16:11:05.000000001Z");
   EXPECT_EQ(format_date(0), "1970-01-01");
   EXPECT_EQ(format_iso_z(-1000), "1969-12-31T23:59:59Z");
+  EXPECT_EQ(format_iso_z(-1), "1969-12-31T23:59:59Z");
+  EXPECT_EQ(floor_div(-1, 1000), -1);
+  EXPECT_EQ(floor_div(1999, 1000), 1);
+  EXPECT_EQ(floor_div(-2000, 1000), -2);
 }
 
 TEST(Time, CivilConversionsRoundTrip) {

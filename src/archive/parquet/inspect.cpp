@@ -13,11 +13,6 @@ namespace {
 
 using namespace detail;
 
-std::int64_t floor_div(std::int64_t a, std::int64_t b) {
-  std::int64_t q = a / b;
-  return (a % b != 0 && a < 0) ? q - 1 : q;
-}
-
 std::string hex(std::string_view bytes) {
   static const char digits[] = "0123456789abcdef";
   std::string out;

@@ -143,6 +143,8 @@ struct FileInfo {
 // A timestamp in `unit` since the epoch as ISO 8601 UTC at the unit's precision:
 // "2026-11-23T16:11:00.123Z" (millis), 6 digits for micros, 9 for nanos.
 [[nodiscard]] std::string format_timestamp(std::int64_t value, TimeUnit unit);
+// A timestamp in `unit` as milliseconds (floor).
+[[nodiscard]] std::int64_t to_millis(std::int64_t value, TimeUnit unit);
 [[nodiscard]] Result<Compression> parse_compression(std::string_view name);  // "zstd", "snappy", "none", ...
 
 }  // namespace leanscope::parquet

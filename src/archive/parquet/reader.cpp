@@ -13,11 +13,6 @@ namespace {
 
 using namespace detail;
 
-std::int64_t floor_div(std::int64_t a, std::int64_t b) {
-  std::int64_t q = a / b;
-  return (a % b != 0 && a < 0) ? q - 1 : q;
-}
-
 // A statistics value of an integer column as milliseconds, when decodable.
 std::optional<std::int64_t> stat_millis(const LeafInfo& leaf, const std::optional<std::string>& bytes) {
   if (!bytes) return std::nullopt;
@@ -31,11 +26,7 @@ std::optional<std::int64_t> stat_millis(const LeafInfo& leaf, const std::optiona
   } else {
     return std::nullopt;
   }
-  if (leaf.kind == ValueKind::Timestamp) {
-    if (leaf.unit == TimeUnit::Micros) v = floor_div(v, 1000);
-    if (leaf.unit == TimeUnit::Nanos) v = floor_div(v, 1000000);
-  }
-  return v;
+  return leaf.kind == ValueKind::Timestamp ? to_millis(v, leaf.unit) : v;
 }
 
 bool keep_row_group(const RowGroup& group, const LeafInfo& leaf, const TimeFilter& filter) {

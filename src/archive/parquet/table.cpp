@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "archive/parquet/parquet.h"
+#include "common/time.h"
 
 namespace leanscope::parquet {
 
@@ -20,21 +21,19 @@ std::size_t Column::size() const {
 }
 
 std::int64_t Column::millis_at(std::size_t row) const {
-  std::int64_t v = ints[row];
-  if (kind != ValueKind::Timestamp) return v;
-  auto floor_div = [](std::int64_t a, std::int64_t b) {
-    std::int64_t q = a / b;
-    return (a % b != 0 && (a < 0)) ? q - 1 : q;
-  };
+  return kind == ValueKind::Timestamp ? to_millis(ints[row], unit) : ints[row];
+}
+
+std::int64_t to_millis(std::int64_t value, TimeUnit unit) {
   switch (unit) {
     case TimeUnit::Millis:
-      return v;
+      return value;
     case TimeUnit::Micros:
-      return floor_div(v, 1000);
+      return floor_div(value, 1000);
     case TimeUnit::Nanos:
-      return floor_div(v, 1000000);
+      return floor_div(value, 1000000);
   }
-  return v;
+  return value;
 }
 
 const Column* Table::find(std::string_view name) const {
