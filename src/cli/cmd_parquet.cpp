@@ -14,6 +14,7 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "common/json_writer.h"
+#include "common/strings.h"
 #include "common/time.h"
 
 namespace leanscope::cli {
@@ -196,13 +197,8 @@ void append_value(std::string& out, const Column& c, std::size_t row, bool json)
 
 std::vector<std::string> split_columns(const std::string& list) {
   std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= list.size()) {
-    std::size_t comma = list.find(',', start);
-    if (comma == std::string::npos) comma = list.size();
-    std::string name = list.substr(start, comma - start);
-    if (!name.empty()) out.push_back(name);
-    start = comma + 1;
+  for (std::string_view name : split(list, ',')) {
+    if (!name.empty()) out.emplace_back(name);
   }
   return out;
 }

@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "common/fs.h"
+#include "common/strings.h"
 
 namespace leanscope::demo {
 namespace fs = std::filesystem;
@@ -131,12 +132,7 @@ std::optional<fs::path> find_program(std::string_view name) {
   }
   const char* env = std::getenv("PATH");
   std::string_view path = env != nullptr ? env : "/usr/local/bin:/usr/bin:/bin";
-  std::size_t pos = 0;
-  while (pos <= path.size()) {
-    std::size_t colon = path.find(':', pos);
-    if (colon == std::string_view::npos) colon = path.size();
-    std::string_view dir = path.substr(pos, colon - pos);
-    pos = colon + 1;
+  for (std::string_view dir : split(path, ':')) {
     fs::path candidate = fs::path(dir.empty() ? "." : std::string(dir)) / std::string(name);
     if (executable(candidate)) return candidate;
   }

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/strings.h"
 #include "serve/server.h"
 
 namespace leanscope::serve {
@@ -87,12 +88,7 @@ Resolved resolve_request_path(const fs::path& canonical_site, std::string_view d
   if (decoded_path.find('\0') != std::string_view::npos) return {Lookup::Forbidden, {}, {}};
 
   std::vector<std::string_view> segments;
-  std::size_t pos = 0;
-  while (pos <= decoded_path.size()) {
-    std::size_t next = decoded_path.find('/', pos);
-    if (next == std::string_view::npos) next = decoded_path.size();
-    std::string_view segment = decoded_path.substr(pos, next - pos);
-    pos = next + 1;
+  for (std::string_view segment : split(decoded_path, '/')) {
     if (segment.empty() || segment == ".") continue;
     if (segment == "..") return {Lookup::Forbidden, {}, {}};
     // Dot files are never served: among them are the temporary files of

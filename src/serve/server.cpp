@@ -2,6 +2,7 @@
 // and its validators are decided here (resolve.cpp), not by httplib's mount
 // points, so the traversal and caching rules are ours and tested.
 #include "serve/server.h"
+#include "common/strings.h"
 
 #include <fcntl.h>
 #include <pthread.h>
@@ -57,12 +58,8 @@ std::string_view trim(std::string_view s) {
 
 // If-None-Match: "*" or a list of entity tags, compared weakly (RFC 7232 3.2).
 bool etag_matches(std::string_view header, std::string_view etag) {
-  std::size_t pos = 0;
-  while (pos <= header.size()) {
-    std::size_t comma = header.find(',', pos);
-    if (comma == std::string_view::npos) comma = header.size();
-    std::string_view tag = trim(header.substr(pos, comma - pos));
-    pos = comma + 1;
+  for (std::string_view piece : split(header, ',')) {
+    std::string_view tag = trim(piece);
     if (tag == "*") return true;
     if (tag.substr(0, 2) == "W/") tag.remove_prefix(2);
     if (tag == etag) return true;
