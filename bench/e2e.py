@@ -3,6 +3,10 @@
 
 usage: bench/e2e.py BINARY OUT_DIR [--sizes 1x6,24x6,24x16] [--keep]
 
+With --keep the simulated and backfilled TSDB of each size stays in
+OUT_DIR/e2e-work and a later run reuses it (7 days x 64 clients takes minutes
+to prepare).
+
 For each size HOURSxCLIENTS: simulate one iteration, backfill it with promtool,
 start Prometheus on a free loopback port, then time
   - fetch --devnet all --force (wall, peak RSS) and the same query_range
@@ -58,18 +62,83 @@ def curl_floor(url, binary, devnet):
     return time.perf_counter() - t0, total, len(promqls)
 
 
-def run_size(binary, work, hours, clients):
-    d = os.path.join(work, f"{hours}x{clients}")
+BLOCK_S = 7200  # promtool's block length: it re-reads its whole input once per block
+
+
+def split_openmetrics(path, out_dir):
+    """Splits an OpenMetrics file into one file per 2-hour block window.
+
+    promtool 2.42 has no --max-block-duration for openmetrics and parses the
+    whole input once per 2 h block, so 7 days in one file is read 84 times;
+    split, every sample is parsed once. Families stay contiguous and every
+    file ends with `# EOF`, as the format requires. Returns the file paths."""
+    files, headers, written = {}, [], {}
+    family = None
+    with open(path) as src:
+        for line in src:
+            if line.startswith("#"):
+                if line.startswith("# EOF"):
+                    continue
+                name = line.split(" ", 3)[2]
+                if name != family:
+                    family, headers = name, []
+                headers.append(line)
+                continue
+            window = int(float(line.rsplit(" ", 1)[1])) // BLOCK_S
+            f = files.get(window)
+            if f is None:
+                f = files[window] = open(os.path.join(out_dir, f"w{window}.om"), "w")
+            if written.get(window) is not family:
+                written[window] = family
+                f.writelines(headers)
+            f.write(line)
+    for f in files.values():
+        f.write("# EOF\n")
+        f.close()
+    return [f.name for f in files.values()]
+
+
+def prepare(binary, d, hours, clients):
+    """Simulates one iteration and backfills it into d/tsdb; reuses d when it holds that size already."""
+    meta_path = os.path.join(d, "prepared.json")
+    if os.path.exists(meta_path):
+        meta = json.load(open(meta_path))
+        if (meta["hours"], meta["clients"]) == (hours, clients):
+            return meta
     shutil.rmtree(d, ignore_errors=True)
     os.makedirs(d)
-    om, data, site = (os.path.join(d, x) for x in ("sim.om", "data", "site"))
+    om = os.path.join(d, "sim.om")
     end = int(time.time()) - 3600
     sim_s, _, _ = timed([binary, "simulate", "--openmetrics", om, "--iterations", "1", "--hours", str(hours),
                          "--clients", str(clients), "--seed", "3", "--end", str(end)])
     samples = sum(1 for line in open(om) if line and line[0] != "#")
-    subprocess.run(["promtool", "tsdb", "create-blocks-from", "openmetrics", om, os.path.join(d, "tsdb")],
-                   check=True, capture_output=True)
+    parts = os.path.join(d, "parts")
+    os.makedirs(parts)
+    t0 = time.perf_counter()
+    files = split_openmetrics(om, parts)
     os.remove(om)
+
+    def backfill(f):
+        subprocess.run(["promtool", "tsdb", "create-blocks-from", "openmetrics", "-q", f, os.path.join(d, "tsdb")],
+                       check=True, capture_output=True)
+        os.remove(f)
+
+    with ThreadPoolExecutor(os.cpu_count() or 2) as pool:
+        list(pool.map(backfill, files))
+    os.rmdir(parts)
+    meta = dict(hours=hours, clients=clients, end=end, samples=samples, simulate_s=sim_s,
+                backfill_s=time.perf_counter() - t0)
+    json.dump(meta, open(meta_path, "w"))
+    return meta
+
+
+def run_size(binary, work, hours, clients):
+    d = os.path.join(work, f"{hours}x{clients}")
+    meta = prepare(binary, d, hours, clients)
+    end, samples, sim_s = meta["end"], meta["samples"], meta["simulate_s"]
+    data, site = os.path.join(d, "data"), os.path.join(d, "site")
+    shutil.rmtree(data, ignore_errors=True)
+    shutil.rmtree(site, ignore_errors=True)
     port = free_port()
     cfg = os.path.join(d, "prom.yml")
     open(cfg, "w").write("global:\n  scrape_interval: 1h\nscrape_configs: []\n")
@@ -147,7 +216,7 @@ def main():
     ap.add_argument("binary")
     ap.add_argument("out")
     ap.add_argument("--sizes", default="1x6,24x6,24x16")
-    ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--keep", action="store_true", help="keep the prepared TSDBs; a later run reuses them")
     a = ap.parse_args()
     work = os.path.join(a.out, "e2e-work")
     os.makedirs(work, exist_ok=True)
