@@ -4,8 +4,8 @@
 
 #include <array>
 #include <cctype>
+#include <charconv>
 #include <cmath>
-#include <cstdio>
 
 namespace leanscope::report::detail {
 
@@ -89,9 +89,11 @@ void append_compact_number(std::string& out, double value) {
     fmt::format_to(std::back_inserter(out), "{}", static_cast<long long>(value));
     return;
   }
+  // to_chars with a precision prints what printf's "%.4g" prints, without
+  // the locale and format-string work (a page holds ~10^5 numbers).
   std::array<char, 32> buf{};
-  const int n = std::snprintf(buf.data(), buf.size(), "%.4g", value);
-  const std::string_view text(buf.data(), static_cast<std::size_t>(n > 0 ? n : 0));
+  const auto res = std::to_chars(buf.data(), buf.data() + buf.size(), value, std::chars_format::general, 4);
+  const std::string_view text(buf.data(), static_cast<std::size_t>(res.ptr - buf.data()));
   const std::size_t e = text.find('e');
   if (e == std::string_view::npos) {
     out.append(text);
