@@ -63,8 +63,7 @@ std::vector<std::string> distinct_strings(const parquet::Table& table, std::stri
 
 Result<std::vector<KeyedSeries>> split_series(const parquet::Table& table, std::string_view name,
                                               std::string_view client_column,
-                                              const std::vector<std::string>& label_columns,
-                                              const archive::ClientNameMap& names, TimeMs start, TimeMs end) {
+                                              const std::vector<std::string>& label_columns, TimeMs start, TimeMs end) {
   const auto* client = table.find(client_column);
   const auto* ts = table.find("timestamp");
   const auto* value = table.find("value");
@@ -92,52 +91,107 @@ Result<std::vector<KeyedSeries>> split_series(const parquet::Table& table, std::
       return make_error("{}: column '{}' has fewer values than rows", name, c->name);
   }
 
-  // Group rows by their codes first (rows of one series are usually adjacent),
-  // then merge groups that normalise to the same client and labels: a bare
-  // job renamed to its suffixed form continues the same series.
-  std::map<std::vector<std::uint32_t>, std::size_t> group_of_codes;
+  // A row's codes: the client's, then each label column's (UINT32_MAX: null
+  // or absent).
+  auto code_of = [](const parquet::Column* c, std::size_t row) {
+    return (c == nullptr || c->is_null(row)) ? UINT32_MAX : c->codes[row];
+  };
+  auto same_codes = [&](std::size_t a, std::size_t b) {
+    if (code_of(client, a) != code_of(client, b)) return false;
+    for (const auto* l : labels) {
+      if (code_of(l, a) != code_of(l, b)) return false;
+    }
+    return true;
+  };
+
+  // Pass 1: runs of adjacent rows with the same codes (rows of one series are
+  // usually adjacent), each mapped to its series. Codes of different row
+  // groups' dictionaries that spell the same strings share a series.
+  struct Run {
+    std::size_t begin, end, series;
+  };
+  std::vector<Run> runs;
+  std::map<std::vector<std::uint32_t>, std::size_t> series_of_codes;
   std::map<std::pair<std::string, std::vector<std::string>>, std::size_t> series_of_key;
   std::vector<KeyedSeries> out;
-  std::vector<std::uint32_t> codes(labels.size() + 1), previous;
-  std::size_t previous_index = 0;
-  bool previous_valid = false, previous_dropped = false;
-  for (std::size_t row = 0; row < rows; ++row) {
-    if (ts->is_null(row) || (value != nullptr && value->is_null(row))) continue;
-    const TimeMs t = ts->millis_at(row);
-    if (t < start || t > end) continue;
-    const double v = value_is_double ? value->doubles[row] : static_cast<double>(value->ints[row]);
-    if (std::isnan(v)) continue;
-    codes[0] = client->is_null(row) ? UINT32_MAX : client->codes[row];
-    for (std::size_t i = 0; i < labels.size(); ++i) {
-      codes[i + 1] = (labels[i] == nullptr || labels[i]->is_null(row)) ? UINT32_MAX : labels[i]->codes[row];
-    }
-    if (!previous_valid || codes != previous) {
-      previous = codes;
-      previous_valid = true;
-      auto it = group_of_codes.find(codes);
-      if (it == group_of_codes.end()) {
-        std::string c = names.normalise(string_of(*client, row));
-        if (!c.empty() && c.front() == '/') c.erase(0, 1);  // cAdvisor names may carry Docker's leading slash
+  std::vector<std::size_t> capacity;
+  std::vector<std::uint32_t> codes(labels.size() + 1);
+  for (std::size_t row = 0; row < rows;) {
+    std::size_t end_row = row + 1;
+    while (end_row < rows && same_codes(row, end_row)) ++end_row;
+    codes[0] = code_of(client, row);
+    for (std::size_t i = 0; i < labels.size(); ++i) codes[i + 1] = code_of(labels[i], row);
+    auto it = series_of_codes.find(codes);
+    if (it == series_of_codes.end()) {
+      const std::string& c = string_of(*client, row);
+      std::size_t index = SIZE_MAX;  // rows without a client are dropped
+      if (!c.empty()) {
         std::vector<std::string> key_labels;
         for (const auto* l : labels) key_labels.push_back(l == nullptr ? std::string() : string_of(*l, row));
-        std::size_t index = SIZE_MAX;
-        if (!c.empty() && !archive::is_infrastructure(c)) {
-          auto [sit, inserted] = series_of_key.try_emplace({c, key_labels}, out.size());
-          if (inserted) out.push_back({c, std::move(key_labels), {}});
-          index = sit->second;
+        auto [sit, inserted] = series_of_key.try_emplace({c, key_labels}, out.size());
+        if (inserted) {
+          out.push_back({c, std::move(key_labels), {}});
+          capacity.push_back(0);
         }
-        it = group_of_codes.emplace(codes, index).first;
+        index = sit->second;
       }
-      previous_index = it->second;
-      previous_dropped = previous_index == SIZE_MAX;
+      it = series_of_codes.emplace(codes, index).first;
     }
-    if (previous_dropped) continue;
-    auto& s = out[previous_index].series;
-    s.t.push_back(t);
-    s.v.push_back(v);
+    if (it->second != SIZE_MAX) {
+      runs.push_back({row, end_row, it->second});
+      capacity[it->second] += end_row - row;
+    }
+    row = end_row;
+  }
+
+  // Pass 2: the samples, into vectors reserved once (an upper bound: rows
+  // outside the window or without a value are skipped).
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    out[i].series.t.reserve(capacity[i]);
+    out[i].series.v.reserve(capacity[i]);
+  }
+  const bool plain_millis = ts->kind == parquet::ValueKind::Int64 || ts->unit == parquet::TimeUnit::Millis;
+  for (const auto& run : runs) {
+    auto& s = out[run.series].series;
+    for (std::size_t row = run.begin; row < run.end; ++row) {
+      if (ts->is_null(row) || value->is_null(row)) continue;
+      const TimeMs t = plain_millis ? ts->ints[row] : ts->millis_at(row);
+      if (t < start || t > end) continue;
+      const double v = value_is_double ? value->doubles[row] : static_cast<double>(value->ints[row]);
+      if (std::isnan(v)) continue;
+      s.t.push_back(t);
+      s.v.push_back(v);
+    }
   }
   for (auto& ks : out) sort_unique(ks.series);
   return out;
+}
+
+void normalise_clients(std::vector<KeyedSeries>& list, const archive::ClientNameMap& names) {
+  std::map<std::pair<std::string, std::vector<std::string>>, std::size_t> index_of_key;
+  std::vector<KeyedSeries> out;
+  std::vector<bool> merged;
+  for (auto& ks : list) {
+    std::string c = names.normalise(ks.client);
+    if (!c.empty() && c.front() == '/') c.erase(0, 1);  // cAdvisor names may carry Docker's leading slash
+    if (c.empty() || archive::is_infrastructure(c)) continue;
+    auto [it, inserted] = index_of_key.try_emplace({c, ks.labels}, out.size());
+    if (inserted) {
+      ks.client = std::move(c);
+      out.push_back(std::move(ks));
+      merged.push_back(false);
+      continue;
+    }
+    // A bare job renamed to its suffixed form continues the same series.
+    auto& into = out[it->second].series;
+    into.t.insert(into.t.end(), ks.series.t.begin(), ks.series.t.end());
+    into.v.insert(into.v.end(), ks.series.v.begin(), ks.series.v.end());
+    merged[it->second] = true;
+  }
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (merged[i]) sort_unique(out[i].series);
+  }
+  list = std::move(out);
 }
 
 std::size_t rows_in_window(const parquet::Table& table, TimeMs start, TimeMs end) {

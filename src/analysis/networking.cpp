@@ -164,20 +164,23 @@ Result<NetworkingAnalysis> analyse_networking(const std::filesystem::path& data_
       {"container_network", "container", {"instance", "interface", "metric"}, &in.containers},
   };
 
-  // Every table first: the client name map needs every name seen.
-  std::vector<std::optional<parquet::Table>> tables;
+  // Each table is split as soon as it is read and then freed, so only one is
+  // in memory at a time; client names are normalised once all are known.
+  std::vector<bool> present;
   std::vector<std::string> seen(devnet.clients.begin(), devnet.clients.end());
   for (const auto& r : reads) {
     std::vector<std::string> columns{r.client_column, "timestamp", "value"};
     columns.insert(columns.end(), r.labels.begin(), r.labels.end());
-    auto table = detail::read_dataset(archive::dataset_path(data_dir, devnet.id, r.id), columns,
-                                      {r.client_column, "timestamp", "value"}, start, end);
+    const auto path = archive::dataset_path(data_dir, devnet.id, r.id);
+    auto table = detail::read_dataset(path, columns, {r.client_column, "timestamp", "value"}, start, end);
     if (!table) return table.error();
-    if (*table) {
-      auto names = detail::distinct_strings(**table, r.client_column);
-      seen.insert(seen.end(), names.begin(), names.end());
-    }
-    tables.push_back(std::move(table).value());
+    present.push_back(table->has_value());
+    if (!*table) continue;
+    auto names = detail::distinct_strings(**table, r.client_column);
+    seen.insert(seen.end(), names.begin(), names.end());
+    auto series = detail::split_series(**table, path.string(), r.client_column, r.labels, start, end);
+    if (!series) return series.error();
+    *r.into = std::move(series).value();
   }
   const auto node_info_path = archive::dataset_path(data_dir, devnet.id, "node_info");
   auto node_info =
@@ -197,19 +200,14 @@ Result<NetworkingAnalysis> analyse_networking(const std::filesystem::path& data_
   }
   for (std::size_t i = 0; i < reads.size(); ++i) {
     const auto& r = reads[i];
+    detail::normalise_clients(*r.into, names);
     std::size_t rows = 0;
-    if (tables[i]) {
-      const auto path = archive::dataset_path(data_dir, devnet.id, r.id).string();
-      auto series = detail::split_series(*tables[i], path, r.client_column, r.labels, names, start, end);
-      if (!series) return series.error();
-      *r.into = std::move(series).value();
-      for (const auto& ks : *r.into) {
-        rows += ks.series.size();
-        // The lean_* datasets name clients; cAdvisor containers only map onto them.
-        if (r.into != &in.containers) clients.insert(ks.client);
-      }
+    for (const auto& ks : *r.into) {
+      rows += ks.series.size();
+      // The lean_* datasets name clients; cAdvisor containers only map onto them.
+      if (r.into != &in.containers) clients.insert(ks.client);
     }
-    presence.push_back({r.id, tables[i].has_value(), rows});
+    presence.push_back({r.id, present[i], rows});
   }
   if (*node_info) in.versions = detail::latest_versions(**node_info, names, start, end);
   presence.push_back(

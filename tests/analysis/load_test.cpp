@@ -51,8 +51,10 @@ TEST(SplitSeries, NormalisesClientsMergesRenamesAndDropsInfrastructure) {
                   strings("instance", {"i"}, {0, 0, 0, 0, 0}), times({1000, 2000, 3000, 1000, 1000}),
                   values({1, 2, 3, 4, 5})});
   archive::ClientNameMap names(distinct_strings(t, "client"));
-  auto series = split_series(t, "x.parquet", "client", {"instance", "peer"}, names, 0, 10'000);
+  auto series = split_series(t, "x.parquet", "client", {"instance", "peer"}, 0, 10'000);
   ASSERT_TRUE(series.ok()) << series.error().message;
+  EXPECT_EQ(series->size(), 3u);  // as the file spells them; "" has no client
+  normalise_clients(*series, names);
   ASSERT_EQ(series->size(), 1u);
   const auto& s = series->front();
   EXPECT_EQ(s.client, "ream_0");
@@ -67,8 +69,7 @@ TEST(SplitSeries, KeepsTheWindowDropsNaNAndNullsAndKeepsTheLastDuplicate) {
   value.valid = {1, 1, 1, 1, 0, 1};
   auto t = table(
       {strings("client", {"a_0"}, {0, 0, 0, 0, 0, 0}), times({500, 1000, 2000, 2000, 3000, 9000}), std::move(value)});
-  archive::ClientNameMap names;
-  auto series = split_series(t, "x.parquet", "client", {"instance"}, names, 1000, 3000);
+  auto series = split_series(t, "x.parquet", "client", {"instance"}, 1000, 3000);
   ASSERT_TRUE(series.ok());
   ASSERT_EQ(series->size(), 1u);
   // 500 and 9000 are outside; the NaN at 1000 and the null at 3000 are not
@@ -80,7 +81,7 @@ TEST(SplitSeries, KeepsTheWindowDropsNaNAndNullsAndKeepsTheLastDuplicate) {
 TEST(SplitSeries, ReadsNanosecondTimestampsAsMilliseconds) {
   auto t = table({strings("client", {"a_0"}, {0, 0}), times({1'000'000'000, 2'000'500'000}, parquet::TimeUnit::Nanos),
                   values({1, 2})});
-  auto series = split_series(t, "x.parquet", "client", {}, archive::ClientNameMap{}, 0, 5000);
+  auto series = split_series(t, "x.parquet", "client", {}, 0, 5000);
   ASSERT_TRUE(series.ok());
   EXPECT_EQ(series->front().series.t, (std::vector<TimeMs>{1000, 2000}));
 }
@@ -88,8 +89,9 @@ TEST(SplitSeries, ReadsNanosecondTimestampsAsMilliseconds) {
 TEST(SplitSeries, SeparatesSeriesByLabelsAndStripsDockersSlash) {
   auto t = table({strings("container", {"/ream_0", "ream_0"}, {0, 1, 0}),
                   strings("interface", {"eth0", "eth1"}, {0, 0, 1}), times({1, 2, 1}), values({1, 2, 3})});
-  auto series = split_series(t, "x.parquet", "container", {"interface"}, archive::ClientNameMap{}, 0, 10);
+  auto series = split_series(t, "x.parquet", "container", {"interface"}, 0, 10);
   ASSERT_TRUE(series.ok());
+  normalise_clients(*series, archive::ClientNameMap{});
   ASSERT_EQ(series->size(), 2u);
   EXPECT_EQ((*series)[0].client, "ream_0");
   EXPECT_EQ((*series)[0].labels[0], "eth0");
@@ -97,9 +99,35 @@ TEST(SplitSeries, SeparatesSeriesByLabelsAndStripsDockersSlash) {
   EXPECT_EQ((*series)[1].labels[0], "eth1");
 }
 
+TEST(SplitSeries, JoinsInterleavedRowsAndDictionaryDuplicatesInRowOrder) {
+  // Codes 0 and 2 spell the same client (two row groups' dictionaries);
+  // the rows of a_0 alternate with b_0's.
+  auto t = table({strings("client", {"a_0", "b_0", "a_0"}, {0, 1, 2, 1, 0}), times({3, 1, 1, 2, 2}),
+                  values({30, 10, 11, 20, 21})});
+  auto series = split_series(t, "x.parquet", "client", {}, 0, 10);
+  ASSERT_TRUE(series.ok());
+  ASSERT_EQ(series->size(), 2u);
+  EXPECT_EQ((*series)[0].client, "a_0");
+  EXPECT_EQ((*series)[0].series.t, (std::vector<TimeMs>{1, 2, 3}));
+  EXPECT_EQ((*series)[0].series.v, (std::vector<double>{11, 21, 30}));
+  EXPECT_EQ((*series)[1].client, "b_0");
+  EXPECT_EQ((*series)[1].series.v, (std::vector<double>{10, 20}));
+}
+
+TEST(NormaliseClients, MergedSeriesKeepTheLaterSeriesSampleAtTheSameTime) {
+  auto t = table({strings("client", {"ream", "ream_0"}, {0, 0, 1, 1}), times({1, 2, 2, 3}), values({1, 2, 20, 3})});
+  auto series = split_series(t, "x.parquet", "client", {}, 0, 10);
+  ASSERT_TRUE(series.ok());
+  normalise_clients(*series, archive::ClientNameMap(distinct_strings(t, "client")));
+  ASSERT_EQ(series->size(), 1u);
+  EXPECT_EQ(series->front().client, "ream_0");
+  EXPECT_EQ(series->front().series.t, (std::vector<TimeMs>{1, 2, 3}));
+  EXPECT_EQ(series->front().series.v, (std::vector<double>{1, 20, 3}));
+}
+
 TEST(SplitSeries, NamesTheFileWhenAColumnIsMissing) {
   auto t = table({strings("client", {"a_0"}, {0}), times({1})});
-  auto series = split_series(t, "/data/d/peers.parquet", "client", {}, archive::ClientNameMap{}, 0, 10);
+  auto series = split_series(t, "/data/d/peers.parquet", "client", {}, 0, 10);
   ASSERT_FALSE(series.ok());
   EXPECT_NE(series.error().message.find("/data/d/peers.parquet"), std::string::npos);
   EXPECT_NE(series.error().message.find("'value'"), std::string::npos);

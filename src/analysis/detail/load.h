@@ -28,16 +28,22 @@ namespace leanscope::analysis::detail {
 // The distinct strings of a string column (for seeding the client name map).
 [[nodiscard]] std::vector<std::string> distinct_strings(const parquet::Table& table, std::string_view column);
 
-// Splits a table into series: one per distinct (client, label columns), the
-// client taken from `client_column` and normalised with `names`
-// (infrastructure names are dropped), samples inside [start, end] only, NaN
-// and null values dropped, duplicate times resolved by sort_unique. A label
-// column the table lacks reads as "". `name` is used in error messages.
+// Splits a table into series: one per distinct (client, label columns) as
+// the file spells them (rows without a client are dropped), samples inside
+// [start, end] only, NaN and null values dropped, duplicate times resolved by
+// sort_unique. A label column the table lacks reads as "". `name` is used in
+// error messages. Clients are normalised later by normalise_clients, once
+// every dataset's names are known, so each table can be freed once split.
 [[nodiscard]] Result<std::vector<KeyedSeries>> split_series(const parquet::Table& table, std::string_view name,
                                                             std::string_view client_column,
-                                                            const std::vector<std::string>& label_columns,
-                                                            const archive::ClientNameMap& names, TimeMs start,
+                                                            const std::vector<std::string>& label_columns, TimeMs start,
                                                             TimeMs end);
+
+// Normalises each series' client with `names` (and strips Docker's leading
+// slash), drops infrastructure, and merges series that then share client and
+// labels: a bare job renamed to its suffixed form continues one series. Of
+// merged samples with the same time, the series seen later in `list` wins.
+void normalise_clients(std::vector<KeyedSeries>& list, const archive::ClientNameMap& names);
 
 // Rows with a timestamp inside [start, end].
 [[nodiscard]] std::size_t rows_in_window(const parquet::Table& table, TimeMs start, TimeMs end);
