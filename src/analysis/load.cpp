@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <set>
 #include <system_error>
 #include <utility>
@@ -45,6 +46,18 @@ const std::string& string_of(const parquet::Column& c, std::size_t row) {
   static const std::string kEmpty;
   return c.is_null(row) ? kEmpty : c.string_at(row);
 }
+
+// Marks in `run_start` every row whose code (or nullness) differs from the
+// previous row's.
+void mark_changes(const parquet::Column& c, std::size_t rows, std::vector<std::uint8_t>& run_start) {
+  const std::uint32_t* codes = c.codes.data();
+  std::uint8_t* starts = run_start.data();
+  for (std::size_t row = 1; row < rows; ++row) starts[row] |= static_cast<std::uint8_t>(codes[row] != codes[row - 1]);
+  if (!c.nullable || c.valid.empty()) return;
+  // A null row's code slot holds 0, so nullness is compared too.
+  const std::uint8_t* valid = c.valid.data();
+  for (std::size_t row = 1; row < rows; ++row) starts[row] |= static_cast<std::uint8_t>(valid[row] != valid[row - 1]);
+}
 }  // namespace
 
 std::vector<std::string> distinct_strings(const parquet::Table& table, std::string_view column) {
@@ -83,12 +96,14 @@ Result<std::vector<KeyedSeries>> split_series(const parquet::Table& table, std::
     labels.push_back(c != nullptr && is_string_kind(*c) ? c : nullptr);
   }
   const std::size_t rows = table.num_rows;
+  auto short_column = [rows](const parquet::Column* c) {
+    return c != nullptr && (c->size() < rows || (!c->valid.empty() && c->valid.size() < rows));
+  };
   for (const auto* c : {client, ts, value}) {
-    if (c->size() < rows) return make_error("{}: column '{}' has fewer values than rows", name, c->name);
+    if (short_column(c)) return make_error("{}: column '{}' has fewer values than rows", name, c->name);
   }
   for (const auto* c : labels) {
-    if (c != nullptr && c->size() < rows)
-      return make_error("{}: column '{}' has fewer values than rows", name, c->name);
+    if (short_column(c)) return make_error("{}: column '{}' has fewer values than rows", name, c->name);
   }
 
   // A row's codes: the client's, then each label column's (UINT32_MAX: null
@@ -96,13 +111,14 @@ Result<std::vector<KeyedSeries>> split_series(const parquet::Table& table, std::
   auto code_of = [](const parquet::Column* c, std::size_t row) {
     return (c == nullptr || c->is_null(row)) ? UINT32_MAX : c->codes[row];
   };
-  auto same_codes = [&](std::size_t a, std::size_t b) {
-    if (code_of(client, a) != code_of(client, b)) return false;
-    for (const auto* l : labels) {
-      if (code_of(l, a) != code_of(l, b)) return false;
-    }
-    return true;
-  };
+  // run_start[row]: the row's codes differ from the previous row's. One
+  // simple loop per column, which the compiler vectorises.
+  std::vector<std::uint8_t> run_start(rows, 0);
+  if (rows > 0) run_start[0] = 1;
+  mark_changes(*client, rows, run_start);
+  for (const auto* c : labels) {
+    if (c != nullptr) mark_changes(*c, rows, run_start);
+  }
 
   // Pass 1: runs of adjacent rows with the same codes (rows of one series are
   // usually adjacent), each mapped to its series. Codes of different row
@@ -117,8 +133,8 @@ Result<std::vector<KeyedSeries>> split_series(const parquet::Table& table, std::
   std::vector<std::size_t> capacity;
   std::vector<std::uint32_t> codes(labels.size() + 1);
   for (std::size_t row = 0; row < rows;) {
-    std::size_t end_row = row + 1;
-    while (end_row < rows && same_codes(row, end_row)) ++end_row;
+    const auto* next = static_cast<const std::uint8_t*>(std::memchr(run_start.data() + row + 1, 1, rows - row - 1));
+    const std::size_t end_row = next == nullptr ? rows : static_cast<std::size_t>(next - run_start.data());
     codes[0] = code_of(client, row);
     for (std::size_t i = 0; i < labels.size(); ++i) codes[i + 1] = code_of(labels[i], row);
     auto it = series_of_codes.find(codes);
@@ -151,13 +167,20 @@ Result<std::vector<KeyedSeries>> split_series(const parquet::Table& table, std::
     out[i].series.v.reserve(capacity[i]);
   }
   const bool plain_millis = ts->kind == parquet::ValueKind::Int64 || ts->unit == parquet::TimeUnit::Millis;
+  // Hoisted out of the row loop: the compiler cannot tell that appending to
+  // a series leaves the columns alone.
+  const bool ts_nulls = ts->nullable && !ts->valid.empty();
+  const bool value_nulls = value->nullable && !value->valid.empty();
+  const std::int64_t* ints = ts->ints.data();
+  const double* doubles = value->doubles.data();
+  const std::int64_t* value_ints = value->ints.data();
   for (const auto& run : runs) {
     auto& s = out[run.series].series;
     for (std::size_t row = run.begin; row < run.end; ++row) {
-      if (ts->is_null(row) || value->is_null(row)) continue;
-      const TimeMs t = plain_millis ? ts->ints[row] : ts->millis_at(row);
+      if ((ts_nulls && ts->valid[row] == 0) || (value_nulls && value->valid[row] == 0)) continue;
+      const TimeMs t = plain_millis ? ints[row] : ts->millis_at(row);
       if (t < start || t > end) continue;
-      const double v = value_is_double ? value->doubles[row] : static_cast<double>(value->ints[row]);
+      const double v = value_is_double ? doubles[row] : static_cast<double>(value_ints[row]);
       if (std::isnan(v)) continue;
       s.t.push_back(t);
       s.v.push_back(v);

@@ -3,7 +3,11 @@
 #include "analysis/networking.h"
 
 #include <algorithm>
+#include <atomic>
+#include <functional>
 #include <set>
+#include <system_error>
+#include <thread>
 
 #include "analysis/detail/load.h"
 #include "analysis/detail/sections.h"
@@ -149,6 +153,60 @@ struct DatasetRead {
   std::vector<std::string> labels;
   std::vector<KeyedSeries>* into;
 };
+
+struct LoadedDataset {
+  bool present = false;
+  std::vector<std::string> names;  // client names the file holds
+  Result<std::vector<KeyedSeries>> series = std::vector<KeyedSeries>{};
+};
+
+LoadedDataset load_dataset(const std::filesystem::path& path, const DatasetRead& r, TimeMs start, TimeMs end) {
+  LoadedDataset out;
+  std::vector<std::string> columns{r.client_column, "timestamp", "value"};
+  columns.insert(columns.end(), r.labels.begin(), r.labels.end());
+  auto table = detail::read_dataset(path, columns, {r.client_column, "timestamp", "value"}, start, end);
+  if (!table) {
+    out.series = table.error();
+    return out;
+  }
+  if (!*table) return out;
+  out.present = true;
+  out.names = detail::distinct_strings(**table, r.client_column);
+  out.series = detail::split_series(**table, path.string(), r.client_column, r.labels, start, end);
+  return out;
+}
+
+// Loads every dataset, largest file first, on up to as many threads as the
+// machine has cores: reading and splitting are most of a render.
+void load_datasets(const std::filesystem::path& data_dir, const archive::Devnet& devnet,
+                   const std::vector<DatasetRead>& reads, std::vector<LoadedDataset>& loaded) {
+  std::vector<std::pair<std::uintmax_t, std::size_t>> order;
+  for (std::size_t i = 0; i < reads.size(); ++i) {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(archive::dataset_path(data_dir, devnet.id, reads[i].id), ec);
+    order.emplace_back(ec ? 0 : size, i);
+  }
+  std::sort(order.begin(), order.end(), std::greater<>());
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t k = next++; k < order.size(); k = next++) {
+      const auto& r = reads[order[k].second];
+      loaded[order[k].second] =
+          load_dataset(archive::dataset_path(data_dir, devnet.id, r.id), r, devnet.start, devnet.end);
+    }
+  };
+  const std::size_t workers = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, reads.size());
+  std::vector<std::thread> threads;
+  for (std::size_t w = 1; w < workers; ++w) {
+    try {
+      threads.emplace_back(work);
+    } catch (const std::system_error&) {
+      break;  // no more threads to be had: the ones running finish the work
+    }
+  }
+  work();
+  for (auto& t : threads) t.join();
+}
 }  // namespace
 
 Result<NetworkingAnalysis> analyse_networking(const std::filesystem::path& data_dir, const archive::Devnet& devnet) {
@@ -165,22 +223,14 @@ Result<NetworkingAnalysis> analyse_networking(const std::filesystem::path& data_
   };
 
   // Each table is split as soon as it is read and then freed, so only one is
-  // in memory at a time; client names are normalised once all are known.
-  std::vector<bool> present;
+  // in memory per worker; client names are normalised once all are known.
+  std::vector<LoadedDataset> loaded(reads.size());
+  load_datasets(data_dir, devnet, reads, loaded);
   std::vector<std::string> seen(devnet.clients.begin(), devnet.clients.end());
-  for (const auto& r : reads) {
-    std::vector<std::string> columns{r.client_column, "timestamp", "value"};
-    columns.insert(columns.end(), r.labels.begin(), r.labels.end());
-    const auto path = archive::dataset_path(data_dir, devnet.id, r.id);
-    auto table = detail::read_dataset(path, columns, {r.client_column, "timestamp", "value"}, start, end);
-    if (!table) return table.error();
-    present.push_back(table->has_value());
-    if (!*table) continue;
-    auto names = detail::distinct_strings(**table, r.client_column);
-    seen.insert(seen.end(), names.begin(), names.end());
-    auto series = detail::split_series(**table, path.string(), r.client_column, r.labels, start, end);
-    if (!series) return series.error();
-    *r.into = std::move(series).value();
+  for (std::size_t i = 0; i < reads.size(); ++i) {
+    if (!loaded[i].series) return loaded[i].series.error();
+    *reads[i].into = std::move(loaded[i].series).value();
+    seen.insert(seen.end(), loaded[i].names.begin(), loaded[i].names.end());
   }
   const auto node_info_path = archive::dataset_path(data_dir, devnet.id, "node_info");
   auto node_info =
@@ -207,7 +257,7 @@ Result<NetworkingAnalysis> analyse_networking(const std::filesystem::path& data_
       // The lean_* datasets name clients; cAdvisor containers only map onto them.
       if (r.into != &in.containers) clients.insert(ks.client);
     }
-    presence.push_back({r.id, present[i], rows});
+    presence.push_back({r.id, loaded[i].present, rows});
   }
   if (*node_info) in.versions = detail::latest_versions(**node_info, names, start, end);
   presence.push_back(
