@@ -110,9 +110,13 @@ int run_fetch_command(const FetchFlags& f) {
     if (r.outcome == fetch::Outcome::KeptArchive) ++kept;
   }
   const auto failures = summary->failures();
-  progress(fmt::format("fetch: {} devnet{}, {} datasets: {} written ({} rows, {}), {} up to date, {} kept, {} failed",
-                       devnets.size(), devnets.size() == 1 ? "" : "s", summary->results.size(), written,
-                       fetch::group_thousands(rows), fetch::format_bytes(bytes), skipped, kept, failures.size()));
+  const auto received = client->stats();
+  progress(fmt::format(
+      "fetch: {} devnet{}, {} datasets: {} written ({} rows, {}), {} up to date, {} kept, {} failed; "
+      "received {} in {} response{} ({} decoded)",
+      devnets.size(), devnets.size() == 1 ? "" : "s", summary->results.size(), written, fetch::group_thousands(rows),
+      fetch::format_bytes(bytes), skipped, kept, failures.size(), fetch::format_bytes(received.wire_bytes),
+      received.responses, received.responses == 1 ? "" : "s", fetch::format_bytes(received.body_bytes)));
   if (!failures.empty()) {
     std::string names;
     for (const auto* r : failures) names += (names.empty() ? "" : ", ") + r->devnet + "/" + r->dataset;

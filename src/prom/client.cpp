@@ -205,6 +205,8 @@ Client::~Client() = default;
 
 const std::string& Client::display_url() const { return impl_->display; }
 
+TransferStats Client::stats() const { return impl_->engine.stats(); }
+
 Result<Matrix> Client::query_range(const RangeQuery& query) {
   auto all = query_range_all(std::span<const RangeQuery>(&query, 1));
   if (!all) return all.error();

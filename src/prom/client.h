@@ -75,6 +75,13 @@ void stitch(Matrix& into, Matrix&& part);
 // Removes "user:password@" from URLs in `text`.
 [[nodiscard]] std::string scrub_url_credentials(std::string_view text);
 
+// What a client has received so far, retries and failed responses included.
+struct TransferStats {
+  std::int64_t responses = 0;
+  std::int64_t wire_bytes = 0;  // response bodies as sent (compressed when the server compressed)
+  std::int64_t body_bytes = 0;  // the same, decoded
+};
+
 class Client {
  public:
   // Validates the URL (http or https, a host) and the settings.
@@ -93,6 +100,7 @@ class Client {
 
   // The server URL without credentials, for messages.
   [[nodiscard]] const std::string& display_url() const;
+  [[nodiscard]] TransferStats stats() const;
 
  private:
   struct Impl;

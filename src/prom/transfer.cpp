@@ -201,6 +201,11 @@ Status TransferEngine::run(std::span<const Request> requests, const OnSuccess& o
       curl_easy_getinfo(easy, CURLINFO_PRIVATE, &raw);
       long status = 0;
       curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+      curl_off_t wire = 0;
+      curl_easy_getinfo(easy, CURLINFO_SIZE_DOWNLOAD_T, &wire);
+      ++stats_.responses;
+      stats_.wire_bytes += static_cast<std::int64_t>(wire);
+      stats_.body_bytes += static_cast<std::int64_t>(raw->body.size());
       curl_multi_remove_handle(multi_, easy);
       curl_easy_cleanup(easy);
       auto it = std::find_if(active.begin(), active.end(), [&](const auto& a) { return a.get() == raw; });

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <regex>
 
 #include "archive/clients.h"
 #include "archive/datasets.h"
@@ -100,6 +101,14 @@ TEST(FetchOnPrometheus, EveryDatasetMatchesWhatPrometheusReturns) {
   r = run_leanscope({"fetch", "--prometheus-url", sim.url(), "--devnet", "all", "--data-dir", data.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("0 failed"), std::string::npos) << r.err;
+  // The traffic: Prometheus compresses query_range answers, so fewer bytes
+  // come over the wire than are decoded.
+  std::smatch traffic;
+  ASSERT_TRUE(std::regex_search(
+      r.err, traffic,
+      std::regex(R"(received ([0-9.]+) (B|KB|MB) in ([0-9]+) responses \(([0-9.]+) (B|KB|MB) decoded\))")))
+      << r.err;
+  EXPECT_GE(std::stoi(traffic[3]), 11) << r.err;  // at least one request per dataset query
 
   auto devnets = archive::load_devnets(data);
   ASSERT_TRUE(devnets.ok());

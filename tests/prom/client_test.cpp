@@ -160,6 +160,33 @@ TEST(QueryRange, SeveralQueriesComeBackInOrder) {
     EXPECT_EQ(*(*all)[static_cast<std::size_t>(i)].series[0].label("job"), "q" + std::to_string(i));
 }
 
+TEST(Stats, CountEveryResponseAndTheBytesAsSentAndDecoded) {
+  // A first 503 (retried), then a long, repetitive JSON body that the server
+  // compresses because the client accepts compressed responses.
+  std::vector<std::pair<std::string, std::string>> series;
+  for (int i = 0; i < 200; ++i)
+    series.emplace_back(R"({"job":"j)" + std::to_string(i) + R"("})", R"([[1763900000,"1"]])");
+  const std::string body = FakePrometheus::matrix(series);
+  FakePrometheus server([&](const httplib::Request&, httplib::Response& res, int call) {
+    if (call == 0) {
+      res.status = 503;
+      res.set_content("overloaded", "text/plain");
+      return;
+    }
+    res.set_content(body, "application/json");
+  });
+  auto client = Client::create(fast_config(server.url()));
+  ASSERT_TRUE(client.ok());
+  EXPECT_EQ(client->stats().responses, 0);
+  auto m = client->query_range({"up", kT0, kT0 + 60'000, 60'000});
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  const auto stats = client->stats();
+  EXPECT_EQ(stats.responses, 2);
+  EXPECT_EQ(stats.body_bytes, static_cast<std::int64_t>(body.size() + std::string("overloaded").size()));
+  EXPECT_GT(stats.wire_bytes, 0);
+  EXPECT_LT(stats.wire_bytes, stats.body_bytes / 4);  // compressed on the wire
+}
+
 TEST(Faults, ServiceUnavailableTwiceThenSuccessIsRetried) {
   FakePrometheus server([](const httplib::Request& req, httplib::Response& res, int call) {
     if (call < 2) {

@@ -33,6 +33,7 @@ class TransferEngine {
   [[nodiscard]] Status run(std::span<const Request> requests, const OnSuccess& on_success);
   // Replaces credentials in a message by "***".
   [[nodiscard]] std::string scrub(std::string_view text) const;
+  [[nodiscard]] const TransferStats& stats() const { return stats_; }
 
  private:
   CURL* make_easy(const std::string& url, std::string* body, char* errbuf) const;
@@ -44,6 +45,7 @@ class TransferEngine {
   // Set when the server could not be reached even after retries: later
   // requests of this client fail at once instead of waiting again.
   std::string unreachable_;
+  TransferStats stats_;
 };
 
 // True for curl results worth another attempt (timeouts, refused or reset connections).
