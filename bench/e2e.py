@@ -52,9 +52,12 @@ def curl_floor(url, binary, devnet):
     end = int(datetime.fromisoformat(devnet["end_time"]).timestamp())
 
     def one(q):
+        # The body goes to /dev/null: the floor is the server's work and the
+        # transfer, not this script reading a pipe. Returns the bytes received.
         args = urllib.parse.urlencode({"query": q, "start": start, "end": end, "step": 60})
-        r = subprocess.run(["curl", "-s", "--compressed", f"{url}/api/v1/query_range?{args}"], capture_output=True)
-        return len(r.stdout)
+        r = subprocess.run(["curl", "-s", "--compressed", "-o", "/dev/null", "-w", "%{size_download}",
+                            f"{url}/api/v1/query_range?{args}"], capture_output=True, text=True, check=True)
+        return int(r.stdout)
 
     t0 = time.perf_counter()
     with ThreadPoolExecutor(4) as pool:
@@ -132,6 +135,14 @@ def prepare(binary, d, hours, clients):
     return meta
 
 
+def received_bytes(fetch_stderr):
+    """Bytes on the wire from fetch's summary line: "... received 12.3 MB in 33 responses ..."."""
+    m = re.search(r"received ([0-9.]+) (B|KB|MB|GB) in", fetch_stderr)
+    if not m:
+        return float("nan")
+    return float(m.group(1)) * {"B": 1, "KB": 2**10, "MB": 2**20, "GB": 2**30}[m.group(2)]  # format_bytes is binary
+
+
 def run_size(binary, work, hours, clients):
     d = os.path.join(work, f"{hours}x{clients}")
     meta = prepare(binary, d, hours, clients)
@@ -158,8 +169,9 @@ def run_size(binary, work, hours, clients):
         devnet = json.load(open(os.path.join(data, "devnets.json")))["devnets"][-1]
         curl_floor(url, binary, devnet)  # warm Prometheus' caches once for both
         curl_s, curl_bytes, nq = best_of(3, lambda: curl_floor(url, binary, devnet))
-        fetch_s, fetch_rss, _ = best_of(3, lambda: timed(
+        fetch_s, fetch_rss, fetch_run = best_of(3, lambda: timed(
             [binary, "fetch", "--prometheus-url", url, "--devnet", "all", "--force", "--data-dir", data]))
+        fetch_bytes = received_bytes(fetch_run.stderr)
     finally:
         prom.send_signal(signal.SIGTERM)
         prom.wait()
@@ -172,8 +184,9 @@ def run_size(binary, work, hours, clients):
     rows = sum(r["row_count"] for r in manifest["devnets"][devnet["id"]]["datasets"].values())
     archive = sum(os.path.getsize(os.path.join(dp, f)) for dp, _, fs in os.walk(os.path.join(data, devnet["id"]))
                   for f in fs)
-    return dict(hours=hours, clients=clients, samples=samples, simulate_s=sim_s, queries=nq,
-                curl_s=curl_s, curl_bytes=curl_bytes, fetch_s=fetch_s, fetch_rss=fetch_rss,
+    return dict(hours=hours, clients=clients, samples=samples, simulate_s=sim_s,
+                prepare_s=meta["simulate_s"] + meta["backfill_s"], queries=nq,
+                curl_s=curl_s, curl_bytes=curl_bytes, fetch_s=fetch_s, fetch_rss=fetch_rss, fetch_bytes=fetch_bytes,
                 render_s=render_s, render_rss=render_rss, page_bytes=page, archive_bytes=archive, rows=rows,
                 summary_s=summary_s)
 
@@ -202,6 +215,14 @@ def svg_plot(rows, path):
     for e in range(math.ceil(x0), math.floor(x1) + 1):
         out.append(f'<text x="{px(10**e)}" y="{H-m+15}" text-anchor="middle">1e{e}</text>')
     order = sorted(range(len(rows)), key=lambda i: xs[i])
+    # Dotted guides: cost proportional to samples, through each stage's largest size.
+    big = order[-1]
+    for _, key, color in series:
+        k = rows[big][key] / xs[big]
+        lo_x = max(10 ** x0, 10 ** y0 / k)
+        out.append(f'<line x1="{px(lo_x):.1f}" y1="{py(k * lo_x):.1f}" x2="{px(xs[big]):.1f}" '
+                   f'y2="{py(rows[big][key]):.1f}" stroke="{color}" stroke-dasharray="3,4" stroke-width="1"/>')
+    out.append(f'<text x="{W-m}" y="{H-m-8}" text-anchor="end" fill="#555">dotted: linear in samples</text>')
     for n, (label, key, color) in enumerate(series):
         pts = " ".join(f"{px(xs[i]):.1f},{py(rows[i][key]):.1f}" for i in order)
         out.append(f'<polyline points="{pts}" fill="none" stroke="{color}" stroke-width="2"/>')
@@ -230,13 +251,29 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
     # Decoded size of the archive in memory: timestamp and value (16 bytes) plus
     # a 4-byte dictionary code for each of up to 5 string columns: 36 bytes a row.
-    lines = ["| devnet | samples | fetch s | curl floor s | fetch / curl | fetch RSS MiB | archive rows | archive MB | "
-             "decoded MiB | render s | render RSS MiB | page KB | summary s |", "|" + "---|" * 13]
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    mem = int(next(l.split()[1] for l in open("/proc/meminfo") if l.startswith("MemTotal"))) / 2**20
+    version = subprocess.run([a.binary, "--version"], capture_output=True, text=True).stdout.strip()
+    head = [f"Machine: {cpu}, {os.cpu_count()} cores, {mem:.0f} GiB; {version}; "
+            f"{datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}.", ""]
+    lines = ["| devnet | samples | fetch s | curl floor s | fetch / curl | fetch received MB | curl received MB | fetch RSS MiB | "
+             "archive rows | archive MB | decoded MiB | render s | render RSS MiB | page KB | summary s |", "|" + "---|" * 15]
     for r in rows:
         lines.append(f"| {r['hours']} h × {r['clients']} clients | {r['samples']:,} | {r['fetch_s']:.2f} | "
-                     f"{r['curl_s']:.2f} | {r['fetch_s']/r['curl_s']:.2f} | {r['fetch_rss']:.0f} | "
+                     f"{r['curl_s']:.2f} | {r['fetch_s']/r['curl_s']:.2f} | {r['fetch_bytes']/1e6:.1f} | {r['curl_bytes']/1e6:.1f} | "
+                     f"{r['fetch_rss']:.0f} | "
                      f"{r['rows']:,} | {r['archive_bytes']/1e6:.2f} | {r['rows']*36/2**20:.1f} | {r['render_s']:.3f} | {r['render_rss']:.0f} | "
                      f"{r['page_bytes']/1024:.0f} | {r['summary_s']:.3f} |")
+    # Linearity: cost per million samples stays flat once fixed per-process costs are small.
+    lines += ["", "Cost per million samples:", "",
+              "| devnet | prepare s (simulate + promtool) | fetch s/M | curl s/M | render ms/M | render RSS / decoded | summary ms/M |",
+              "|" + "---|" * 7]
+    for r in rows:
+        m = r["samples"] / 1e6
+        lines.append(f"| {r['hours']} h × {r['clients']} clients | {r['prepare_s']:.1f} | {r['fetch_s']/m:.3f} | "
+                     f"{r['curl_s']/m:.3f} | {r['render_s']*1e3/m:.1f} | {r['render_rss']/(r['rows']*36/2**20):.1f} | "
+                     f"{r['summary_s']*1e3/m:.1f} |")
+    lines = head + lines
     open(os.path.join(a.out, "e2e.md"), "w").write("\n".join(lines) + "\n")
     svg_plot(rows, os.path.join(a.out, "e2e.svg"))
     print("\n".join(lines))
