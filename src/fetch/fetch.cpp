@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <optional>
 #include <system_error>
 
 #include "archive/clients.h"
@@ -41,7 +42,7 @@ std::string format_bytes(std::int64_t n) {
 std::string describe(const DatasetResult& r) {
   switch (r.outcome) {
     case Outcome::Written:
-      return fmt::format("{} rows, {} in {:.1f} s{}", group_thousands(r.rows), format_bytes(r.bytes), r.seconds,
+      return fmt::format("{} rows, {} at {:.1f} s{}", group_thousands(r.rows), format_bytes(r.bytes), r.seconds,
                          r.message.empty() ? "" : " (" + r.message + ")");
     case Outcome::UpToDate:
       return fmt::format("up to date, skipped ({} rows; finished devnet, same query; --force refetches)",
@@ -64,59 +65,53 @@ std::int64_t file_size_or_zero(const fs::path& path) {
 
 class DatasetFetcher {
  public:
-  DatasetFetcher(prom::Client& client, const fs::path& data_dir, const FetchRequest& request, TimeMs now,
-                 archive::Manifest& manifest)
-      : client_(client), data_dir_(data_dir), request_(request), now_(now), manifest_(manifest) {}
+  DatasetFetcher(const fs::path& data_dir, const FetchRequest& request, TimeMs now, archive::Manifest& manifest)
+      : data_dir_(data_dir), request_(request), now_(now), manifest_(manifest) {}
 
-  DatasetResult fetch(const archive::Devnet& devnet, const archive::DatasetSpec& spec) {
-    const auto started = std::chrono::steady_clock::now();
-    DatasetResult r;
-    r.devnet = devnet.id;
-    r.dataset = spec.id;
-    run(devnet, spec, r);
-    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    return r;
-  }
-
- private:
-  void run(const archive::Devnet& devnet, const archive::DatasetSpec& spec, DatasetResult& r) {
-    const std::string promql = archive::rendered_promql(spec, request_.selector);
-    const std::string hash = archive::query_hash(promql, spec.step_seconds, devnet.start, devnet.end);
+  // True (and `r` settled) when the archived file is current: a finished
+  // devnet, the same query, the file present.
+  bool up_to_date(const archive::Devnet& devnet, const archive::DatasetSpec& spec, DatasetResult& r) const {
     const fs::path path = archive::dataset_path(data_dir_, devnet.id, spec.id);
     const archive::DatasetRecord* record = nullptr;
     if (auto d = manifest_.devnets.find(devnet.id); d != manifest_.devnets.end()) {
       if (auto s = d->second.find(spec.id); s != d->second.end()) record = &s->second;
     }
     const bool finished = devnet.end < now_ - request_.finished_after_ms;
-    if (!request_.force && finished && record && record->query_hash == hash && fs::exists(path)) {
-      r.outcome = Outcome::UpToDate;
-      r.rows = record->row_count;
-      r.bytes = file_size_or_zero(path);
-      return;
-    }
+    if (request_.force || !finished || record == nullptr || record->query_hash != hash(devnet, spec) ||
+        !fs::exists(path))
+      return false;
+    r.outcome = Outcome::UpToDate;
+    r.rows = record->row_count;
+    r.bytes = file_size_or_zero(path);
+    return true;
+  }
 
-    std::vector<prom::RangeQuery> queries;
+  std::vector<prom::RangeQuery> queries(const archive::Devnet& devnet, const archive::DatasetSpec& spec) const {
+    std::vector<prom::RangeQuery> out;
     for (const auto& q : spec.queries) {
-      queries.push_back({archive::render_promql(q.promql, request_.selector), devnet.start, devnet.end,
-                         static_cast<std::int64_t>(spec.step_seconds) * 1000});
+      out.push_back({archive::render_promql(q.promql, request_.selector), devnet.start, devnet.end,
+                     static_cast<std::int64_t>(spec.step_seconds) * 1000});
     }
-    auto matrices = client_.query_range_all(queries);
-    if (!matrices) {
-      r.message = matrices.error().message;
-      return;
-    }
+    return out;
+  }
 
+  // Writes the dataset from its queries' answers (in spec.queries order),
+  // unless the archive holds more.
+  void store(const archive::Devnet& devnet, const archive::DatasetSpec& spec, std::vector<prom::Matrix>& matrices,
+             DatasetResult& r) {
+    const fs::path path = archive::dataset_path(data_dir_, devnet.id, spec.id);
     // Bare job names merge into suffixed ones seen anywhere in the devnet.
     archive::ClientNameMap names(devnet.clients);
-    for (const auto& m : *matrices) {
+    for (const auto& m : matrices) {
       for (const auto& s : m.series) {
         if (const auto* job = s.label("job")) names.add(*job);
       }
     }
     archive::DatasetTableBuilder builder(spec, std::move(names));
     for (std::size_t q = 0; q < spec.queries.size(); ++q) {
-      for (const auto& s : (*matrices)[q].series) builder.add_series(spec.queries[q], s.labels, s.times, s.values);
+      for (const auto& s : matrices[q].series) builder.add_series(spec.queries[q], s.labels, s.times, s.values);
     }
+    matrices.clear();  // the builder holds the rows now
     const auto rows = static_cast<std::int64_t>(builder.rows());
 
     // Never replace archived data with less: past the server's retention a
@@ -141,7 +136,7 @@ class DatasetFetcher {
       return;
     }
 
-    auto table = builder.finish(promql);
+    auto table = builder.finish(archive::rendered_promql(spec, request_.selector));
     table.metadata.emplace_back("devnet", devnet.id);
     table.metadata.emplace_back("dataset", spec.id);
     table.metadata.emplace_back("step_seconds", std::to_string(spec.step_seconds));
@@ -157,7 +152,7 @@ class DatasetFetcher {
     }
     r.rows = rows;
     r.bytes = file_size_or_zero(path);
-    archive::DatasetRecord fresh{now_, rows, r.bytes, hash};
+    archive::DatasetRecord fresh{now_, rows, r.bytes, hash(devnet, spec)};
     manifest_.devnets[devnet.id][spec.id] = fresh;
     if (auto saved = archive::save_manifest(data_dir_, manifest_); !saved.ok()) {
       r.message = saved.error().message;
@@ -167,11 +162,27 @@ class DatasetFetcher {
     if (rows == 0) r.message = "no data on the server";
   }
 
-  prom::Client& client_;
+ private:
+  std::string hash(const archive::Devnet& devnet, const archive::DatasetSpec& spec) const {
+    return archive::query_hash(archive::rendered_promql(spec, request_.selector), spec.step_seconds, devnet.start,
+                               devnet.end);
+  }
+
   const fs::path& data_dir_;
   const FetchRequest& request_;
   TimeMs now_;
   archive::Manifest& manifest_;
+};
+
+// One dataset of one devnet to fetch: its queries' places in the batch and
+// the answers gathered so far.
+struct Job {
+  const archive::Devnet* devnet;
+  const archive::DatasetSpec* spec;
+  std::size_t result;  // index into FetchSummary::results
+  std::vector<prom::Matrix> matrices;
+  std::size_t missing = 0;  // queries not answered yet
+  std::optional<std::string> error;
 };
 
 }  // namespace
@@ -195,13 +206,62 @@ Result<FetchSummary> run_fetch(prom::Client& client, const fs::path& data_dir, c
   auto manifest = archive::load_manifest(data_dir);
   if (!manifest) return manifest.error();
 
+  const auto started = std::chrono::steady_clock::now();
   FetchSummary summary;
-  DatasetFetcher fetcher(client, data_dir, request, request.now != 0 ? request.now : now_ms(), *manifest);
+  DatasetFetcher fetcher(data_dir, request, request.now != 0 ? request.now : now_ms(), *manifest);
+  auto settle = [&](std::size_t index) {
+    auto& r = summary.results[index];
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (progress) progress(fmt::format("fetch {} {}: {}", r.devnet, r.dataset, describe(r)));
+  };
+
+  // Every query of every dataset to fetch goes out in one batch, so requests
+  // of the next datasets are in flight while one is being written.
+  std::vector<Job> jobs;
+  std::vector<prom::RangeQuery> queries;
+  std::vector<std::pair<std::size_t, std::size_t>> query_owner;  // query -> (job, query of its spec)
   for (const auto& devnet : *devnets) {
     for (const auto* spec : specs) {
-      auto result = fetcher.fetch(devnet, *spec);
-      if (progress) progress(fmt::format("fetch {} {}: {}", devnet.id, spec->id, describe(result)));
-      summary.results.push_back(std::move(result));
+      DatasetResult r;
+      r.devnet = devnet.id;
+      r.dataset = spec->id;
+      summary.results.push_back(std::move(r));
+      const std::size_t index = summary.results.size() - 1;
+      if (fetcher.up_to_date(devnet, *spec, summary.results[index])) {
+        settle(index);
+        continue;
+      }
+      auto qs = fetcher.queries(devnet, *spec);
+      jobs.push_back({&devnet, spec, index, std::vector<prom::Matrix>(qs.size()), qs.size(), {}});
+      for (std::size_t k = 0; k < qs.size(); ++k) {
+        queries.push_back(std::move(qs[k]));
+        query_owner.emplace_back(jobs.size() - 1, k);
+      }
+    }
+  }
+  auto status = client.query_range_each(queries, [&](std::size_t q, Result<prom::Matrix> matrix) {
+    auto [j, k] = query_owner[q];
+    Job& job = jobs[j];
+    if (!matrix) {
+      if (!job.error) job.error = matrix.error().message;
+    } else {
+      job.matrices[k] = std::move(matrix).value();
+    }
+    if (--job.missing > 0) return;
+    auto& r = summary.results[job.result];
+    if (job.error) {
+      r.message = *job.error;
+    } else {
+      fetcher.store(*job.devnet, *job.spec, job.matrices, r);
+    }
+    job.matrices.clear();
+    settle(job.result);
+  });
+  if (!status.ok()) {
+    for (auto& job : jobs) {
+      if (job.missing == 0) continue;
+      summary.results[job.result].message = status.error().message;
+      settle(job.result);
     }
   }
   return summary;

@@ -44,8 +44,8 @@ struct DatasetResult {
   Outcome outcome = Outcome::Failed;
   std::int64_t rows = 0;   // rows written, or held by the kept file
   std::int64_t bytes = 0;  // file size
-  double seconds = 0;
-  std::string message;  // the error, or why the archive was kept
+  double seconds = 0;      // since the fetch began, when this dataset was settled
+  std::string message;     // the error, or why the archive was kept
 };
 
 struct FetchSummary {
@@ -60,7 +60,7 @@ using Progress = std::function<void(std::string_view)>;
 [[nodiscard]] Result<FetchSummary> run_fetch(prom::Client& client, const std::filesystem::path& data_dir,
                                              const FetchRequest& request, const Progress& progress = {});
 
-// One line for people: "written 12,345 rows, 81.2 KB in 0.4 s".
+// One line for people: "12,345 rows, 81.2 KB at 0.4 s".
 [[nodiscard]] std::string describe(const DatasetResult& result);
 // "1,234,567"
 [[nodiscard]] std::string group_thousands(std::int64_t n);

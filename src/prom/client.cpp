@@ -213,33 +213,46 @@ Result<Matrix> Client::query_range(const RangeQuery& query) {
   return std::move(all->front());
 }
 
-Result<std::vector<Matrix>> Client::query_range_all(std::span<const RangeQuery> queries) {
+struct Client::Batch {
   std::vector<detail::Request> requests;
   std::vector<std::pair<std::size_t, std::size_t>> owner;  // request -> (query, chunk)
-  std::vector<std::vector<Matrix>> parts(queries.size());
+  std::vector<std::size_t> chunks;                         // query -> its number of chunks
+};
+
+Result<Client::Batch> Client::plan(std::span<const RangeQuery> queries) const {
+  Batch batch;
+  batch.chunks.resize(queries.size());
   for (std::size_t q = 0; q < queries.size(); ++q) {
     const auto& query = queries[q];
     if (query.step_ms <= 0) return make_error("query '{}': the step must be positive", short_query(query.promql));
     if (query.end < query.start)
       return make_error("query '{}': the range ends before it starts", short_query(query.promql));
     auto chunks = split_range(query.start, query.end, query.step_ms, impl_->config.max_points_per_request);
-    parts[q].resize(chunks.size());
+    batch.chunks[q] = chunks.size();
     for (std::size_t c = 0; c < chunks.size(); ++c) {
       detail::Request r;
       r.url = fmt::format("{}/api/v1/query_range?query={}&start={}&end={}&step={}", impl_->base, escape(query.promql),
                           seconds_text(chunks[c].start), seconds_text(chunks[c].end), seconds_text(query.step_ms));
       r.description = fmt::format("query '{}' on {} ({} .. {})", short_query(query.promql), impl_->display,
                                   format_iso_z(chunks[c].start), format_iso_z(chunks[c].end));
-      requests.push_back(std::move(r));
-      owner.emplace_back(q, c);
+      batch.requests.push_back(std::move(r));
+      batch.owner.emplace_back(q, c);
     }
   }
-  auto status = impl_->engine.run(requests, [&](std::size_t index, std::string& body) -> Status {
+  return batch;
+}
+
+Result<std::vector<Matrix>> Client::query_range_all(std::span<const RangeQuery> queries) {
+  auto batch = plan(queries);
+  if (!batch) return batch.error();
+  std::vector<std::vector<Matrix>> parts(queries.size());
+  for (std::size_t q = 0; q < queries.size(); ++q) parts[q].resize(batch->chunks[q]);
+  auto status = impl_->engine.run(batch->requests, [&](std::size_t index, std::string& body) -> Status {
     auto matrix = decode_matrix(body, body.capacity());
     body.clear();
     body.shrink_to_fit();
     if (!matrix) return matrix.error();
-    auto [q, c] = owner[index];
+    auto [q, c] = batch->owner[index];
     parts[q][c] = std::move(*matrix);
     return {};
   });
@@ -250,6 +263,45 @@ Result<std::vector<Matrix>> Client::query_range_all(std::span<const RangeQuery> 
     impl_->warn(fmt::format("query '{}'", short_query(queries[q].promql)), out[q].warnings);
   }
   return out;
+}
+
+Status Client::query_range_each(std::span<const RangeQuery> queries, const OnQuery& on_query) {
+  auto batch = plan(queries);
+  if (!batch) return batch.error();
+  std::vector<std::vector<Matrix>> parts(queries.size());
+  std::vector<std::size_t> pending = batch->chunks;
+  std::vector<bool> failed(queries.size(), false);
+  auto fail = [&](std::size_t q, Error error) {
+    if (failed[q]) return;
+    failed[q] = true;
+    parts[q].clear();
+    on_query(q, std::move(error));
+  };
+  for (std::size_t q = 0; q < queries.size(); ++q) {
+    parts[q].resize(batch->chunks[q]);
+    if (pending[q] == 0) on_query(q, Matrix{});
+  }
+  auto on_success = [&](std::size_t index, std::string& body) -> Status {
+    auto matrix = decode_matrix(body, body.capacity());
+    body.clear();
+    body.shrink_to_fit();
+    auto [q, c] = batch->owner[index];
+    if (failed[q]) return {};
+    if (!matrix) {
+      fail(q, make_error("{}: {}", batch->requests[index].description, impl_->engine.scrub(matrix.error().message)));
+      return {};
+    }
+    parts[q][c] = std::move(*matrix);
+    if (--pending[q] > 0) return {};
+    Matrix whole;
+    for (auto& part : parts[q]) stitch(whole, std::move(part));
+    parts[q].clear();
+    impl_->warn(fmt::format("query '{}'", short_query(queries[q].promql)), whole.warnings);
+    on_query(q, std::move(whole));
+    return {};
+  };
+  return impl_->engine.run(batch->requests, on_success,
+                           [&](std::size_t index, Error error) { fail(batch->owner[index].first, std::move(error)); });
 }
 
 Result<std::vector<std::string>> Client::label_values(std::string_view label, std::string_view match) {

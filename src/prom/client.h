@@ -95,6 +95,13 @@ class Client {
   // flight; results in the order of `queries`. The first failure fails the call
   // and its message names the query.
   [[nodiscard]] Result<std::vector<Matrix>> query_range_all(std::span<const RangeQuery> queries);
+  // Every query with up to `concurrency` requests in flight across all of
+  // them; each query's matrix (or why it failed) goes to `on_query` as soon as
+  // all its chunks are in, in completion order, so a caller can store and
+  // free results while others are on the way. A failing query does not stop
+  // the others. An error only when the queries themselves are invalid.
+  using OnQuery = std::function<void(std::size_t index, Result<Matrix> matrix)>;
+  [[nodiscard]] Status query_range_each(std::span<const RangeQuery> queries, const OnQuery& on_query);
   // /api/v1/label/<label>/values, optionally restricted by a series selector.
   [[nodiscard]] Result<std::vector<std::string>> label_values(std::string_view label, std::string_view match = {});
 
@@ -105,6 +112,10 @@ class Client {
  private:
   struct Impl;
   explicit Client(std::unique_ptr<Impl> impl);
+  // The requests of some queries: every chunk of each, and which query and
+  // chunk each request is.
+  struct Batch;
+  [[nodiscard]] Result<Batch> plan(std::span<const RangeQuery> queries) const;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -146,7 +146,8 @@ CURL* TransferEngine::make_easy(const std::string& url, std::string* body, char*
   return easy;
 }
 
-Status TransferEngine::run(std::span<const Request> requests, const OnSuccess& on_success) {
+Status TransferEngine::run(std::span<const Request> requests, const OnSuccess& on_success,
+                           const OnFailure& on_failure) {
   if (!unreachable_.empty()) return make_error("{}", unreachable_);
   const std::size_t n = requests.size();
   const std::size_t max_active = static_cast<std::size_t>(std::max(1, config_.concurrency));
@@ -242,9 +243,23 @@ Status TransferEngine::run(std::span<const Request> requests, const OnSuccess& o
         continue;
       }
       std::string tries = attempt > 1 ? fmt::format(" (gave up after {} attempts)", attempt) : std::string();
-      failure = make_error("{}: {}{}", request.description, scrub(cause), tries);
-      if (code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST) unreachable_ = failure->message;
-      break;
+      Error error = make_error("{}: {}{}", request.description, scrub(cause), tries);
+      if (code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST) unreachable_ = error.message;
+      if (!on_failure) {
+        failure = std::move(error);
+        break;
+      }
+      on_failure(a->index, std::move(error));
+      ++done;
+      if (!unreachable_.empty()) {
+        // The server cannot be reached: the other requests would only wait
+        // through their own retries to fail the same way.
+        for (const auto& other : active) on_failure(other->index, Error{unreachable_});
+        for (std::size_t index : ready) on_failure(index, Error{unreachable_});
+        for (const auto& [due, index] : waiting) on_failure(index, Error{unreachable_});
+        done = n;
+        break;
+      }
     }
     if (failure || done == n) break;
 

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <thread>
@@ -250,6 +252,62 @@ TEST(FetchFaults, ArchiveIsAsBeforeAfterEachFault) {
     }
     EXPECT_EQ(snapshot(dir.path()), before);
   }
+}
+
+TEST(FetchFaults, AFailingQueryFailsOnlyItsDataset) {
+  TempDir dir;
+  write_devnets(dir.path());
+  FakePrometheus server([](const httplib::Request& req, httplib::Response& res, int) {
+    if (req.get_param_value("query") == "lean_attestations_invalid_total") {
+      res.status = 400;
+      res.set_content(R"({"status":"error","errorType":"bad_data","error":"no such thing"})", "application/json");
+      return;
+    }
+    res.set_content(answer(req), "application/json");
+  });
+  auto client = client_for(server.url());
+  auto summary = fetch::run_fetch(client, dir.path(), request_all());
+  ASSERT_TRUE(summary.ok());
+  ASSERT_EQ(summary->failures().size(), 1u);
+  EXPECT_EQ(summary->failures().front()->dataset, "attestation_metrics");
+  EXPECT_NE(summary->failures().front()->message.find("no such thing"), std::string::npos);
+  EXPECT_FALSE(fs::exists(archive::dataset_path(dir.path(), devnet().id, "attestation_metrics")));
+  // Results are listed in dataset order whatever order they completed in.
+  ASSERT_EQ(summary->results.size(), archive::datasets().size());
+  for (std::size_t i = 0; i < archive::datasets().size(); ++i) {
+    EXPECT_EQ(summary->results[i].dataset, archive::datasets()[i].id);
+    if (summary->results[i].dataset != "attestation_metrics") {
+      EXPECT_TRUE(fs::exists(archive::dataset_path(dir.path(), devnet().id, archive::datasets()[i].id)));
+    }
+  }
+}
+
+TEST(Fetch, QueriesOfSeveralDatasetsAreInFlightTogether) {
+  std::size_t most_queries = 0;  // of one dataset
+  for (const auto& spec : archive::datasets()) most_queries = std::max(most_queries, spec.queries.size());
+  ASSERT_LT(most_queries, 4u);
+  TempDir dir;
+  write_devnets(dir.path());
+  std::atomic<int> in_flight{0}, most{0};
+  FakePrometheus server([&](const httplib::Request& req, httplib::Response& res, int) {
+    const int now = ++in_flight;
+    int seen = most.load();
+    while (now > seen && !most.compare_exchange_weak(seen, now)) {
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    res.set_content(answer(req), "application/json");
+    --in_flight;
+  });
+  prom::ClientConfig c;
+  c.base_url = server.url();
+  c.concurrency = 4;
+  auto client = prom::Client::create(c);
+  ASSERT_TRUE(client.ok());
+  auto summary = fetch::run_fetch(*client, dir.path(), request_all());
+  ASSERT_TRUE(summary.ok());
+  EXPECT_TRUE(summary->failures().empty());
+  // Only requests of different datasets at once can make 4 in flight.
+  EXPECT_EQ(most.load(), 4);
 }
 
 TEST(FetchFaults, RetriedServerErrorsEndInACompleteArchive) {

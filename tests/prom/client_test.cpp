@@ -187,6 +187,54 @@ TEST(Stats, CountEveryResponseAndTheBytesAsSentAndDecoded) {
   EXPECT_LT(stats.wire_bytes, stats.body_bytes / 4);  // compressed on the wire
 }
 
+TEST(QueryRangeEach, EachQueryArrivesWholeAndAFailureStopsNoOther) {
+  FakePrometheus server([](const httplib::Request& req, httplib::Response& res, int) {
+    if (req.get_param_value("query") == "bad") {
+      res.status = 400;
+      res.set_content(R"({"status":"error","errorType":"bad_data","error":"parse error"})", "application/json");
+      return;
+    }
+    serve_ramp(req, res);
+  });
+  auto config = fast_config(server.url());
+  config.max_points_per_request = 10;  // 3 chunks per query
+  auto client = Client::create(config);
+  ASSERT_TRUE(client.ok());
+  const TimeMs step = 60'000;
+  std::vector<RangeQuery> queries{
+      {"a", kT0, kT0 + 24 * step, step}, {"bad", kT0, kT0 + 24 * step, step}, {"c", kT0, kT0 + 24 * step, step}};
+  std::vector<int> calls(queries.size(), 0);
+  std::vector<std::size_t> points(queries.size(), 0);
+  std::string error;
+  auto status = client->query_range_each(queries, [&](std::size_t q, Result<Matrix> m) {
+    ++calls[q];
+    if (!m) {
+      error = m.error().message;
+      return;
+    }
+    points[q] = m->series.at(0).times.size();
+  });
+  ASSERT_TRUE(status.ok()) << status.error().message;
+  EXPECT_EQ(calls, (std::vector<int>{1, 1, 1}));  // once per query, all chunks stitched
+  EXPECT_EQ(points[0], 25u);
+  EXPECT_EQ(points[2], 25u);
+  EXPECT_NE(error.find("query 'bad'"), std::string::npos) << error;
+  EXPECT_NE(error.find("parse error"), std::string::npos) << error;
+}
+
+TEST(QueryRangeEach, AnUnreachableServerFailsEveryQueryOnce) {
+  auto config = fast_config("http://127.0.0.1:" + std::to_string(leanscope::testing::free_loopback_port()));
+  auto client = Client::create(config);
+  ASSERT_TRUE(client.ok());
+  std::vector<RangeQuery> queries(5, RangeQuery{"up", kT0, kT0 + 60'000, 60'000});
+  std::vector<int> failures(queries.size(), 0);
+  auto status = client->query_range_each(queries, [&](std::size_t q, Result<Matrix> m) {
+    if (!m && m.error().message.find("cannot connect") != std::string::npos) ++failures[q];
+  });
+  ASSERT_TRUE(status.ok());
+  EXPECT_EQ(failures, (std::vector<int>(5, 1)));
+}
+
 TEST(Faults, ServiceUnavailableTwiceThenSuccessIsRetried) {
   FakePrometheus server([](const httplib::Request& req, httplib::Response& res, int call) {
     if (call < 2) {

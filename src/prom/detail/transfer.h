@@ -22,6 +22,11 @@ struct Request {
 // Called for each 2xx response, in completion order; `body` has at least
 // SIMDJSON_PADDING bytes of spare capacity. An error stops every request.
 using OnSuccess = std::function<Status(std::size_t index, std::string& body)>;
+// Called for a request that failed for good (after its retries). Without it
+// the first such failure stops every request and is run's error; with it the
+// other requests go on (when the server cannot be reached at all, every
+// remaining request is reported failed at once).
+using OnFailure = std::function<void(std::size_t index, Error error)>;
 
 class TransferEngine {
  public:
@@ -30,7 +35,8 @@ class TransferEngine {
   TransferEngine(const TransferEngine&) = delete;
   TransferEngine& operator=(const TransferEngine&) = delete;
 
-  [[nodiscard]] Status run(std::span<const Request> requests, const OnSuccess& on_success);
+  [[nodiscard]] Status run(std::span<const Request> requests, const OnSuccess& on_success,
+                           const OnFailure& on_failure = {});
   // Replaces credentials in a message by "***".
   [[nodiscard]] std::string scrub(std::string_view text) const;
   [[nodiscard]] const TransferStats& stats() const { return stats_; }
