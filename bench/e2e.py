@@ -260,7 +260,7 @@ def main():
              "archive rows | archive MB | decoded MiB | render s | render RSS MiB | page KB | summary s |", "|" + "---|" * 15]
     for r in rows:
         lines.append(f"| {r['hours']} h × {r['clients']} clients | {r['samples']:,} | {r['fetch_s']:.2f} | "
-                     f"{r['curl_s']:.2f} | {r['fetch_s']/r['curl_s']:.2f} | {r['fetch_bytes']/1e6:.1f} | {r['curl_bytes']/1e6:.1f} | "
+                     f"{r['curl_s']:.2f} | {r['fetch_s']/r['curl_s']:.2f} | {r['fetch_bytes']/1e6:.2f} | {r['curl_bytes']/1e6:.2f} | "
                      f"{r['fetch_rss']:.0f} | "
                      f"{r['rows']:,} | {r['archive_bytes']/1e6:.2f} | {r['rows']*36/2**20:.1f} | {r['render_s']:.3f} | {r['render_rss']:.0f} | "
                      f"{r['page_bytes']/1024:.0f} | {r['summary_s']:.3f} |")

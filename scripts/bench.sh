@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `make bench`: the Google Benchmark micro-benchmarks and the end-to-end
-# timings, written to build/bench/. Sizes: BENCH_SIZES (HOURSxCLIENTS, comma
-# separated; default 1x6,24x6,24x16; the full matrix of docs/PERFORMANCE.md is
-# 1x6,1x16,1x64,24x6,24x16,24x64,168x6,168x16,168x64).
+# timings, written to build/bench/. End-to-end sizes: BENCH_SIZES (HOURSxCLIENTS,
+# comma separated), by default the full matrix of docs/PERFORMANCE.md
+# (about 8 minutes on 2 cores, most of it preparing 7 days x 64 clients).
+# BENCH_KEEP=1 keeps the prepared Prometheus data for the next run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=build/bench
@@ -16,5 +17,6 @@ if [[ -d web/node_modules/@duckdb/node-api ]]; then
   node bench/parquet_duckdb.mjs | tee "$out/parquet_duckdb.txt"
 fi
 echo "== end to end"
-python3 bench/e2e.py build/release/leanscope "$out" --sizes "${BENCH_SIZES:-1x6,24x6,24x16}"
+python3 bench/e2e.py build/release/leanscope "$out" ${BENCH_KEEP:+--keep} \
+  --sizes "${BENCH_SIZES:-1x6,1x16,1x64,24x6,24x16,24x64,168x6,168x16,168x64}"
 echo "bench: results in $out (e2e.md, e2e.svg, *_bench.json)"
