@@ -10,7 +10,7 @@ packages=(
   libcurl4-openssl-dev libsimdjson-dev libcli11-dev libfmt-dev
   libzstd-dev libsnappy-dev zlib1g-dev liblz4-dev libbrotli-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev
-  prometheus chromium nodejs npm python3
+  prometheus chromium nodejs npm python3 time
 )
 
 missing=()

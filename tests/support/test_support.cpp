@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -95,7 +96,9 @@ CommandResult run_command(const std::vector<std::string>& argv, int timeout_seco
     if (f.fd >= 0) close(f.fd);
   }
   int status = 0;
-  waitpid(pid, &status, 0);
+  rusage usage{};
+  wait4(pid, &status, 0, &usage);
+  result.peak_rss_kib = usage.ru_maxrss;
   if (!timed_out && WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
   if (timed_out) result.err += "\n[test support: timed out]";
   return result;

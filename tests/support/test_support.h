@@ -29,6 +29,7 @@ struct CommandResult {
   int exit_code = -1;  // -1 when killed by a signal or timed out
   std::string out;
   std::string err;
+  long peak_rss_kib = 0;  // the process's peak resident memory (Linux: KiB)
 };
 
 // Runs argv[0] (searched in PATH) with the arguments, capturing stdout and
