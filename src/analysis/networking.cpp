@@ -191,8 +191,13 @@ void load_datasets(const std::filesystem::path& data_dir, const archive::Devnet&
   auto work = [&] {
     for (std::size_t k = next++; k < order.size(); k = next++) {
       const auto& r = reads[order[k].second];
-      loaded[order[k].second] =
-          load_dataset(archive::dataset_path(data_dir, devnet.id, r.id), r, devnet.start, devnet.end);
+      const auto path = archive::dataset_path(data_dir, devnet.id, r.id);
+      auto& into = loaded[order[k].second];
+      try {
+        into = load_dataset(path, r, devnet.start, devnet.end);
+      } catch (const std::exception& e) {  // out of memory: an error, not an exception escaping a thread
+        into.series = make_error("{}: {}", path.string(), e.what());
+      }
     }
   };
   const std::size_t workers = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, reads.size());
