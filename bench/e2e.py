@@ -13,6 +13,8 @@ start Prometheus on a free loopback port, then time
     requests made with curl(1), 4 in flight like fetch: the floor fetch is
     compared with (ratio fetch / curl);
   - render of the networking page --force (wall, peak RSS, page size);
+  - opening that page in headless Chromium: milliseconds from navigation to
+    every chart drawn (the page's data-charts-ms);
   - summary --format json (wall).
 Writes OUT_DIR/e2e.md (a table) and OUT_DIR/e2e.svg (cost against samples).
 Timings are ratios against a baseline measured in the same run; nothing here
@@ -135,6 +137,22 @@ def prepare(binary, d, hours, clients):
     return meta
 
 
+def page_open_ms(page):
+    """Milliseconds from navigation to every chart drawn, in headless Chromium
+    (the page's data-charts-ms); a fresh profile each time."""
+    import tempfile
+    with tempfile.TemporaryDirectory() as profile:
+        r = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                            "--no-first-run", f"--user-data-dir={profile}", "--dump-dom", f"file://{page}"],
+                           capture_output=True, text=True, timeout=120)
+    m = re.search(r'data-charts-ms="(\d+)"', r.stdout)
+    errors = re.search(r'data-chart-errors="(\d+)"', r.stdout)
+    if not m or not errors or errors.group(1) != "0":
+        sys.exit(f"the page did not draw its charts: {page}")
+    return int(m.group(1))
+
+
 def received_bytes(fetch_stderr):
     """Bytes on the wire from fetch's summary line: "... received 12.3 MB in 33 responses ..."."""
     m = re.search(r"received ([0-9.]+) (B|KB|MB|GB) in", fetch_stderr)
@@ -179,7 +197,9 @@ def run_size(binary, work, hours, clients):
         [binary, "render", "--devnet", devnet["id"], "--force", "--out", site, "--data-dir", data]))
     summary_s, _, _ = best_of(3, lambda: timed(
         [binary, "summary", "--devnet", devnet["id"], "--format", "json", "--data-dir", data]))
-    page = os.path.getsize(os.path.join(site, devnet["id"], "networking.html"))
+    page_path = os.path.join(site, devnet["id"], "networking.html")
+    page = os.path.getsize(page_path)
+    open_ms = min(page_open_ms(os.path.abspath(page_path)) for _ in range(3))
     manifest = json.load(open(os.path.join(data, "manifest.json")))
     rows = sum(r["row_count"] for r in manifest["devnets"][devnet["id"]]["datasets"].values())
     archive = sum(os.path.getsize(os.path.join(dp, f)) for dp, _, fs in os.walk(os.path.join(data, devnet["id"]))
@@ -187,7 +207,7 @@ def run_size(binary, work, hours, clients):
     return dict(hours=hours, clients=clients, samples=samples, simulate_s=sim_s,
                 prepare_s=meta["simulate_s"] + meta["backfill_s"], queries=nq,
                 curl_s=curl_s, curl_bytes=curl_bytes, fetch_s=fetch_s, fetch_rss=fetch_rss, fetch_bytes=fetch_bytes,
-                render_s=render_s, render_rss=render_rss, page_bytes=page, archive_bytes=archive, rows=rows,
+                render_s=render_s, render_rss=render_rss, page_bytes=page, open_ms=open_ms, archive_bytes=archive, rows=rows,
                 summary_s=summary_s)
 
 
@@ -241,6 +261,13 @@ def main():
     a = ap.parse_args()
     work = os.path.join(a.out, "e2e-work")
     os.makedirs(work, exist_ok=True)
+    # The floor of a page's open time: Chromium navigating to a blank page
+    # whose only script reports the time, as the networking page does.
+    blank = os.path.join(work, "blank.html")
+    open(blank, "w").write("<!doctype html><body><script>document.body.setAttribute('data-chart-errors','0');"
+                           "document.body.setAttribute('data-charts-ms',String(Math.round(performance.now())));"
+                           "</script></body>")
+    blank_ms = min(page_open_ms(os.path.abspath(blank)) for _ in range(3))
     rows = []
     for size in a.sizes.split(","):
         h, c = (int(x) for x in size.split("x"))
@@ -257,13 +284,14 @@ def main():
     head = [f"Machine: {cpu}, {os.cpu_count()} cores, {mem:.0f} GiB; {version}; "
             f"{datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}.", ""]
     lines = ["| devnet | samples | fetch s | curl floor s | fetch / curl | fetch received MB | curl received MB | fetch RSS MiB | "
-             "archive rows | archive MB | decoded MiB | render s | render RSS MiB | page KB | summary s |", "|" + "---|" * 15]
+             "archive rows | archive MB | decoded MiB | render s | render RSS MiB | page KB | page open ms | summary s |",
+             "|" + "---|" * 16]
     for r in rows:
         lines.append(f"| {r['hours']} h × {r['clients']} clients | {r['samples']:,} | {r['fetch_s']:.2f} | "
                      f"{r['curl_s']:.2f} | {r['fetch_s']/r['curl_s']:.2f} | {r['fetch_bytes']/1e6:.2f} | {r['curl_bytes']/1e6:.2f} | "
                      f"{r['fetch_rss']:.0f} | "
                      f"{r['rows']:,} | {r['archive_bytes']/1e6:.2f} | {r['rows']*36/2**20:.1f} | {r['render_s']:.3f} | {r['render_rss']:.0f} | "
-                     f"{r['page_bytes']/1024:.0f} | {r['summary_s']:.3f} |")
+                     f"{r['page_bytes']/1024:.0f} | {r['open_ms']} | {r['summary_s']:.3f} |")
     # Linearity: cost per million samples stays flat once fixed per-process costs are small.
     lines += ["", "Cost per million samples:", "",
               "| devnet | prepare s (simulate + promtool) | fetch s/M | curl s/M | render ms/M | render RSS / decoded | summary ms/M |",
@@ -273,7 +301,7 @@ def main():
         lines.append(f"| {r['hours']} h × {r['clients']} clients | {r['prepare_s']:.1f} | {r['fetch_s']/m:.3f} | "
                      f"{r['curl_s']/m:.3f} | {r['render_s']*1e3/m:.1f} | {r['render_rss']/(r['rows']*36/2**20):.1f} | "
                      f"{r['summary_s']*1e3/m:.1f} |")
-    lines = head + lines
+    lines = head + [f"Page open: headless Chromium, navigation to every chart drawn; a blank page takes {blank_ms} ms.", ""] + lines
     open(os.path.join(a.out, "e2e.md"), "w").write("\n".join(lines) + "\n")
     svg_plot(rows, os.path.join(a.out, "e2e.svg"))
     print("\n".join(lines))

@@ -56,6 +56,12 @@ TEST(NetworkingPageInChromium, DrawsEveryPanelWithDataAndKeepsHostileNamesAsText
   EXPECT_EQ(expected, 7u * 4u);
   EXPECT_EQ(body_attribute(*dom, "data-charts-rendered"), std::to_string(expected));
   EXPECT_EQ(body_attribute(*dom, "data-chart-errors"), "0");
+  // When the charts were done, in milliseconds since navigation (what make
+  // bench reports as the page's open time).
+  const std::string ms = body_attribute(*dom, "data-charts-ms");
+  ASSERT_NE(ms, "(missing)");
+  ASSERT_FALSE(ms.empty());
+  EXPECT_EQ(ms.find_first_not_of("0123456789"), std::string::npos) << ms;
   // uPlot drew its canvases and legends.
   EXPECT_NE(dom->find("<canvas"), std::string::npos);
   EXPECT_NE(dom->find("u-legend"), std::string::npos);
