@@ -1,7 +1,9 @@
 #include "common/time.h"
 
 #include <fmt/format.h>
+
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 
 namespace leanscope {
@@ -175,8 +177,10 @@ std::string format_duration(TimeMs duration) {
   if (minutes < 90) return fmt::format("{:.0f} min", minutes);
   double hours = minutes / 60;
   if (hours < 48) return fmt::format("{:.1f} h", hours);
-  auto days = static_cast<std::int64_t>(hours / 24);
-  return fmt::format("{} d {:.0f} h", days, hours - static_cast<double>(days) * 24);
+  // Round to whole hours first: a week a few seconds short is "7 d", not "6 d 24 h".
+  const auto whole_hours = std::llround(hours);
+  const auto days = whole_hours / 24, rest = whole_hours % 24;
+  return rest == 0 ? fmt::format("{} d", days) : fmt::format("{} d {} h", days, rest);
 }
 
 }  // namespace leanscope

@@ -64,6 +64,9 @@ TEST(Time, DurationsForPeople) {
   EXPECT_EQ(format_duration(45 * 60'000), "45 min");
   EXPECT_EQ(format_duration(6 * 3'600'000 + 1'800'000), "6.5 h");
   EXPECT_EQ(format_duration(52 * 3'600'000), "2 d 4 h");
+  // Hours are rounded before days are counted.
+  EXPECT_EQ(format_duration(7 * 24 * 3'600'000 - 60'000), "7 d");
+  EXPECT_EQ(format_duration(7 * 24 * 3'600'000 + 31 * 60'000), "7 d 1 h");
 }
 
 }  // namespace
