@@ -24,7 +24,6 @@
     var el = document.querySelector('#theme-toggle .theme-name');
     if (el) el.textContent = themeName() === 'dark' ? 'Dark' : 'Light';
   }
-  function cssVar(name) { return getComputedStyle(root).getPropertyValue(name).trim(); }
 
   // ---- numbers for people ----
   function si(v, suffix, digits) {
@@ -131,7 +130,17 @@
   }
 
   // ---- charts ----
-  function buildSection(section) {
+  // The theme's colours, read once per drawing: reading a computed style
+  // after charts were added would make the browser recompute styles.
+  function themeColors() {
+    var style = getComputedStyle(root);
+    var get = function (name) { return style.getPropertyValue(name).trim(); };
+    var palette = [];
+    for (var c = 0; c < 8; c++) palette.push(get('--c' + c));
+    return { palette: palette, axis: get('--axis'), grid: get('--grid'), tier: get('--tier') };
+  }
+
+  function buildSection(section, theme) {
     var grid = section.querySelector('.charts');
     if (!grid) return;
     var data = readJson(section, 'chart-data');
@@ -143,15 +152,20 @@
     var key = 'leanscope-' + section.id;
     var sync = uPlot.sync(key);
     var xs = decodeTimes(data.x);
-    var palette = [];
-    for (var c = 0; c < 8; c++) palette.push(cssVar('--c' + c));
-    var axis = cssVar('--axis'), gridColor = cssVar('--grid');
-    var colors = { rx: palette[0], tx: palette[3], tier: cssVar('--tier') };
+    var palette = theme.palette, axis = theme.axis, gridColor = theme.grid;
+    var colors = { rx: palette[0], tx: palette[3], tier: theme.tier };
     var own = [];
     var syncing = false;
 
-    data.panels.forEach(function (panel) {
-      var figure = grid.querySelector('[data-panel="' + panel.p + '"] .chart');
+    // Every width is read before any chart is added: reading one after
+    // adding a chart would force the browser to lay out the page again.
+    var figures = data.panels.map(function (panel) {
+      return grid.querySelector('[data-panel="' + panel.p + '"] .chart');
+    });
+    var widths = figures.map(function (figure) { return figure ? figure.clientWidth : 0; });
+
+    data.panels.forEach(function (panel, index) {
+      var figure = figures[index];
       if (!figure) return;
       try {
         var series = [{ value: function (u, v) { return timeText(v); } }];
@@ -168,7 +182,7 @@
           rows.push(decodeValues(line.v));
         });
         var opts = {
-          width: Math.max(240, figure.clientWidth || 400),
+          width: Math.max(240, widths[index] || 400),
           height: 210,
           tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'); },
           cursor: { sync: { key: key, setSeries: false }, drag: { x: true, y: false, setScale: true } },
@@ -249,8 +263,9 @@
     errors = 0;
     if (typeof uPlot !== 'undefined') {
       var sections = document.querySelectorAll('section');
+      var theme = themeColors();
       for (var i = 0; i < sections.length; i++) {
-        try { buildSection(sections[i]); } catch (e) { errors++; if (window.console) console.error(e); }
+        try { buildSection(sections[i], theme); } catch (e) { errors++; if (window.console) console.error(e); }
       }
     }
     document.body.setAttribute('data-charts-rendered', String(charts.length));
