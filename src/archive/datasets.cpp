@@ -123,6 +123,18 @@ DatasetTableBuilder::DatasetTableBuilder(const DatasetSpec& spec, ClientNameMap 
   interned_.resize(table_.columns.size());
 }
 
+void DatasetTableBuilder::reserve(std::size_t rows) {
+  for (auto& c : table_.columns) {
+    if (c.kind == parquet::ValueKind::String) {
+      c.codes.reserve(rows);
+    } else if (c.kind == parquet::ValueKind::Double) {
+      c.doubles.reserve(rows);
+    } else {
+      c.ints.reserve(rows);
+    }
+  }
+}
+
 std::uint32_t DatasetTableBuilder::intern(std::size_t column, std::string_view value) {
   auto& map = interned_[column];
   auto it = map.find(value);

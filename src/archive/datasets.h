@@ -66,6 +66,8 @@ class DatasetTableBuilder {
   DatasetTableBuilder(const DatasetSpec& spec, ClientNameMap names);
   void add_series(const DatasetQuery& query, const Labels& labels, std::span<const TimeMs> times,
                   std::span<const double> values);
+  // Room for `rows` rows in every column, so that adding them never copies.
+  void reserve(std::size_t rows);
   [[nodiscard]] std::size_t rows() const { return rows_; }
   // `promql` is stored in the key-value metadata under "promql".
   [[nodiscard]] parquet::Table finish(std::string promql);

@@ -108,10 +108,20 @@ class DatasetFetcher {
       }
     }
     archive::DatasetTableBuilder builder(spec, std::move(names));
-    for (std::size_t q = 0; q < spec.queries.size(); ++q) {
-      for (const auto& s : matrices[q].series) builder.add_series(spec.queries[q], s.labels, s.times, s.values);
+    std::size_t samples = 0;
+    for (const auto& m : matrices) {
+      for (const auto& s : m.series) samples += s.times.size();
     }
-    matrices.clear();  // the builder holds the rows now
+    builder.reserve(samples);
+    // Each series is freed once the builder holds its rows, so the answers
+    // and the table are not both whole in memory.
+    for (std::size_t q = 0; q < spec.queries.size(); ++q) {
+      for (auto& s : matrices[q].series) {
+        builder.add_series(spec.queries[q], s.labels, s.times, s.values);
+        s = prom::Series{};
+      }
+    }
+    matrices.clear();
     const auto rows = static_cast<std::int64_t>(builder.rows());
 
     // Never replace archived data with less: past the server's retention a
