@@ -51,6 +51,23 @@ TEST(Datasets, BuilderNormalisesClientsAndFillsLabelColumns) {
   EXPECT_EQ(*table.meta("promql"), "q");
 }
 
+TEST(Datasets, BuilderReservedOnceNeverGrowsItsColumns) {
+  const auto& spec = *find_dataset("head_slot");
+  DatasetTableBuilder builder(spec, {});
+  builder.reserve(10);
+  // 3 + 3 + 4 rows: grown step by step the columns would end with room for 12.
+  for (std::size_t n : {3u, 3u, 4u}) {
+    std::vector<TimeMs> t(n, 1);
+    std::vector<double> v(n, 1);
+    builder.add_series(spec.queries[0], {{"job", "zeam_0"}}, t, v);
+  }
+  auto table = builder.finish("q");
+  ASSERT_EQ(table.num_rows, 10u);
+  EXPECT_EQ(table.find("timestamp")->ints.capacity(), 10u);
+  EXPECT_EQ(table.find("value")->doubles.capacity(), 10u);
+  EXPECT_EQ(table.find("client")->codes.capacity(), 10u);
+}
+
 TEST(Datasets, AttestationSourceFallsBackToUnknown) {
   const auto& spec = *find_dataset("attestation_metrics");
   DatasetTableBuilder builder(spec, {});
