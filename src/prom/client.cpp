@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
@@ -243,25 +244,17 @@ Result<Client::Batch> Client::plan(std::span<const RangeQuery> queries) const {
 }
 
 Result<std::vector<Matrix>> Client::query_range_all(std::span<const RangeQuery> queries) {
-  auto batch = plan(queries);
-  if (!batch) return batch.error();
-  std::vector<std::vector<Matrix>> parts(queries.size());
-  for (std::size_t q = 0; q < queries.size(); ++q) parts[q].resize(batch->chunks[q]);
-  auto status = impl_->engine.run(batch->requests, [&](std::size_t index, std::string& body) -> Status {
-    auto matrix = decode_matrix(body, body.capacity());
-    body.clear();
-    body.shrink_to_fit();
-    if (!matrix) return matrix.error();
-    auto [q, c] = batch->owner[index];
-    parts[q][c] = std::move(*matrix);
-    return {};
+  std::vector<Matrix> out(queries.size());
+  std::optional<Error> first_failure;
+  auto status = query_range_each(queries, [&](std::size_t q, Result<Matrix> matrix) {
+    if (!matrix) {
+      if (!first_failure) first_failure = matrix.error();
+      return;
+    }
+    out[q] = std::move(matrix).value();
   });
   if (!status.ok()) return status.error();
-  std::vector<Matrix> out(queries.size());
-  for (std::size_t q = 0; q < queries.size(); ++q) {
-    for (auto& part : parts[q]) stitch(out[q], std::move(part));
-    impl_->warn(fmt::format("query '{}'", short_query(queries[q].promql)), out[q].warnings);
-  }
+  if (first_failure) return *first_failure;
   return out;
 }
 

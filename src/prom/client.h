@@ -92,8 +92,9 @@ class Client {
 
   [[nodiscard]] Result<Matrix> query_range(const RangeQuery& query);
   // Every query (and every chunk of each) with up to `concurrency` requests in
-  // flight; results in the order of `queries`. The first failure fails the call
-  // and its message names the query.
+  // flight; results in the order of `queries`. A failure fails the call (the
+  // first to happen, once the other queries are done) and its message names
+  // the query.
   [[nodiscard]] Result<std::vector<Matrix>> query_range_all(std::span<const RangeQuery> queries);
   // Every query with up to `concurrency` requests in flight across all of
   // them; each query's matrix (or why it failed) goes to `on_query` as soon as
