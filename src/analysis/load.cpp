@@ -133,8 +133,9 @@ Result<std::vector<KeyedSeries>> split_series(const parquet::Table& table, std::
   std::vector<std::size_t> capacity;
   std::vector<std::uint32_t> codes(labels.size() + 1);
   for (std::size_t row = 0; row < rows;) {
-    const auto* next = static_cast<const std::uint8_t*>(std::memchr(run_start.data() + row + 1, 1, rows - row - 1));
-    const std::size_t end_row = next == nullptr ? rows : static_cast<std::size_t>(next - run_start.data());
+    const void* next = row + 1 < rows ? std::memchr(run_start.data() + row + 1, 1, rows - row - 1) : nullptr;
+    const std::size_t end_row =
+        next == nullptr ? rows : static_cast<std::size_t>(static_cast<const std::uint8_t*>(next) - run_start.data());
     codes[0] = code_of(client, row);
     for (std::size_t i = 0; i < labels.size(); ++i) codes[i + 1] = code_of(labels[i], row);
     auto it = series_of_codes.find(codes);
