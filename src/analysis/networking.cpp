@@ -180,21 +180,23 @@ LoadedDataset load_dataset(const std::filesystem::path& path, const DatasetRead&
 // machine has cores: reading and splitting are most of a render.
 void load_datasets(const std::filesystem::path& data_dir, const archive::Devnet& devnet,
                    const std::vector<DatasetRead>& reads, std::vector<LoadedDataset>& loaded) {
+  std::vector<std::filesystem::path> paths;
   std::vector<std::pair<std::uintmax_t, std::size_t>> order;
   for (std::size_t i = 0; i < reads.size(); ++i) {
+    paths.push_back(archive::dataset_path(data_dir, devnet.id, reads[i].id));
     std::error_code ec;
-    const auto size = std::filesystem::file_size(archive::dataset_path(data_dir, devnet.id, reads[i].id), ec);
+    const auto size = std::filesystem::file_size(paths.back(), ec);
     order.emplace_back(ec ? 0 : size, i);
   }
   std::sort(order.begin(), order.end(), std::greater<>());
   std::atomic<std::size_t> next{0};
   auto work = [&] {
     for (std::size_t k = next++; k < order.size(); k = next++) {
-      const auto& r = reads[order[k].second];
-      const auto path = archive::dataset_path(data_dir, devnet.id, r.id);
-      auto& into = loaded[order[k].second];
+      const std::size_t i = order[k].second;
+      const auto& path = paths[i];
+      auto& into = loaded[i];
       try {
-        into = load_dataset(path, r, devnet.start, devnet.end);
+        into = load_dataset(path, reads[i], devnet.start, devnet.end);
       } catch (const std::exception& e) {  // out of memory: an error, not an exception escaping a thread
         into.series = make_error("{}: {}", path.string(), e.what());
       }
