@@ -33,10 +33,12 @@ unit-asan: deps
 	@cd build/asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest -j $(JOBS) --output-on-failure -L unit
 
-# clang-format check on every tracked C++ file; clang-tidy on the C++ files
-# changed by the last commit (the whole tree with TIDY_ALL=1).
+# clang-format check on every tracked C++ file; the stage include rules of
+# docs/ARCHITECTURE.md; clang-tidy on the C++ files changed by the last
+# commit (the whole tree with TIDY_ALL=1).
 lint:
 	@git ls-files '*.cpp' '*.h' | xargs -r clang-format --dry-run --Werror
+	@scripts/check-includes.py
 	@$(MAKE) --no-print-directory tidy
 
 tidy:

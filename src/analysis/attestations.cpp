@@ -21,16 +21,18 @@ struct SourceSeries {
 }  // namespace
 
 void compute_attestations(const Inputs& in, NetworkingAnalysis& out) {
+  const std::size_t kMetric = label_of("attestation_metrics", "metric");
+  const std::size_t kSource = label_of("attestation_metrics", "source");
   const auto validators = out.validators;
   for (std::size_t k = 0; k < in.clients.size(); ++k) {
     const auto& client = in.clients[k];
     // validity -> source -> series; std::map keeps sources sorted.
     std::map<std::string, std::map<std::string, SourceSeries>> groups;
     for (const auto& ks : in.attestations) {
-      if (ks.client != client || ks.labels.size() <= label::kSource) continue;
-      auto validity = attestation_validity(ks.labels[label::kMetric]);
+      if (ks.client != client || ks.labels.size() <= kSource) continue;
+      auto validity = attestation_validity(ks.labels[kMetric]);
       if (validity.empty()) continue;
-      auto source = ks.labels[label::kSource].empty() ? std::string("unknown") : ks.labels[label::kSource];
+      auto source = ks.labels[kSource].empty() ? std::string("unknown") : ks.labels[kSource];
       auto& g = groups[validity][source];
       const bool first = in.counts_from_zero(ks);
       g.series.push_back(&ks.series);
@@ -38,7 +40,7 @@ void compute_attestations(const Inputs& in, NetworkingAnalysis& out) {
       g.total += total_increase(ks.series, first);
     }
     auto& summary = out.summary[k];
-    Panel cumulative{client, {}}, per_slot_panel{client, {}}, pct_panel{client, {}};
+    Panel cumulative{client, {}, {}, {}}, per_slot_panel{client, {}, {}, {}}, pct_panel{client, {}, {}, {}};
     for (const char* validity : {"valid", "invalid"}) {
       auto it = groups.find(validity);
       if (it == groups.end()) continue;

@@ -11,10 +11,10 @@ namespace leanscope::analysis::detail {
 namespace {
 // Per name, the sum over interfaces (and instances) of one direction.
 std::map<std::string, TimeSeries> sum_by_client(const std::vector<KeyedSeries>& list, std::string_view metric) {
+  const std::size_t kMetric = label_of("container_network", "metric");
   std::map<std::string, std::vector<const RawSeries*>> groups;
   for (const auto& ks : list) {
-    if (ks.labels.size() > label::kNetMetric && ks.labels[label::kNetMetric] == metric)
-      groups[ks.client].push_back(&ks.series);
+    if (ks.labels.size() > kMetric && ks.labels[kMetric] == metric) groups[ks.client].push_back(&ks.series);
   }
   std::map<std::string, TimeSeries> out;
   for (const auto& [name, series] : groups) out.emplace(name, sum_gauges(series));
@@ -34,7 +34,7 @@ void compute_bandwidth(const Inputs& in, NetworkingAnalysis& out) {
   auto tx = sum_by_client(in.network, "tx");
   for (std::size_t k = 0; k < in.clients.size(); ++k) {
     const auto& client = in.clients[k];
-    Panel panel{client, {}};
+    Panel panel{client, {}, {}, {}};
     if (auto it = rx.find(client); it != rx.end() && !it->second.empty()) {
       out.summary[k].rx_bytes_per_sec = stats_of(it->second);
       panel.lines.push_back({"rx", std::move(it->second)});

@@ -13,31 +13,6 @@
 
 namespace leanscope::analysis::detail {
 
-void sort_unique(RawSeries& s) {
-  const std::size_t n = std::min(s.t.size(), s.v.size());
-  // Fast path: archives are written series by series in time order, so the
-  // samples are almost always already strictly increasing.
-  if (s.t.size() == s.v.size() &&
-      std::adjacent_find(s.t.begin(), s.t.end(), [](TimeMs a, TimeMs b) { return a >= b; }) == s.t.end()) {
-    return;
-  }
-  std::vector<std::size_t> order(n);
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return s.t[a] < s.t[b]; });
-  RawSeries out;
-  out.t.reserve(n);
-  out.v.reserve(n);
-  for (std::size_t i : order) {
-    if (!out.t.empty() && out.t.back() == s.t[i]) {
-      out.v.back() = s.v[i];  // stable order: the later row replaces the earlier one
-    } else {
-      out.t.push_back(s.t[i]);
-      out.v.push_back(s.v[i]);
-    }
-  }
-  s = std::move(out);
-}
-
 void clip(RawSeries& s, TimeMs from, TimeMs to) {
   auto first = std::lower_bound(s.t.begin(), s.t.end(), from);
   auto last = std::upper_bound(first, s.t.end(), to);

@@ -94,14 +94,15 @@ void invalid_attestations(const Inputs& in, const NetworkingAnalysis& out, std::
   for (std::size_t k = 0; k < in.clients.size(); ++k) {
     const auto& summary = out.summary[k];
     if (!summary.invalid_total || *summary.invalid_total <= 0) continue;
+    const std::size_t kMetric = label_of("attestation_metrics", "metric");
     std::optional<TimeMs> first, last;
     auto note = [&](TimeMs from, TimeMs to) {
       if (!first || from < *first) first = from;
       if (!last || to > *last) last = to;
     };
     for (const auto& ks : in.attestations) {
-      if (ks.client != summary.client || ks.labels.size() <= label::kMetric ||
-          attestation_validity(ks.labels[label::kMetric]) != "invalid")
+      if (ks.client != summary.client || ks.labels.size() <= kMetric ||
+          attestation_validity(ks.labels[kMetric]) != "invalid")
         continue;
       if (in.counts_from_zero(ks) && ks.series.v.front() > 0) note(ks.series.t.front(), ks.series.t.front());
       for (const auto& inc : increases(ks.series)) {

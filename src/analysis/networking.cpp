@@ -9,16 +9,15 @@
 #include <system_error>
 #include <thread>
 
-#include "analysis/detail/load.h"
 #include "analysis/detail/sections.h"
-#include "archive/clients.h"
-#include "archive/manifest.h"
+#include "analysis/registry.h"
 
 namespace leanscope::analysis {
 namespace detail {
 
 bool is_head_slot(const KeyedSeries& s) {
-  const auto& metric = s.labels.size() > label::kMetric ? s.labels[label::kMetric] : std::string();
+  static const std::size_t kMetric = label_of("head_slot", "metric");
+  const auto& metric = s.labels.size() > kMetric ? s.labels[kMetric] : std::string();
   // Archives of other tools may name the metric briefly, or not at all.
   return metric.empty() || metric == "lean_head_slot" || metric == "head_slot" || metric == "head";
 }
@@ -113,9 +112,9 @@ std::optional<double> validators_in_devnet(const Inputs& in) {
 }
 
 NetworkingAnalysis analyse(Inputs in) {
-  for (auto* list : lean_datasets(in)) chain_segments(*list, label::kInstance);
-  chain_segments(in.network, label::kInstance);
-  chain_segments(in.containers, label::kInstance);
+  for (auto* list : lean_datasets(in)) chain_segments(*list, label_of("head_slot", "instance"));
+  chain_segments(in.network, label_of("container_network", "instance"));
+  chain_segments(in.containers, label_of("container_network", "instance"));
   trim_to_devnet(in);
   NetworkingAnalysis out;
   out.devnet = in.devnet;
@@ -145,138 +144,47 @@ const TimeSeries* find_line(const Panel& panel, std::string_view label) {
 }  // namespace detail
 
 namespace {
-using detail::KeyedSeries;
-
-struct DatasetRead {
-  const char* id;
-  const char* client_column;
-  std::vector<std::string> labels;
-  std::vector<KeyedSeries>* into;
-};
-
-struct LoadedDataset {
-  bool present = false;
-  std::vector<std::string> names;  // client names the file holds
-  Result<std::vector<KeyedSeries>> series = std::vector<KeyedSeries>{};
-};
-
-LoadedDataset load_dataset(const std::filesystem::path& path, const DatasetRead& r, TimeMs start, TimeMs end) {
-  LoadedDataset out;
-  std::vector<std::string> columns{r.client_column, "timestamp", "value"};
-  columns.insert(columns.end(), r.labels.begin(), r.labels.end());
-  auto table = detail::read_dataset(path, columns, {r.client_column, "timestamp", "value"}, start, end);
-  if (!table) {
-    out.series = table.error();
-    return out;
-  }
-  if (!*table) return out;
-  out.present = true;
-  out.names = detail::distinct_strings(**table, r.client_column);
-  out.series = detail::split_series(**table, path.string(), r.client_column, r.labels, start, end);
-  return out;
-}
-
-// Loads every dataset, largest file first, on up to as many threads as the
-// machine has cores: reading and splitting are most of a render.
-void load_datasets(const std::filesystem::path& data_dir, const archive::Devnet& devnet,
-                   const std::vector<DatasetRead>& reads, std::vector<LoadedDataset>& loaded) {
-  std::vector<std::filesystem::path> paths;
-  std::vector<std::pair<std::uintmax_t, std::size_t>> order;
-  for (std::size_t i = 0; i < reads.size(); ++i) {
-    paths.push_back(archive::dataset_path(data_dir, devnet.id, reads[i].id));
-    std::error_code ec;
-    const auto size = std::filesystem::file_size(paths.back(), ec);
-    order.emplace_back(ec ? 0 : size, i);
-  }
-  std::sort(order.begin(), order.end(), std::greater<>());
-  std::atomic<std::size_t> next{0};
-  auto work = [&] {
-    for (std::size_t k = next++; k < order.size(); k = next++) {
-      const std::size_t i = order[k].second;
-      const auto& path = paths[i];
-      auto& into = loaded[i];
-      try {
-        into = load_dataset(path, reads[i], devnet.start, devnet.end);
-      } catch (const std::exception& e) {  // out of memory: an error, not an exception escaping a thread
-        into.series = make_error("{}: {}", path.string(), e.what());
-      }
-    }
-  };
-  const std::size_t workers = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, reads.size());
-  std::vector<std::thread> threads;
-  for (std::size_t w = 1; w < workers; ++w) {
-    try {
-      threads.emplace_back(work);
-    } catch (const std::system_error&) {
-      break;  // no more threads to be had: the ones running finish the work
-    }
-  }
-  work();
-  for (auto& t : threads) t.join();
+// The datasets of the networking report, in the order the report reads them.
+const std::vector<std::string>& networking_datasets() {
+  static const std::vector<std::string> kDatasets{"head_slot",        "validators_count", "node_info",
+                                                  "network_peers",    "peer_events",      "attestation_metrics",
+                                                  "container_network"};
+  return kDatasets;
 }
 }  // namespace
 
-Result<NetworkingAnalysis> analyse_networking(const std::filesystem::path& data_dir, const archive::Devnet& devnet) {
+NetworkingAnalysis analyse_networking(const DevnetData& data) {
   detail::Inputs in;
-  in.devnet = devnet;
-  const TimeMs start = devnet.start, end = devnet.end;
-  std::vector<DatasetRead> reads{
-      {"head_slot", "client", {"instance", "metric"}, &in.head_slot},
-      {"validators_count", "client", {"instance"}, &in.validators},
-      {"network_peers", "client", {"instance", "client_type", "peer"}, &in.peers},
-      {"peer_events", "client", {"instance", "metric", "direction", "result"}, &in.peer_events},
-      {"attestation_metrics", "client", {"instance", "metric", "source"}, &in.attestations},
-      {"container_network", "container", {"instance", "interface", "metric"}, &in.containers},
-  };
-
-  // Each table is split as soon as it is read and then freed, so only one is
-  // in memory per worker; client names are normalised once all are known.
-  std::vector<LoadedDataset> loaded(reads.size());
-  load_datasets(data_dir, devnet, reads, loaded);
-  std::vector<std::string> seen(devnet.clients.begin(), devnet.clients.end());
-  for (std::size_t i = 0; i < reads.size(); ++i) {
-    if (!loaded[i].series) return loaded[i].series.error();
-    *reads[i].into = std::move(loaded[i].series).value();
-    seen.insert(seen.end(), loaded[i].names.begin(), loaded[i].names.end());
-  }
-  const auto node_info_path = archive::dataset_path(data_dir, devnet.id, "node_info");
-  auto node_info =
-      detail::read_dataset(node_info_path, {"client", "timestamp", "version"}, {"client", "timestamp"}, start, end);
-  if (!node_info) return node_info.error();
-  if (*node_info) {
-    auto names = detail::distinct_strings(**node_info, "client");
-    seen.insert(seen.end(), names.begin(), names.end());
-  }
-  const archive::ClientNameMap names(seen);
-
-  std::vector<DatasetPresence> presence;
-  std::set<std::string> clients;
-  for (const auto& c : devnet.clients) {
-    auto n = names.normalise(c);
-    if (!n.empty() && !archive::is_infrastructure(n)) clients.insert(n);
-  }
-  for (std::size_t i = 0; i < reads.size(); ++i) {
-    const auto& r = reads[i];
-    detail::normalise_clients(*r.into, names);
-    std::size_t rows = 0;
-    for (const auto& ks : *r.into) {
-      rows += ks.series.size();
-      // The lean_* datasets name clients; cAdvisor containers only map onto them.
-      if (r.into != &in.containers) clients.insert(ks.client);
-    }
-    presence.push_back({r.id, loaded[i].present, rows});
-  }
-  if (*node_info) in.versions = detail::latest_versions(**node_info, names, start, end);
-  presence.push_back(
-      {"node_info", node_info->has_value(), *node_info ? detail::rows_in_window(**node_info, start, end) : 0});
-
-  in.clients.assign(clients.begin(), clients.end());
+  in.devnet = data.devnet();
+  in.clients = data.clients();
+  in.versions = data.versions();
+  in.head_slot = data.series("head_slot");
+  in.validators = data.series("validators_count");
+  in.peers = data.series("network_peers");
+  in.peer_events = data.series("peer_events");
+  in.attestations = data.series("attestation_metrics");
+  in.containers = data.series("container_network");
+  const std::set<std::string> clients(in.clients.begin(), in.clients.end());
   for (const auto& ks : in.containers) {
     if (clients.count(ks.client)) in.network.push_back(ks);
   }
-  auto out = detail::analyse(std::move(in));
-  out.datasets = std::move(presence);
-  return out;
+  return detail::analyse(std::move(in));
+}
+
+Result<NetworkingAnalysis> analyse_networking(const std::filesystem::path& data_dir, const archive::Devnet& devnet) {
+  auto data = DevnetData::load(data_dir, devnet, networking_datasets());
+  if (!data) return data.error();
+  return analyse_networking(*data);
+}
+
+analysis::ReportDefinition networking_report() {
+  ReportDefinition r;
+  r.id = "networking";
+  r.title = "Networking";
+  r.description = "Peers, peer coverage and churn, attestation arrivals, bandwidth against EIP-7870, and findings.";
+  r.datasets = networking_datasets();
+  r.analyse = [](const DevnetData& data) -> Result<ReportModel> { return networking_model(analyse_networking(data)); };
+  return r;
 }
 
 }  // namespace leanscope::analysis

@@ -9,6 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "analysis/devnet_data.h"
+#include "analysis/finding.h"
+#include "analysis/model.h"
 #include "analysis/series.h"
 #include "archive/devnets.h"
 #include "common/error.h"
@@ -38,28 +41,10 @@ struct ClientSummary {
   Stats tx_bytes_per_sec;
 };
 
-// An incident worth a reader's attention. kind is one of: isolated, restart,
-// invalid_attestations, above_tier, host_wide_network.
-struct Finding {
-  std::string client;  // "" for devnet-wide findings
-  std::string kind;
-  TimeMs start = 0;
-  TimeMs end = 0;
-  std::string detail;  // one readable sentence
-};
-
-// Which datasets were present and how many rows each contributed.
-struct DatasetPresence {
-  std::string dataset;
-  bool present = false;
-  std::size_t rows = 0;
-};
-
 struct NetworkingAnalysis {
   archive::Devnet devnet;
   std::vector<std::string> clients;  // sorted, normalised, infrastructure removed
   std::optional<double> validators;  // validators in the devnet (sum over clients of lean_validators_count)
-  std::vector<DatasetPresence> datasets;
 
   // Sections, in the reference's order; one panel per client (same order as clients).
   std::vector<Panel> peers;                    // "peers"
@@ -75,11 +60,19 @@ struct NetworkingAnalysis {
   std::vector<Finding> findings;       // sorted by start time
 };
 
-// Reads the devnet's datasets from DATA/<devnet>/ (files written by fetch, by
-// simulate --data-dir, or by the Python observatory). A missing or empty
-// dataset leaves its sections without data; a malformed file is an error
-// naming the file.
+// Every figure of the networking report from a devnet's loaded datasets
+// (head_slot, validators_count, node_info, network_peers, peer_events,
+// attestation_metrics, container_network; any may be without data).
+[[nodiscard]] NetworkingAnalysis analyse_networking(const DevnetData& data);
+// The same after loading those datasets of DATA/<devnet>/.
 [[nodiscard]] Result<NetworkingAnalysis> analyse_networking(const std::filesystem::path& data_dir,
                                                             const archive::Devnet& devnet);
+
+// The networking report's page model and summary figures.
+[[nodiscard]] ReportModel networking_model(const NetworkingAnalysis& analysis);
+
+struct ReportDefinition;
+// The registry entry of the networking report.
+[[nodiscard]] ReportDefinition networking_report();
 
 }  // namespace leanscope::analysis

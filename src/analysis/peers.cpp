@@ -11,12 +11,13 @@ namespace {
 // per peer has no series at all when it has no peers, so wherever it
 // reported its head slot (it was up) but no peer series, it had 0 peers.
 TimeSeries client_peers(const Inputs& in, const std::string& client) {
+  const std::size_t kPeer = label_of("network_peers", "peer");
   std::vector<const RawSeries*> series;
   bool per_peer = false;
   for (const auto& ks : in.peers) {
     if (ks.client != client) continue;
     series.push_back(&ks.series);
-    if (ks.labels.size() > label::kPeer && !ks.labels[label::kPeer].empty()) per_peer = true;
+    if (ks.labels.size() > kPeer && !ks.labels[kPeer].empty()) per_peer = true;
   }
   auto sum = sum_gauges(series);
   if (!per_peer) return sum;
@@ -56,7 +57,7 @@ void compute_peers(const Inputs& in, NetworkingAnalysis& out) {
   const double others = static_cast<double>(in.clients.size()) - 1;
   for (std::size_t k = 0; k < in.clients.size(); ++k) {
     const auto& client = in.clients[k];
-    Panel peers{client, {}}, coverage{client, {}};
+    Panel peers{client, {}, {}, {}}, coverage{client, {}, {}, {}};
     auto sum = client_peers(in, client);
     auto& summary = out.summary[k];
     if (!sum.empty()) {
@@ -75,15 +76,15 @@ void compute_peers(const Inputs& in, NetworkingAnalysis& out) {
 }
 
 void compute_peer_events(const Inputs& in, NetworkingAnalysis& out) {
+  const std::size_t kMetric = label_of("peer_events", "metric");
   for (std::size_t k = 0; k < in.clients.size(); ++k) {
     const auto& client = in.clients[k];
-    Panel panel{client, {}};
+    Panel panel{client, {}, {}, {}};
     for (const char* kind : {"connection", "disconnection"}) {
       std::vector<const RawSeries*> series;
       std::optional<double> total;
       for (const auto& ks : in.peer_events) {
-        if (ks.client != client || ks.labels.size() <= label::kMetric || event_kind(ks.labels[label::kMetric]) != kind)
-          continue;
+        if (ks.client != client || ks.labels.size() <= kMetric || event_kind(ks.labels[kMetric]) != kind) continue;
         series.push_back(&ks.series);
         total = total.value_or(0) + total_increase(ks.series, in.counts_from_zero(ks));
       }

@@ -23,10 +23,25 @@ struct Line {
   TimeSeries series;
 };
 
+// A moment on a panel's time axis: a restart, an OOM kill.
+struct Marker {
+  TimeMs t = 0;
+  std::string label;
+};
+
+// A shaded stretch of a panel's time axis: a finality stall, an isolation.
+struct Shade {
+  TimeMs start = 0;
+  TimeMs end = 0;
+  std::string label;
+};
+
 // One client's panel in a section; no lines means "No data available".
 struct Panel {
   std::string client;
   std::vector<Line> lines;
+  std::vector<Marker> markers;
+  std::vector<Shade> shades;
 };
 
 }  // namespace leanscope::analysis

@@ -2,12 +2,44 @@
 
 #include <fmt/format.h>
 
+#include <cassert>
+#include <system_error>
+
+#include "archive/parquet/parquet.h"
+
 namespace leanscope::archive {
+
+struct DatasetTableBuilder::Table {
+  parquet::Table table;
+};
 
 std::vector<std::string> DatasetSpec::column_names() const {
   std::vector<std::string> names{"client", "instance", "timestamp", "value"};
   for (const auto& c : extra_columns) names.push_back(c.name);
   return names;
+}
+
+std::vector<std::string> DatasetSpec::label_columns() const {
+  std::vector<std::string> names{"instance"};
+  for (const auto& c : extra_columns) {
+    if (c.name != owner_column) names.push_back(c.name);
+  }
+  return names;
+}
+
+std::size_t DatasetSpec::label_index(std::string_view column) const {
+  const auto names = label_columns();
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == column) return i;
+  }
+  assert(false && "a label column the dataset does not have");
+  return 0;
+}
+
+std::size_t label_index(std::string_view dataset, std::string_view column) {
+  const auto* spec = find_dataset(dataset);
+  assert(spec != nullptr && "an unknown dataset");
+  return spec->label_index(column);
 }
 
 const std::vector<DatasetSpec>& datasets() {
@@ -47,7 +79,8 @@ const std::vector<DatasetSpec>& datasets() {
        {{"rate(container_network_receive_bytes_total@SEL@[5m])", {{"metric", "rx"}}},
         {"rate(container_network_transmit_bytes_total@SEL@[5m])", {{"metric", "tx"}}}},
        60,
-       {{"container", {"name", "container"}, ""}, {"interface", {"interface"}, ""}, {"metric", {}, ""}}},
+       {{"container", {"name", "container"}, ""}, {"interface", {"interface"}, ""}, {"metric", {}, ""}},
+       "container"},
   };
   return kDatasets;
 }
@@ -99,13 +132,16 @@ std::string query_hash(std::string_view promql, int step_seconds, TimeMs start, 
   return fmt::format("{:016x}", h);
 }
 
+DatasetTableBuilder::~DatasetTableBuilder() = default;
+
 DatasetTableBuilder::DatasetTableBuilder(const DatasetSpec& spec, ClientNameMap names)
-    : spec_(spec), names_(std::move(names)) {
+    : spec_(spec), names_(std::move(names)), table_(std::make_unique<Table>()) {
+  auto& table = table_->table;
   auto add_string = [&](const std::string& name) {
     parquet::Column c;
     c.name = name;
     c.kind = parquet::ValueKind::String;
-    table_.columns.push_back(std::move(c));
+    table.columns.push_back(std::move(c));
   };
   add_string("client");
   add_string("instance");
@@ -114,17 +150,17 @@ DatasetTableBuilder::DatasetTableBuilder(const DatasetSpec& spec, ClientNameMap 
   ts.kind = parquet::ValueKind::Timestamp;
   ts.unit = parquet::TimeUnit::Millis;
   ts.utc = true;
-  table_.columns.push_back(std::move(ts));
+  table.columns.push_back(std::move(ts));
   parquet::Column value;
   value.name = "value";
   value.kind = parquet::ValueKind::Double;
-  table_.columns.push_back(std::move(value));
+  table.columns.push_back(std::move(value));
   for (const auto& extra : spec_.extra_columns) add_string(extra.name);
-  interned_.resize(table_.columns.size());
+  interned_.resize(table.columns.size());
 }
 
 void DatasetTableBuilder::reserve(std::size_t rows) {
-  for (auto& c : table_.columns) {
+  for (auto& c : table_->table.columns) {
     if (c.kind == parquet::ValueKind::String) {
       c.codes.reserve(rows);
     } else if (c.kind == parquet::ValueKind::Double) {
@@ -135,11 +171,22 @@ void DatasetTableBuilder::reserve(std::size_t rows) {
   }
 }
 
+std::size_t DatasetTableBuilder::capacity() const {
+  std::size_t least = SIZE_MAX;
+  for (const auto& c : table_->table.columns) {
+    const std::size_t room = c.kind == parquet::ValueKind::String   ? c.codes.capacity()
+                             : c.kind == parquet::ValueKind::Double ? c.doubles.capacity()
+                                                                    : c.ints.capacity();
+    least = std::min(least, room);
+  }
+  return least == SIZE_MAX ? 0 : least;
+}
+
 std::uint32_t DatasetTableBuilder::intern(std::size_t column, std::string_view value) {
   auto& map = interned_[column];
   auto it = map.find(value);
   if (it != map.end()) return it->second;
-  auto& dict = table_.columns[column].dict;
+  auto& dict = table_->table.columns[column].dict;
   auto code = static_cast<std::uint32_t>(dict.size());
   dict.emplace_back(value);
   map.emplace(std::string(value), code);
@@ -180,7 +227,7 @@ void DatasetTableBuilder::add_series(const DatasetQuery& query, const Labels& la
     }
     codes.push_back(intern(4 + i, v));
   }
-  auto& cols = table_.columns;
+  auto& cols = table_->table.columns;
   for (std::size_t c = 0; c < cols.size(); ++c) {
     if (c == 2 || c == 3) continue;
     std::size_t code_index = c < 2 ? c : c - 2;
@@ -191,10 +238,16 @@ void DatasetTableBuilder::add_series(const DatasetQuery& query, const Labels& la
   rows_ += n;
 }
 
-parquet::Table DatasetTableBuilder::finish(std::string promql) {
-  table_.num_rows = rows_;
-  table_.metadata.emplace_back("promql", std::move(promql));
-  return std::move(table_);
+Status DatasetTableBuilder::write(const std::filesystem::path& path, std::string promql,
+                                  const std::vector<std::pair<std::string, std::string>>& metadata) {
+  auto& table = table_->table;
+  table.num_rows = rows_;
+  table.metadata.emplace_back("promql", std::move(promql));
+  for (const auto& kv : metadata) table.metadata.push_back(kv);
+  std::error_code ec;
+  std::filesystem::create_directories(path.parent_path(), ec);
+  if (ec) return make_error("{}: cannot create the folder: {}", path.parent_path().string(), ec.message());
+  return parquet::write_table(path, table);
 }
 
 }  // namespace leanscope::archive

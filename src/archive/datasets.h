@@ -10,8 +10,11 @@
 #include <utility>
 #include <vector>
 
+#include <filesystem>
+#include <memory>
+
 #include "archive/clients.h"
-#include "archive/parquet/parquet.h"
+#include "common/error.h"
 #include "common/time.h"
 
 namespace leanscope::archive {
@@ -38,9 +41,18 @@ struct DatasetSpec {
   std::vector<DatasetQuery> queries;
   int step_seconds = 60;
   std::vector<ExtraColumn> extra_columns;
+  // The column that names who a row belongs to: the job ("client"), or the
+  // cAdvisor container ("container") for container datasets.
+  std::string owner_column = "client";
 
   // client, instance, timestamp, value, then the extra columns.
   [[nodiscard]] std::vector<std::string> column_names() const;
+  // The label columns of a series as read (read.h): instance, then every
+  // extra column but the owner column.
+  [[nodiscard]] std::vector<std::string> label_columns() const;
+  // The position of `column` in label_columns(); a name the dataset does not
+  // have is a programming error (asserted), so positions are never guessed.
+  [[nodiscard]] std::size_t label_index(std::string_view column) const;
 };
 
 [[nodiscard]] const std::vector<DatasetSpec>& datasets();
@@ -59,24 +71,37 @@ struct DatasetSpec {
 
 using Labels = std::vector<std::pair<std::string, std::string>>;
 
-// Builds a dataset's Parquet table from series, in the archive's column
+// The position of `column` among dataset `id`'s label columns (see
+// DatasetSpec::label_index).
+[[nodiscard]] std::size_t label_index(std::string_view dataset, std::string_view column);
+
+// Builds a dataset's Parquet file from series, in the archive's column
 // layout; client names are normalised with `names` (bare -> suffixed).
 class DatasetTableBuilder {
  public:
   DatasetTableBuilder(const DatasetSpec& spec, ClientNameMap names);
+  ~DatasetTableBuilder();
+  DatasetTableBuilder(const DatasetTableBuilder&) = delete;
+  DatasetTableBuilder& operator=(const DatasetTableBuilder&) = delete;
   void add_series(const DatasetQuery& query, const Labels& labels, std::span<const TimeMs> times,
                   std::span<const double> values);
   // Room for `rows` rows in every column, so that adding them never copies.
   void reserve(std::size_t rows);
   [[nodiscard]] std::size_t rows() const { return rows_; }
-  // `promql` is stored in the key-value metadata under "promql".
-  [[nodiscard]] parquet::Table finish(std::string promql);
+  // Rows every column has room for without growing (reserve's effect).
+  [[nodiscard]] std::size_t capacity() const;
+  // Writes the file atomically (folders created) with `promql` under the
+  // "promql" metadata key, then `metadata` (key, value) pairs. The builder
+  // is spent afterwards.
+  [[nodiscard]] Status write(const std::filesystem::path& path, std::string promql,
+                             const std::vector<std::pair<std::string, std::string>>& metadata = {});
 
  private:
+  struct Table;
   std::uint32_t intern(std::size_t column, std::string_view value);
   const DatasetSpec& spec_;
   ClientNameMap names_;
-  parquet::Table table_;
+  std::unique_ptr<Table> table_;
   std::vector<std::map<std::string, std::uint32_t, std::less<>>> interned_;
   std::size_t rows_ = 0;
 };

@@ -3,12 +3,16 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
+#include <system_error>
 
-#include "analysis/networking.h"
+#include "analysis/registry.h"
 #include "analysis/summary.h"
 #include "archive/devnets.h"
+#include "archive/manifest.h"
 #include "cli/commands.h"
 #include "cli/output.h"
 
@@ -19,6 +23,7 @@ struct SummaryFlags {
   std::string devnet = "latest";
   std::string format = "table";
   std::string data_dir = "data";
+  std::string report;
   bool compact = false;
 };
 
@@ -27,20 +32,33 @@ int run_summary(const SummaryFlags& flags) {
   if (!file) return fail(file.error());
   auto selected = archive::select_devnets(*file, flags.devnet, /*allow_all=*/false);
   if (!selected) return fail(selected.error());
-  auto result = analysis::analyse_networking(flags.data_dir, selected->front());
+  const auto& devnet = selected->front();
+  if (!flags.report.empty() && analysis::find_report(flags.report) == nullptr) {
+    std::string known;
+    for (const auto* r : analysis::all_reports()) known += (known.empty() ? "" : ", ") + r->id;
+    fmt::print(stderr, "leanscope: usage error: summary: unknown --report '{}' (reports: {})\n", flags.report, known);
+    return kExitUsage;
+  }
+  const auto reports = analysis::all_reports();
+  auto result = analysis::analyse_devnet(flags.data_dir, devnet, reports);
   if (!result) return fail(result.error());
-  const auto& datasets = result->datasets;
-  if (std::none_of(datasets.begin(), datasets.end(), [](const auto& d) { return d.present; })) {
+  bool any = false;
+  for (const auto& d : analysis::datasets_of(reports)) {
+    std::error_code ec;
+    if (std::filesystem::exists(archive::dataset_path(flags.data_dir, devnet.id, d), ec)) any = true;
+  }
+  if (!any) {
     // Still a summary (every figure null), but the reader should know why.
     progress(fmt::format("leanscope: warning: no datasets archived for {} in {} (run 'leanscope fetch --devnet {}')",
-                         result->devnet.id, flags.data_dir, result->devnet.id));
+                         devnet.id, flags.data_dir, devnet.id));
   }
   if (flags.format == "json") {
     fmt::print("{}\n", analysis::summary_json(*result, !flags.compact));
   } else if (flags.format == "csv") {
     fmt::print("{}", analysis::summary_csv(*result));
   } else {
-    fmt::print("{}", analysis::summary_table(*result));
+    fmt::print("{}", analysis::summary_table(
+                         *result, flags.report.empty() ? std::nullopt : std::optional<std::string_view>(flags.report)));
   }
   return kExitOk;
 }
@@ -54,6 +72,7 @@ void add_summary_command(CLI::App& app, Dispatch& dispatch) {
       ->capture_default_str()
       ->check(CLI::IsMember({"table", "json", "csv"}));
   sub->add_flag("--compact", flags->compact, "JSON on one line");
+  sub->add_option("--report", flags->report, "Limit the table to one report (networking, consensus, ...)");
   sub->add_option("--data-dir", flags->data_dir, "Data folder (devnets.json and the archive)")->capture_default_str();
   sub->callback([&dispatch, flags] { dispatch.action = [flags] { return run_summary(*flags); }; });
 }

@@ -8,7 +8,7 @@
 
 #include "archive/clients.h"
 #include "archive/manifest.h"
-#include "archive/parquet/parquet.h"
+#include "archive/read.h"
 
 namespace leanscope::fetch {
 
@@ -128,8 +128,8 @@ class DatasetFetcher {
     // query returns nothing (or only the recent part) for an old devnet.
     std::int64_t archived_rows = 0;
     if (fs::exists(path)) {
-      auto info = parquet::inspect(path);
-      if (info) archived_rows = info->num_rows;
+      auto count = archive::dataset_row_count(path);
+      if (count) archived_rows = *count;
     }
     if (archived_rows > rows) {
       r.outcome = Outcome::KeptArchive;
@@ -146,17 +146,10 @@ class DatasetFetcher {
       return;
     }
 
-    auto table = builder.finish(archive::rendered_promql(spec, request_.selector));
-    table.metadata.emplace_back("devnet", devnet.id);
-    table.metadata.emplace_back("dataset", spec.id);
-    table.metadata.emplace_back("step_seconds", std::to_string(spec.step_seconds));
-    std::error_code ec;
-    fs::create_directories(path.parent_path(), ec);
-    if (ec) {
-      r.message = fmt::format("{}: cannot create the folder: {}", path.parent_path().string(), ec.message());
-      return;
-    }
-    if (auto written = parquet::write_table(path, table); !written.ok()) {
+    if (auto written = builder.write(
+            path, archive::rendered_promql(spec, request_.selector),
+            {{"devnet", devnet.id}, {"dataset", spec.id}, {"step_seconds", std::to_string(spec.step_seconds)}});
+        !written.ok()) {
       r.message = written.error().message;
       return;
     }

@@ -253,8 +253,10 @@ void append_section_json(std::string& out, std::span<const analysis::Panel> pane
       const auto& values = grid.values[p][l];
       for (std::size_t i = 0; i < values.size(); ++i) {
         if (i > 0) out.push_back(',');
-        if (values[i] == kMissing) {
+        if (is_missing(values[i])) {
           out.append("false");
+        } else if (std::isinf(values[i])) {
+          out.append(values[i] > 0 ? "\"inf\"" : "\"-inf\"");
         } else {
           append_compact_number(out, values[i]);
         }

@@ -3,7 +3,7 @@
 #include <set>
 #include <system_error>
 
-#include "archive/parquet/parquet.h"
+#include "archive/read.h"
 #include "report/detail/pages.h"
 
 namespace leanscope::report::detail {
@@ -40,11 +40,11 @@ std::vector<DataFile> list_data_files(const fs::path& data_dir, const std::strin
       }
     }
     if (!f.rows && f.exists) {
-      auto info = parquet::inspect(path);
-      if (info) {
-        f.rows = info->num_rows;
+      auto count = archive::dataset_row_count(path);
+      if (count) {
+        f.rows = *count;
       } else {
-        f.problem = info.error().message;
+        f.problem = count.error().message;
       }
     }
     if (!f.exists) f.problem = "listed in manifest.json but missing";

@@ -89,14 +89,22 @@ std::string overview_page_html(const OverviewInput& input) {
   out.append("</dl>\n");
 
   out.append("<section id=\"reports\">\n<h2>Reports</h2>\n<ul class=\"cards\">\n");
-  for (const auto& kind : input.kinds) {
+  for (const auto& kind : input.reports) {
     out.append("<li><a class=\"card\" href=\"");
     append_html(out, kind.id);
     out.append(".html\"><strong>");
     append_html(out, kind.title);
     out.append("</strong><span>");
     append_html(out, kind.description);
-    out.append("</span></a></li>\n");
+    out.append("</span>");
+    if (!kind.has_data) {
+      out.append("<span class=\"card-health nodata\">No data archived for this report.</span>");
+    } else if (!kind.health.empty()) {
+      out.append("<span class=\"card-health\">");
+      append_html(out, kind.health);
+      out.append("</span>");
+    }
+    out.append("</a></li>\n");
   }
   out.append("</ul>\n</section>\n");
 
@@ -137,7 +145,7 @@ std::string overview_page_html(const OverviewInput& input) {
   return out;
 }
 
-std::string index_page_html(const std::vector<DevnetListing>& devnets, std::span<const ReportKind> kinds) {
+std::string index_page_html(const std::vector<DevnetListing>& devnets, std::span<const PageLink> kinds) {
   std::string out;
   out.reserve(16 * 1024 + devnets.size() * 1024);
   auto it = std::back_inserter(out);

@@ -8,6 +8,7 @@
 #include <set>
 #include <system_error>
 
+#include "analysis/registry.h"
 #include "archive/devnets.h"
 #include "archive/manifest.h"
 #include "common/fs.h"
@@ -15,7 +16,7 @@
 #include "report/detail/pages.h"
 #include "report/detail/render_state.h"
 #include "report/detail/tables.h"
-#include "report/reports.h"
+#include "report/page_writer.h"
 
 namespace leanscope::report {
 
@@ -60,6 +61,14 @@ void add_dataset(InputsHash& h, const fs::path& data_dir, const archive::Manifes
   h.add(r->second.fetched_at).add(r->second.row_count).add(r->second.file_size_bytes).add(r->second.query_hash);
 }
 
+// The datasets a report's page depends on: those it reads, and node_info
+// (every page shows client versions).
+std::vector<std::string> inputs_of(const analysis::ReportDefinition& report) {
+  std::vector<std::string> out = report.datasets;
+  if (std::find(out.begin(), out.end(), "node_info") == out.end()) out.emplace_back("node_info");
+  return out;
+}
+
 struct Logger {
   const RenderOptions& options;
   RenderSummary& summary;
@@ -94,7 +103,7 @@ struct DevnetJob {
 
 Status render_devnet(const RenderOptions& options, const archive::Manifest& manifest, const DevnetJob& job,
                      const std::vector<PageLink>& links, detail::RenderState& state, Logger& log) {
-  const auto& kinds = report_kinds();
+  const auto kinds = analysis::all_reports();
   const archive::Devnet& d = *job.devnet;
   const fs::path folder = options.out / d.id;
 
@@ -115,14 +124,14 @@ Status render_devnet(const RenderOptions& options, const archive::Manifest& mani
   const auto files = detail::list_data_files(options.data_dir, d.id, manifest);
   std::map<std::string, std::string> hashes;  // page file -> inputs hash
   std::set<std::string> every_input;
-  for (const auto& kind : kinds) {
+  for (const auto* kind : kinds) {
     InputsHash h = common;
-    h.add(kind.id);
-    for (const auto& dataset : kind.inputs) {
+    h.add(kind->id);
+    for (const auto& dataset : inputs_of(*kind)) {
       add_dataset(h, options.data_dir, manifest, d.id, dataset);
       every_input.insert(dataset);
     }
-    hashes[kind.id + ".html"] = h.hex();
+    hashes[kind->id + ".html"] = h.hex();
   }
   {
     InputsHash h = common;
@@ -151,21 +160,31 @@ Status render_devnet(const RenderOptions& options, const archive::Manifest& mani
   fs::create_directories(folder, ec);
   if (ec) return make_error("{}: cannot create folder: {}", folder.string(), ec.message());
 
-  // The overview needs every report's findings, so all reports run.
+  // The overview needs every report's findings, so all reports run, from
+  // one load of the datasets they read.
+  auto analysed = analysis::analyse_devnet(options.data_dir, d, kinds);
+  if (!analysed) return analysed.error();
   detail::OverviewInput overview;
   overview.context = &ctx;
-  overview.kinds = kinds;
   overview.files = files;
+  std::vector<detail::ReportCard> cards;
   std::vector<std::pair<std::string, std::string>> pages;  // file, html
-  for (const auto& kind : kinds) {
-    const std::string page = kind.id + ".html";
+  for (std::size_t k = 0; k < kinds.size(); ++k) {
+    const auto& model = analysed->models[k];
+    const std::string page = kinds[k]->id + ".html";
     ctx.inputs_hash = hashes[page];
-    auto output = kind.render_page(ctx);
-    if (!output) return output.error();
-    overview.findings.insert(overview.findings.end(), output->findings.begin(), output->findings.end());
-    for (auto& [client, v] : output->client_versions) overview.versions.emplace(client, v);
-    pages.emplace_back(page, std::move(output->html));
+    overview.findings.insert(overview.findings.end(), model.findings.begin(), model.findings.end());
+    for (const auto& [client, v] : model.versions) overview.versions.emplace(client, v);
+    bool has_data = false;
+    for (const auto& dataset : kinds[k]->datasets) {
+      if (std::any_of(files.begin(), files.end(),
+                      [&](const detail::DataFile& f) { return f.dataset == dataset && f.exists; }))
+        has_data = true;
+    }
+    cards.push_back({kinds[k]->id, kinds[k]->title, kinds[k]->description, model.health, has_data});
+    pages.emplace_back(page, report_page_html(model, ctx));
   }
+  overview.reports = cards;
   std::stable_sort(overview.findings.begin(), overview.findings.end(),
                    [](const analysis::Finding& a, const analysis::Finding& b) { return a.start < b.start; });
   ctx.inputs_hash = hashes["index.html"];
@@ -202,7 +221,7 @@ Result<RenderSummary> render_site(const RenderOptions& options) {
   std::vector<archive::Devnet> all = file->devnets;
   std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.start < b.start; });
   std::vector<PageLink> links;
-  for (const auto& kind : report_kinds()) links.push_back({kind.id, kind.title});
+  for (const auto* kind : analysis::all_reports()) links.push_back({kind->id, kind->title});
 
   RenderSummary summary;
   Logger log{options, summary};
@@ -244,8 +263,8 @@ Result<RenderSummary> render_site(const RenderOptions& options) {
   for (const auto& [id, datasets] : manifest->devnets) {
     if (!listed.contains(id)) data_devnets.push_back({id, detail::list_data_files(options.data_dir, id, *manifest)});
   }
-  LEANSCOPE_TRY(write_if_changed(options.out / "index.html", detail::index_page_html(listings, report_kinds()),
-                                 options.force, log));
+  LEANSCOPE_TRY(
+      write_if_changed(options.out / "index.html", detail::index_page_html(listings, links), options.force, log));
   LEANSCOPE_TRY(write_if_changed(
       options.out / "data.html",
       detail::data_page_html(options.data_dir, detail::relative_href(options.out, options.data_dir), data_devnets),

@@ -15,7 +15,6 @@
 #include "archive/datasets.h"
 #include "archive/devnets.h"
 #include "archive/manifest.h"
-#include "archive/parquet/parquet.h"
 #include "sim/scenario.h"
 #include "sim/simulator.h"
 
@@ -153,7 +152,9 @@ DevnetWindow devnet_window(const Simulation& sim, std::size_t i) {
   return w;
 }
 
-Result<parquet::Table> dataset_table(const Simulation& sim, const archive::DatasetSpec& spec, const DevnetWindow& w) {
+// Writes one dataset file of one devnet; returns its row count.
+Result<std::int64_t> write_dataset(const Simulation& sim, const archive::DatasetSpec& spec, const DevnetWindow& w,
+                                   const std::filesystem::path& path) {
   archive::DatasetTableBuilder builder(spec, w.names);
   const TimeMs step = static_cast<TimeMs>(spec.step_seconds) * 1000;
   std::vector<TimeMs> times;
@@ -182,11 +183,11 @@ Result<parquet::Table> dataset_table(const Simulation& sim, const archive::Datas
       builder.add_series(query, s.labels, times, values);
     }
   }
-  auto table = builder.finish(promql);
-  table.metadata.emplace_back("devnet", w.devnet.id);
-  table.metadata.emplace_back("dataset", spec.id);
-  table.metadata.emplace_back("step_seconds", std::to_string(spec.step_seconds));
-  return table;
+  const auto rows = static_cast<std::int64_t>(builder.rows());
+  LEANSCOPE_TRY(builder.write(
+      path, promql,
+      {{"devnet", w.devnet.id}, {"dataset", spec.id}, {"step_seconds", std::to_string(spec.step_seconds)}}));
+  return rows;
 }
 
 }  // namespace
@@ -216,18 +217,15 @@ Result<ArchiveWritten> write_archive(const Simulation& simulation, const std::fi
     auto& records = manifest->devnets[id];
     records.clear();
     for (const auto& spec : archive::datasets()) {
-      auto table = dataset_table(simulation, spec, window);
-      if (!table) return table.error();
       const auto path = archive::dataset_path(data_dir, id, spec.id);
-      fs::create_directories(path.parent_path(), ec);
-      if (ec) return make_error("{}: cannot create folder: {}", path.parent_path().string(), ec.message());
-      LEANSCOPE_TRY(parquet::write_table(path, *table));
+      auto rows = write_dataset(simulation, spec, window, path);
+      if (!rows) return rows.error();
       archive::DatasetRecord record;
       record.fetched_at = simulation.config.end;
-      record.row_count = static_cast<std::int64_t>(table->num_rows);
+      record.row_count = *rows;
       record.file_size_bytes = static_cast<std::int64_t>(fs::file_size(path, ec));
-      record.query_hash =
-          archive::query_hash(*table->meta("promql"), spec.step_seconds, window.devnet.start, window.devnet.end);
+      record.query_hash = archive::query_hash(archive::rendered_promql(spec, ""), spec.step_seconds,
+                                              window.devnet.start, window.devnet.end);
       written.rows += record.row_count;
       written.bytes += record.file_size_bytes;
       records[spec.id] = std::move(record);

@@ -9,6 +9,7 @@
 
 #include "archive/datasets.h"
 #include "archive/manifest.h"
+#include "archive/parquet/parquet.h"
 #include "support/test_support.h"
 
 namespace leanscope::analysis {
@@ -42,8 +43,7 @@ class Archive {
   void write() {
     for (auto& [dataset, builder] : builders_) {
       auto path = archive::dataset_path(dir_, devnet_.id, dataset);
-      std::filesystem::create_directories(path.parent_path());
-      ASSERT_TRUE(parquet::write_table(path, builder.finish("test")).ok());
+      ASSERT_TRUE(builder.write(path, "test").ok());
     }
   }
 
@@ -112,12 +112,12 @@ TEST(AnalyseNetworking, ReadsTheArchiveInsideTheWindow) {
   EXPECT_FALSE(zeam.connections.has_value());  // no peer_events file
   EXPECT_TRUE(r.findings.empty());
 
-  std::map<std::string, DatasetPresence> presence;
-  for (const auto& d : r.datasets) presence[d.dataset] = d;
-  EXPECT_FALSE(presence.at("peer_events").present);
-  EXPECT_TRUE(presence.at("network_peers").present);
-  EXPECT_EQ(presence.at("network_peers").rows, 33u);
-  EXPECT_EQ(presence.at("node_info").rows, 11u);
+  auto data = DevnetData::load(dir.path(), a.devnet(), {"peer_events", "network_peers"});
+  ASSERT_TRUE(data.ok()) << data.error().message;
+  EXPECT_FALSE(data->present("peer_events"));
+  EXPECT_TRUE(data->present("network_peers"));
+  EXPECT_EQ(data->samples("network_peers"), 33u);
+  EXPECT_EQ(data->samples("node_info"), 11u);  // always read, for versions
 }
 
 TEST(AnalyseNetworking, ReadsNanosecondArchivesLikeThePythonObservatory) {
@@ -176,7 +176,10 @@ TEST(AnalyseNetworking, AnEmptyArchiveGivesPanelsWithoutData) {
   EXPECT_TRUE(result->peers[0].lines.empty());
   EXPECT_TRUE(result->bandwidth[1].lines.empty());
   EXPECT_FALSE(result->validators.has_value());
-  for (const auto& d : result->datasets) EXPECT_FALSE(d.present) << d.dataset;
+  auto data = DevnetData::load(dir.path(), a.devnet(), {"head_slot", "network_peers"});
+  ASSERT_TRUE(data.ok());
+  EXPECT_FALSE(data->present("head_slot"));
+  EXPECT_FALSE(data->present("network_peers"));
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "analysis/networking.h"
 #include "common/time.h"
 
 namespace leanscope::analysis {
@@ -36,11 +37,15 @@ NetworkingAnalysis sample() {
   ClientSummary zeam;
   zeam.client = "zeam_0";
   a.summary = {ream, zeam};
+  // Sorted by start, as the analysis hands them.
+  a.findings.push_back({"", "host_wide_network", a.devnet.start, a.devnet.end, "Containers \"a\", b are host-wide."});
   a.findings.push_back({"zeam_0", "isolated", a.devnet.start + 60'000, a.devnet.start + 600'000,
                         "zeam_0 had no connected peers for 9 min."});
-  a.findings.push_back({"", "host_wide_network", a.devnet.start, a.devnet.end, "Containers \"a\", b are host-wide."});
   return a;
 }
+
+// The networking report's model, as the registry hands it to summary.
+DevnetAnalysis of(const NetworkingAnalysis& a) { return DevnetAnalysis{{networking_model(a)}}; }
 
 TEST(SummaryJson, IsTheObjectOfTheContractWithNullsForMissingFigures) {
   const std::string expected =
@@ -56,15 +61,15 @@ TEST(SummaryJson, IsTheObjectOfTheContractWithNullsForMissingFigures) {
       R"("peer_events":{"connections":null,"disconnections":null},)"
       R"("attestations":{"valid":{"total":null},"invalid":{"total":null}},"attestations_per_slot":{"avg":null},)"
       R"("network":{"rx_bytes_per_sec":{"avg":null,"max":null},"tx_bytes_per_sec":{"avg":null,"max":null}}}},)"
-      R"("findings":[{"client":"zeam_0","kind":"isolated","start":"2026-11-23T16:12:00Z",)"
-      R"("end":"2026-11-23T16:21:00Z","detail":"zeam_0 had no connected peers for 9 min."},)"
-      R"({"client":"","kind":"host_wide_network","start":"2026-11-23T16:11:00Z","end":"2026-11-23T18:11:00Z",)"
-      R"("detail":"Containers \"a\", b are host-wide."}]})";
-  EXPECT_EQ(summary_json(sample()), expected);
+      R"("findings":[{"client":"","kind":"host_wide_network","start":"2026-11-23T16:11:00Z",)"
+      R"("end":"2026-11-23T18:11:00Z","detail":"Containers \"a\", b are host-wide."},)"
+      R"({"client":"zeam_0","kind":"isolated","start":"2026-11-23T16:12:00Z",)"
+      R"("end":"2026-11-23T16:21:00Z","detail":"zeam_0 had no connected peers for 9 min."}]})";
+  EXPECT_EQ(summary_json(of(sample())), expected);
 }
 
 TEST(SummaryJson, PrettyIsTheSameObjectIndented) {
-  auto pretty = summary_json(sample(), true);
+  auto pretty = summary_json(of(sample()), true);
   EXPECT_NE(pretty.find("\n  \"devnet\": {"), std::string::npos) << pretty;
   std::string squeezed;
   bool in_string = false;
@@ -74,16 +79,16 @@ TEST(SummaryJson, PrettyIsTheSameObjectIndented) {
     if (!in_string && (c == ' ' || c == '\n')) continue;
     squeezed += c;
   }
-  EXPECT_EQ(squeezed, summary_json(sample()));
+  EXPECT_EQ(squeezed, summary_json(of(sample())));
 }
 
 TEST(SummaryTable, AlignsColumnsWithHumanUnitsAndListsFindings) {
-  auto table = summary_table(sample());
+  auto table = summary_table(of(sample()));
   EXPECT_NE(table.find("Devnet pqdevnet-20261123T1611Z"), std::string::npos) << table;
-  EXPECT_NE(table.find("8 validators"), std::string::npos) << table;
-  EXPECT_NE(table.find("1.5 KB/s"), std::string::npos) << table;
-  EXPECT_NE(table.find("2.0 MB/s"), std::string::npos) << table;
-  EXPECT_NE(table.find("512.0 B/s"), std::string::npos) << table;
+  EXPECT_NE(table.find("Validators 8"), std::string::npos) << table;
+  // SI units, as on the pages.
+  EXPECT_NE(table.find("1.54 kB/s / 2.10 MB/s"), std::string::npos) << table;
+  EXPECT_NE(table.find("512 B/s / 900 B/s"), std::string::npos) << table;
   EXPECT_NE(table.find("Findings:"), std::string::npos) << table;
   EXPECT_NE(table.find("isolated"), std::string::npos) << table;
   // Header and client rows line up: "peers avg" ends where the values do.
@@ -92,22 +97,25 @@ TEST(SummaryTable, AlignsColumnsWithHumanUnitsAndListsFindings) {
   for (std::size_t nl; (nl = table.find('\n', from)) != std::string::npos; from = nl + 1)
     lines.push_back(table.substr(from, nl - from));
   std::size_t header = 0;
-  while (header < lines.size() && lines[header].rfind("client", 0) != 0) ++header;
+  while (header < lines.size() && lines[header].rfind("Client", 0) != 0) ++header;
   ASSERT_LT(header + 2, lines.size());
   const auto end_of = [](const std::string& line, const std::string& word) { return line.find(word) + word.size(); };
-  EXPECT_EQ(end_of(lines[header], "peers avg"), end_of(lines[header + 1], "4.5"));
-  EXPECT_NE(lines[header + 2].find(" - "), std::string::npos);  // zeam_0 has no figures
+  EXPECT_EQ(end_of(lines[header], "Peers avg / min / max"), end_of(lines[header + 1], "4.5 / 3 / 5"));
+  EXPECT_NE(lines[header + 2].find("– / – / –"), std::string::npos);  // zeam_0 has no figures
 }
 
 TEST(SummaryCsv, HasAHeaderAndOneRfc4180RowPerClient) {
   auto a = sample();
   a.summary[1].version = "v\"2\", beta";
-  auto csv = summary_csv(a);
+  auto csv = summary_csv(of(a));
+  // Every figure of the JSON is a column, named by its path.
   const std::string header =
-      "client,version,peers_avg,peers_min,peers_max,peer_coverage_pct_avg,peer_coverage_pct_min,connections,"
-      "disconnections,valid_total,invalid_total,valid_block,valid_gossip,invalid_gossip,attestations_per_slot_avg,"
-      "rx_bytes_per_sec_avg,rx_bytes_per_sec_max,tx_bytes_per_sec_avg,tx_bytes_per_sec_max\r\n";
-  const std::string ream = "ream_0,0.1,4.5,3,5,450,300,12,2,100,0,10,90,0,7.5,1536,2097152,512,900\r\n";
+      "client,version,peers_avg,peers_min,peers_max,peer_coverage_pct_avg,peer_coverage_pct_min,"
+      "peer_events_connections,peer_events_disconnections,attestations_valid_block,attestations_valid_gossip,"
+      "attestations_valid_total,attestations_invalid_gossip,attestations_invalid_total,attestations_per_slot_avg,"
+      "network_rx_bytes_per_sec_avg,network_rx_bytes_per_sec_max,network_tx_bytes_per_sec_avg,"
+      "network_tx_bytes_per_sec_max\r\n";
+  const std::string ream = "ream_0,0.1,4.5,3,5,450,300,12,2,10,90,100,0,0,7.5,1536,2097152,512,900\r\n";
   const std::string zeam = "zeam_0,\"v\"\"2\"\", beta\",,,,,,,,,,,,,,,,,\r\n";
   EXPECT_EQ(csv, header + ream + zeam);
 }

@@ -23,7 +23,7 @@ analysis::TimeSeries every_minute(std::size_t n, double value) {
 }
 
 std::vector<analysis::Panel> one_panel(analysis::TimeSeries s, std::string label = "peers") {
-  return {analysis::Panel{"ream_0", {analysis::Line{std::move(label), std::move(s)}}}};
+  return {analysis::Panel{"ream_0", {analysis::Line{std::move(label), std::move(s)}}, {}, {}}};
 }
 
 TEST(ChartData, KeepsAOneMinuteDropInASevenDaySeries) {
@@ -88,7 +88,7 @@ TEST(ChartData, ExactAxisWhenFewSamples) {
   EXPECT_EQ(grid.x.front(), kT0);
   EXPECT_TRUE(std::isnan(grid.values[0][0][10]));
   EXPECT_EQ(grid.values[0][0][11], 3);
-  EXPECT_EQ(grid.values[1][0][0], kMissing);
+  EXPECT_TRUE(is_missing(grid.values[1][0][0]));
   EXPECT_EQ(grid.values[1][0][50], 4);
   EXPECT_TRUE(grid.values[2].empty());
 }

@@ -54,7 +54,7 @@ inline analysis::NetworkingAnalysis fake_analysis(const FakeOptions& o) {
     };
     const bool empty = c == o.empty_client;
     auto panel = [&](std::vector<analysis::Line> lines) {
-      return analysis::Panel{name, empty ? std::vector<analysis::Line>{} : std::move(lines)};
+      return analysis::Panel{name, empty ? std::vector<analysis::Line>{} : std::move(lines), {}, {}};
     };
     const double peers_max = o.clients - 1;
     a.peers.push_back(panel({line("peers", [&](std::size_t) { return noise() < 0.05 ? peers_max - 1 : peers_max; })}));

@@ -5,14 +5,21 @@
 
 #include <regex>
 
+#include "analysis/networking.h"
 #include "common/fs.h"
 #include "fake_analysis.h"
 #include "report/detail/chart_data.h"
-#include "report/networking_page.h"
+#include "report/page_writer.h"
 #include "support/test_support.h"
 
 namespace leanscope::report {
 namespace {
+
+// The networking page as render writes it: the report's model through the
+// generic page writer.
+std::string networking_page_html(const analysis::NetworkingAnalysis& a, const PageContext& ctx) {
+  return report_page_html(analysis::networking_model(a), ctx);
+}
 
 namespace fs = std::filesystem;
 using leanscope::testing::TempDir;

@@ -1,4 +1,5 @@
-#include "report/networking_page.h"
+#include "analysis/networking.h"
+#include "report/page_writer.h"
 
 #include <gtest/gtest.h>
 
@@ -9,6 +10,26 @@
 
 namespace leanscope::report {
 namespace {
+
+// The networking page as render writes it: the report's model through the
+// generic page writer.
+std::string networking_page_html(const analysis::NetworkingAnalysis& a, const PageContext& ctx) {
+  return report_page_html(analysis::networking_model(a), ctx);
+}
+
+const std::vector<std::string>& networking_section_titles() {
+  static const std::vector<std::string> kTitles{"Connected peers",
+                                                "Peer coverage",
+                                                "Peer connection & disconnection events",
+                                                "Cumulative attestation arrivals",
+                                                "Attestation table",
+                                                "Valid attestations per slot",
+                                                "Valid attestations, % of expected",
+                                                "Network bandwidth",
+                                                "Summary",
+                                                "Findings"};
+  return kTitles;
+}
 
 const std::string kHostile = "<img src=x onerror=alert(1)>";
 

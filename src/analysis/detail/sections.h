@@ -34,14 +34,11 @@ struct ClientOrigin {
   bool fresh = false;
 };
 
-// Label positions in KeyedSeries::labels, per dataset (see networking.cpp).
-namespace label {
-inline constexpr std::size_t kInstance = 0;
-inline constexpr std::size_t kMetric = 1;     // head_slot, peer_events, attestation_metrics
-inline constexpr std::size_t kPeer = 2;       // network_peers: instance, client_type, peer
-inline constexpr std::size_t kSource = 2;     // attestation_metrics: instance, metric, source
-inline constexpr std::size_t kNetMetric = 2;  // container_network: instance, interface, metric
-}  // namespace label
+// The position of a label column in a dataset's series, named through the
+// dataset registry (archive/datasets.h), never guessed.
+[[nodiscard]] inline std::size_t label_of(std::string_view dataset, std::string_view column) {
+  return archive::label_index(dataset, column);
+}
 
 struct Inputs {
   archive::Devnet devnet;

@@ -11,6 +11,7 @@
 
 #include "analysis/networking.h"
 #include "analysis/series.h"
+#include "archive/read.h"
 #include "common/time.h"
 
 namespace leanscope::analysis::detail {
@@ -19,20 +20,11 @@ inline constexpr TimeMs kMinuteMs = 60'000;
 inline constexpr TimeMs kSlotMs = 4'000;  // Lean consensus slot
 
 // One series' samples in time order with unique times (see sort_unique).
-struct RawSeries {
-  std::vector<TimeMs> t;
-  std::vector<double> v;
-  [[nodiscard]] bool empty() const { return t.empty(); }
-  [[nodiscard]] std::size_t size() const { return t.size(); }
-};
-
+using RawSeries = archive::Samples;
 // A series of one dataset: the (normalised) client it belongs to and the
-// values of the dataset's key columns (instance, metric, source, ...).
-struct KeyedSeries {
-  std::string client;
-  std::vector<std::string> labels;
-  RawSeries series;
-};
+// values of the dataset's label columns (DatasetSpec::label_columns()).
+using KeyedSeries = archive::KeyedSeries;
+using archive::sort_unique;
 
 // Joins series that differ only in their label at `instance_label` and
 // follow one another in time without overlapping: one process scraped under
@@ -40,10 +32,6 @@ struct KeyedSeries {
 // instance too) continues its counters rather than starting new ones.
 // Overlapping series (two instances running at once) stay apart.
 void chain_segments(std::vector<KeyedSeries>& list, std::size_t instance_label);
-
-// Sorts samples by time; of samples with the same time the last one given
-// wins (a later row in the file replaces an earlier one).
-void sort_unique(RawSeries& s);
 
 // Keeps the samples with from <= t <= to.
 void clip(RawSeries& s, TimeMs from, TimeMs to);

@@ -95,6 +95,9 @@ struct TimeFilter {
 struct ReadOptions {
   std::vector<std::string> columns;  // empty = every column; an unknown name is an error
   std::optional<TimeFilter> time_filter;
+  // Columns the file lacks are left out of the table instead of being an
+  // error (archives of other tools may lack a label column).
+  bool skip_missing_columns = false;
 };
 
 [[nodiscard]] Result<Table> read_table(const std::filesystem::path& path, const ReadOptions& options = {});

@@ -65,7 +65,10 @@ Result<Table> read_table_from_buffer(std::span<const std::uint8_t> bytes, std::s
   } else {
     for (const auto& wanted : options.columns) {
       auto it = std::find_if(leaves.begin(), leaves.end(), [&](const LeafInfo& l) { return l.name == wanted; });
-      if (it == leaves.end()) return make_error("{}: no column '{}' (columns: {})", name, wanted, column_list(leaves));
+      if (it == leaves.end()) {
+        if (options.skip_missing_columns) continue;
+        return make_error("{}: no column '{}' (columns: {})", name, wanted, column_list(leaves));
+      }
       selected.push_back(&*it);
     }
   }

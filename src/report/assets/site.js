@@ -1,10 +1,14 @@
 // leanscope pages: theme toggle, and one uPlot chart per client panel.
-// Each chart section holds its data in <script type="application/json"
-// class="chart-data">: {"x":[first time in s, then deltas],"panels":[{"p":
-// panel index,"lines":[{"l":label,"c":color slot,"v":[values]}]}]} where a
-// value is a number, null (a break in the line) or false (no sample: joined).
-// After drawing, <body> carries data-charts-rendered, data-chart-errors and
-// data-charts-ms.
+// The data contract with the page writer is documented in one place:
+// docs/ARCHITECTURE.md, "Page data". In short, each chart section holds
+// <script type="application/json" class="chart-data">: {"x":[first time in
+// s, then deltas],"panels":[{"p":panel index,"lines":[{"l":label,"c":color
+// slot,"v":[values]}]}]} where a value is a number, null (a break in the
+// line), false (no sample: joined) or "inf"/"-inf" (drawn at the edge);
+// optionally class="chart-tiers" (reference lines), "chart-annotations"
+// (markers and shaded spans per panel) and, for distributions,
+// "chart-bars". After drawing, <body> carries data-charts-rendered,
+// data-chart-errors and data-charts-ms.
 (function () {
   'use strict';
   var root = document.documentElement;
@@ -80,9 +84,23 @@
     for (var i = 0; i < x.length; i++) { t = i === 0 ? x[0] : t + x[i]; out[i] = t; }
     return out;
   }
+  // false: no sample (joined over); "inf"/"-inf": a real infinite sample,
+  // drawn at the line's highest / lowest finite value rather than as a gap.
   function decodeValues(v) {
-    var out = new Array(v.length);
-    for (var i = 0; i < v.length; i++) out[i] = v[i] === false ? undefined : v[i];
+    var out = new Array(v.length), hi = null, lo = null, inf = false;
+    for (var i = 0; i < v.length; i++) {
+      var x = v[i];
+      if (x === false) { out[i] = undefined; continue; }
+      if (x === 'inf' || x === '-inf') { inf = true; out[i] = x; continue; }
+      out[i] = x;
+      if (typeof x === 'number') { if (hi === null || x > hi) hi = x; if (lo === null || x < lo) lo = x; }
+    }
+    if (inf) {
+      for (var k = 0; k < out.length; k++) {
+        if (out[k] === 'inf') out[k] = hi === null ? 0 : hi;
+        else if (out[k] === '-inf') out[k] = lo === null ? 0 : lo;
+      }
+    }
     return out;
   }
   // Tiers at the same value share one dashed line and label.
@@ -129,6 +147,110 @@
     };
   }
 
+  // Markers (a vertical dashed line with a label) and shaded spans of one
+  // panel, from the section's chart-annotations.
+  function drawAnnotations(notes, colors) {
+    return function (u) {
+      if (!notes) return;
+      var ctx = u.ctx, dpr = window.devicePixelRatio || 1;
+      var top = u.bbox.top, height = u.bbox.height, left = u.bbox.left, right = left + u.bbox.width;
+      ctx.save();
+      (notes.s || []).forEach(function (sp) {
+        var a = Math.max(left, u.valToPos(sp[0], 'x', true)), b = Math.min(right, u.valToPos(sp[1], 'x', true));
+        if (b < left || a > right) return;
+        ctx.fillStyle = colors.shade;
+        ctx.globalAlpha = 0.18;
+        ctx.fillRect(a, top, Math.max(b - a, 2 * dpr), height);
+        ctx.globalAlpha = 1;
+      });
+      ctx.font = (10 * dpr) + 'px system-ui, sans-serif';
+      ctx.textBaseline = 'top';
+      (notes.m || []).forEach(function (m) {
+        var x = Math.round(u.valToPos(m[0], 'x', true));
+        if (x < left || x > right) return;
+        ctx.strokeStyle = colors.marker;
+        ctx.lineWidth = dpr;
+        ctx.setLineDash([3 * dpr, 3 * dpr]);
+        ctx.beginPath();
+        ctx.moveTo(x, top);
+        ctx.lineTo(x, top + height);
+        ctx.stroke();
+        ctx.setLineDash([]);
+        ctx.fillStyle = colors.marker;
+        var label = String(m[1]);
+        var w = ctx.measureText(label).width;
+        ctx.textAlign = x + w + 4 * dpr > right ? 'right' : 'left';
+        ctx.fillText(label, ctx.textAlign === 'right' ? x - 2 * dpr : x + 2 * dpr, top + 2 * dpr);
+      });
+      ctx.restore();
+    };
+  }
+
+  // A distribution: per category one bar per group, drawn side by side.
+  function buildBars(section, theme) {
+    var grid = section.querySelector('.charts');
+    var data = readJson(section, 'chart-bars');
+    var figure = grid ? grid.querySelector('[data-panel="0"] .chart') : null;
+    if (!data || !figure || !data.categories || data.categories.length === 0) return;
+    var unit = grid.getAttribute('data-unit');
+    var n = data.categories.length, groups = data.groups || [];
+    var xs = [];
+    for (var i = 0; i < n; i++) xs.push(i);
+    var series = [{ value: function (u, v) { return v == null ? '–' : data.categories[Math.round(v)] || ''; } }];
+    var rows = [xs];
+    var max = 0;
+    groups.forEach(function (g) {
+      series.push({
+        label: g.l, stroke: theme.palette[g.c % 8], fill: theme.palette[g.c % 8], width: 0,
+        points: { show: false }, paths: function () { return null; },
+        value: function (u, v) { return valueText(unit, v); }
+      });
+      rows.push(g.v.map(function (v) { if (v != null && v > max) max = v; return v; }));
+    });
+    try {
+      var u = new uPlot({
+        width: Math.max(240, figure.clientWidth || 600), height: 260,
+        cursor: { drag: { x: false, y: false } },
+        scales: { x: { time: false, range: [-0.5, n - 0.5] }, y: { range: [0, (max || 1) * 1.08] } },
+        axes: [
+          { stroke: theme.axis, grid: { show: false }, ticks: { stroke: theme.grid, width: 1 },
+            splits: function () { return xs; },
+            values: function (u, splits) { return splits.map(function (v) { return data.categories[v] || ''; }); } },
+          { stroke: theme.axis, grid: { stroke: theme.grid, width: 1 }, ticks: { stroke: theme.grid, width: 1 }, size: 60,
+            values: function (u, splits) { return splits.map(function (v) { return axisText(unit, v); }); } }
+        ],
+        series: series,
+        hooks: {
+          draw: [function (u) {
+            var ctx = u.ctx, k = groups.length;
+            if (k === 0) return;
+            var slot = (u.valToPos(1, 'x', true) - u.valToPos(0, 'x', true)) * 0.8;
+            var w = slot / k;
+            var y0 = u.valToPos(0, 'y', true);
+            ctx.save();
+            groups.forEach(function (g, gi) {
+              if (u.series[gi + 1] && u.series[gi + 1].show === false) return;
+              ctx.fillStyle = theme.palette[g.c % 8];
+              for (var c = 0; c < n; c++) {
+                var v = g.v[c];
+                if (v == null || !(v > 0)) continue;
+                var x = u.valToPos(c, 'x', true) - slot / 2 + gi * w;
+                var y = u.valToPos(v, 'y', true);
+                ctx.fillRect(x, y, Math.max(1, w - 1), y0 - y);
+              }
+            });
+            ctx.restore();
+          }]
+        }
+      }, rows, figure);
+      charts.push({ u: u, section: section });
+    } catch (e) {
+      errors++;
+      figure.textContent = 'Chart error: ' + (e && e.message ? e.message : e);
+      if (window.console) console.error(e);
+    }
+  }
+
   // ---- charts ----
   // The theme's colours, read once per drawing: reading a computed style
   // after charts were added would make the browser recompute styles.
@@ -137,12 +259,16 @@
     var get = function (name) { return style.getPropertyValue(name).trim(); };
     var palette = [];
     for (var c = 0; c < 8; c++) palette.push(get('--c' + c));
-    return { palette: palette, axis: get('--axis'), grid: get('--grid'), tier: get('--tier') };
+    return { palette: palette, axis: get('--axis'), grid: get('--grid'), tier: get('--tier'),
+             shade: get('--shade') || '#d97706', marker: get('--marker') || get('--axis') };
   }
 
   function buildSection(section, theme) {
     var grid = section.querySelector('.charts');
     if (!grid) return;
+    if (grid.getAttribute('data-kind') === 'bars') { buildBars(section, theme); return; }
+    var steps = grid.getAttribute('data-kind') === 'steps';
+    var notes = readJson(section, 'chart-annotations') || {};
     var data = readJson(section, 'chart-data');
     if (!data || !data.panels || data.panels.length === 0) return;
     var unit = grid.getAttribute('data-unit');
@@ -153,7 +279,7 @@
     var sync = uPlot.sync(key);
     var xs = decodeTimes(data.x);
     var palette = theme.palette, axis = theme.axis, gridColor = theme.grid;
-    var colors = { rx: palette[0], tx: palette[3], tier: theme.tier };
+    var colors = { rx: palette[0], tx: palette[3], tier: theme.tier, shade: theme.shade, marker: theme.marker };
     var own = [];
     var syncing = false;
 
@@ -179,6 +305,7 @@
             points: { show: false },
             value: function (u, v) { return valueText(unit, v); }
           });
+          if (steps && uPlot.paths && uPlot.paths.stepped) series[series.length - 1].paths = uPlot.paths.stepped({ align: 1 });
           rows.push(decodeValues(line.v));
         });
         var opts = {
@@ -211,7 +338,8 @@
           ],
           series: series,
           hooks: {
-            draw: tiers.length ? [drawTiers(tiers, colors)] : [],
+            draw: (tiers.length ? [drawTiers(tiers, colors)] : []).concat(
+              notes[panel.p] ? [drawAnnotations(notes[panel.p], colors)] : []),
             setScale: [function (u, scaleKey) {
               if (scaleKey !== 'x' || syncing) return;
               syncing = true;

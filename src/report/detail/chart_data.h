@@ -9,7 +9,9 @@
 // as a break next to the value the line continues from.
 #pragma once
 
+#include <bit>
 #include <cstddef>
+#include <cstdint>
 #include <limits>
 #include <span>
 #include <string>
@@ -21,8 +23,12 @@
 namespace leanscope::report::detail {
 
 // A line has no sample at this point of the axis: drawn joined over, unlike
-// NaN, which breaks the line.
-inline constexpr double kMissing = std::numeric_limits<double>::infinity();
+// a plain NaN, which breaks the line. A NaN with its own payload, so that no
+// real sample (not even +Inf) can be taken for it.
+inline const double kMissing = std::bit_cast<double>(std::uint64_t{0x7ff8'0000'0000'dead});
+[[nodiscard]] inline bool is_missing(double v) {
+  return std::bit_cast<std::uint64_t>(v) == std::uint64_t{0x7ff8'0000'0000'dead};
+}
 
 inline constexpr std::size_t kDefaultBuckets = 1000;
 
@@ -38,8 +44,11 @@ struct SectionGrid {
 
 // Appends the section's JSON for the page's chart script:
 // {"x":[first second, then deltas in seconds],"panels":[{"p":index,"lines":[{"l":label,"c":color,"v":[..]}]}]}
-// Values: numbers, null for a break, false for "no sample here". Panels
-// without any sample are left out (the page shows "No data available").
+// Values: numbers, null for a break, false for "no sample here", "inf" /
+// "-inf" for a real infinite sample (drawn at the edge of the plot, not as a
+// gap). Panels without any sample are left out (the page shows "No data
+// available"). The whole contract with site.js: docs/ARCHITECTURE.md
+// ("Page data").
 void append_section_json(std::string& out, std::span<const analysis::Panel> panels, const SectionGrid& grid);
 
 // True when the panel has at least one line with at least one sample.

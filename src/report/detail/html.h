@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/units.h"
+
 namespace leanscope::report::detail {
 
 // Appends `text` with & < > " ' escaped, safe in element content and in
@@ -21,14 +23,6 @@ void append_script_json_string(std::string& out, std::string_view text);
 // significant digits and a short exponent ("1.235e6"); NaN and infinities as null.
 void append_compact_number(std::string& out, double value);
 
-// "1,234,567" (rounded to an integer).
-[[nodiscard]] std::string format_count(double value);
-// "12.3" with `digits` fraction digits.
-[[nodiscard]] std::string format_fixed(double value, int digits);
-// "1.25 MB/s" (SI units, as the Mbps of EIP-7870).
-[[nodiscard]] std::string format_bytes_per_sec(double value);
-// "12.5 MB" (SI units).
-[[nodiscard]] std::string format_bytes(double value);
 // A figure or "–" when absent.
 [[nodiscard]] std::string or_dash(const std::optional<std::string>& text);
 

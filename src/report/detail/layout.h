@@ -5,7 +5,8 @@
 
 #include <string>
 
-#include "report/reports.h"
+#include "common/time.h"
+#include "report/page_context.h"
 
 namespace leanscope::report::detail {
 

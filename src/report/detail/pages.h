@@ -9,8 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "analysis/finding.h"
 #include "archive/manifest.h"
-#include "report/reports.h"
+#include "report/page_context.h"
 
 namespace leanscope::report::detail {
 
@@ -39,9 +40,18 @@ struct DevnetListing {
   bool has_pages = false;
 };
 
+// A report as the devnet overview lists it.
+struct ReportCard {
+  std::string id;
+  std::string title;
+  std::string description;
+  std::string health;  // the report's one-line statement ("" = none)
+  bool has_data = true;
+};
+
 struct OverviewInput {
   const PageContext* context = nullptr;
-  std::span<const ReportKind> kinds;
+  std::span<const ReportCard> reports;
   std::vector<analysis::Finding> findings;
   std::map<std::string, std::string> versions;
   std::vector<DataFile> files;
@@ -49,7 +59,7 @@ struct OverviewInput {
 
 [[nodiscard]] std::string overview_page_html(const OverviewInput& input);
 // `devnets` newest first.
-[[nodiscard]] std::string index_page_html(const std::vector<DevnetListing>& devnets, std::span<const ReportKind> kinds);
+[[nodiscard]] std::string index_page_html(const std::vector<DevnetListing>& devnets, std::span<const PageLink> reports);
 struct DataPageDevnet {
   std::string id;
   std::vector<DataFile> files;

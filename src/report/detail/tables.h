@@ -4,16 +4,10 @@
 #include <string>
 #include <vector>
 
-#include "analysis/networking.h"
+#include "analysis/finding.h"
 
 namespace leanscope::report::detail {
 
-// Clients with their versions (lean_node_info), as a compact table.
-void append_client_versions(std::string& out, const analysis::NetworkingAnalysis& a);
-// Final valid/invalid attestations per source per client.
-void append_attestation_table(std::string& out, const analysis::NetworkingAnalysis& a);
-// Per client: peers, coverage, attestations, bandwidth.
-void append_summary_table(std::string& out, const analysis::NetworkingAnalysis& a);
 // The findings as a table, or "No incidents found."
 void append_findings(std::string& out, const std::vector<analysis::Finding>& findings);
 

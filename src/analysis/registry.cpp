@@ -1,0 +1,70 @@
+// The report registry: one line per report.
+#include "analysis/registry.h"
+
+#include <algorithm>
+#include <mutex>
+
+#include "analysis/networking.h"
+
+namespace leanscope::analysis {
+
+namespace {
+std::vector<ReportDefinition>& registry() {
+  static std::vector<ReportDefinition> kReports{
+      networking_report(),
+  };
+  return kReports;
+}
+}  // namespace
+
+const std::vector<ReportDefinition>& reports() { return registry(); }
+
+const ReportDefinition* find_report(std::string_view id) {
+  for (const auto& r : registry()) {
+    if (r.id == id) return &r;
+  }
+  return nullptr;
+}
+
+Status register_report(ReportDefinition report) {
+  if (report.id.empty() || !report.analyse) return make_error("a report needs an id and an analysis");
+  if (find_report(report.id) != nullptr) return make_error("a report '{}' is already registered", report.id);
+  for (const auto& d : report.datasets) {
+    if (archive::find_dataset(d) == nullptr) return make_error("report '{}': unknown dataset '{}'", report.id, d);
+  }
+  registry().push_back(std::move(report));
+  return {};
+}
+
+std::vector<const ReportDefinition*> all_reports() {
+  std::vector<const ReportDefinition*> out;
+  for (const auto& r : registry()) out.push_back(&r);
+  return out;
+}
+
+std::vector<std::string> datasets_of(const std::vector<const ReportDefinition*>& reports) {
+  std::vector<std::string> out;
+  for (const auto* r : reports) {
+    for (const auto& d : r->datasets) {
+      if (std::find(out.begin(), out.end(), d) == out.end()) out.push_back(d);
+    }
+  }
+  return out;
+}
+
+Result<DevnetAnalysis> analyse_devnet(const std::filesystem::path& data_dir, const archive::Devnet& devnet,
+                                      const std::vector<const ReportDefinition*>& reports) {
+  auto data = DevnetData::load(data_dir, devnet, datasets_of(reports));
+  if (!data) return data.error();
+  DevnetAnalysis out;
+  for (const auto* r : reports) {
+    auto model = r->analyse(*data);
+    if (!model) return model.error();
+    model->id = r->id;
+    if (model->title.empty()) model->title = r->title;
+    out.models.push_back(std::move(model).value());
+  }
+  return out;
+}
+
+}  // namespace leanscope::analysis

@@ -1,0 +1,49 @@
+// The registry of reports. A report is declarative: its id, title and
+// description, the datasets it reads (the only ones its analysis can see,
+// and the inputs that decide whether its page must be rendered again), and
+// an analysis from those datasets to a generic model (model.h). Adding a
+// report is its dataset entries, its analysis file, and one line in
+// registry.cpp (or a register_report call, as tests do).
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analysis/devnet_data.h"
+#include "analysis/model.h"
+#include "common/error.h"
+
+namespace leanscope::analysis {
+
+struct ReportDefinition {
+  std::string id;           // the page is SITE/<devnet>/<id>.html
+  std::string title;        // "Networking"
+  std::string description;  // one sentence for the overview
+  std::vector<std::string> datasets;
+  std::function<Result<ReportModel>(const DevnetData&)> analyse;
+};
+
+// Every report, in navigation order.
+[[nodiscard]] const std::vector<ReportDefinition>& reports();
+[[nodiscard]] const ReportDefinition* find_report(std::string_view id);
+// Adds a report after the built-in ones (its id must be new).
+[[nodiscard]] Status register_report(ReportDefinition report);
+
+// Every dataset the given reports read, each once, in first-use order.
+[[nodiscard]] std::vector<std::string> datasets_of(const std::vector<const ReportDefinition*>& reports);
+
+// The analyses of one devnet: each report's model, from one load of the
+// datasets they read together.
+struct DevnetAnalysis {
+  std::vector<ReportModel> models;  // in the order of `reports`
+};
+[[nodiscard]] Result<DevnetAnalysis> analyse_devnet(const std::filesystem::path& data_dir,
+                                                    const archive::Devnet& devnet,
+                                                    const std::vector<const ReportDefinition*>& reports);
+// Every registered report.
+[[nodiscard]] std::vector<const ReportDefinition*> all_reports();
+
+}  // namespace leanscope::analysis

@@ -1,0 +1,70 @@
+// Reading the archive: a dataset of a devnet as series, one per distinct
+// owner and label values. This is the only way stages above the archive see
+// Parquet files: the columns are named by the dataset registry (datasets.h),
+// each file's footer is parsed once, and a column that an archive written by
+// another tool lacks reads as "" in one place, here.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "archive/datasets.h"
+#include "common/error.h"
+#include "common/time.h"
+
+namespace leanscope::archive {
+
+// Samples of one series in time order with unique times.
+struct Samples {
+  std::vector<TimeMs> t;
+  std::vector<double> v;
+  [[nodiscard]] bool empty() const { return t.empty(); }
+  [[nodiscard]] std::size_t size() const { return t.size(); }
+};
+
+// A series of a dataset: its owner (the `client` column, or `container` for
+// cAdvisor datasets) as the file spells it, and its label values in the
+// order of DatasetSpec::label_columns().
+struct KeyedSeries {
+  std::string client;
+  std::vector<std::string> labels;
+  Samples series;
+};
+
+// Both ends included.
+struct TimeWindow {
+  TimeMs start = 0;
+  TimeMs end = 0;
+};
+
+struct DatasetRead {
+  bool present = false;                  // the file exists
+  std::vector<std::string> owners_seen;  // distinct owner names in the file, for ClientNameMap
+  std::vector<KeyedSeries> series;
+};
+
+// Reads DATA/<devnet>/<dataset>.parquet inside `window`: samples outside it,
+// NaN and null values, and rows without an owner are dropped; of samples
+// with the same time in one series the later row wins. A missing file is
+// `present = false` with no series. Errors name the file and the column: an
+// unknown dataset, a file without its owner, timestamp or value column.
+[[nodiscard]] Result<DatasetRead> read_dataset(const std::filesystem::path& data_dir, std::string_view devnet,
+                                               std::string_view dataset, TimeWindow window);
+
+// The same for a file at any path, with the column layout of `spec`.
+[[nodiscard]] Result<DatasetRead> read_dataset_file(const std::filesystem::path& file, const DatasetSpec& spec,
+                                                    TimeWindow window);
+
+// Rows a dataset file holds (from its footer), for listings and for "never
+// replace the archive with less".
+[[nodiscard]] Result<std::int64_t> dataset_row_count(const std::filesystem::path& file);
+
+// Sorts samples by time; of samples with the same time the last one given
+// wins (a later row in the file replaces an earlier one).
+void sort_unique(Samples& s);
+
+}  // namespace leanscope::archive
