@@ -206,36 +206,35 @@ std::vector<WindowQuantiles> windowed_quantiles(std::span<const BucketSeries> se
   // buckets, as a vanished series is absent from Prometheus' sum).
   std::vector<double> increase(windows * width, 0.0);
   std::vector<unsigned char> present(windows * width, 0);
-  std::vector<TimeMs> times;
-  std::vector<double> running;  // reset-aware increase since the first usable sample
+  // A window's increase is the sum of the rises (v[j] - v[j-1], or v[j] after
+  // a drop) of the samples inside it, each measured from the sample before
+  // it wherever that lies: the same as counter_increase's baseline. So each
+  // sample adds its rise to the windows holding its time, found by two
+  // cursors that advance with time: one pass, nothing copied.
+  const auto window_end = [&](std::size_t w) {
+    return grid.start + grid.window_ms + static_cast<TimeMs>(w) * grid.step_ms;
+  };
   for (const BucketSeries& s : series) {
     if (std::isnan(s.le)) continue;
     const std::size_t column =
         static_cast<std::size_t>(std::lower_bound(bounds.begin(), bounds.end(), s.le) - bounds.begin());
     const std::size_t n = std::min(s.t.size(), s.v.size());
-    times.clear();
-    running.clear();
+    bool seen = false;
     double prev = 0;
-    for (std::size_t i = 0; i < n; ++i) {
+    std::size_t first = 0, past = 0;  // windows [first, past) hold the sample's time
+    for (std::size_t i = 0; i < n && first < windows; ++i) {
       const double v = s.v[i];
       if (!usable(v)) continue;
-      const double step = running.empty() ? 0.0 : (v >= prev ? v - prev : v);
-      running.push_back(running.empty() ? 0.0 : running.back() + step);
-      times.push_back(s.t[i]);
+      const double rise = !seen ? 0.0 : (v >= prev ? v - prev : v);
+      seen = true;
       prev = v;
-    }
-    // Samples [at_from, at_to) lie in the window (from, to]; both advance as the windows do.
-    std::size_t at_from = 0, at_to = 0;
-    for (std::size_t w = 0; w < windows; ++w) {
-      const TimeMs to = grid.start + grid.window_ms + static_cast<TimeMs>(w) * grid.step_ms;
-      const TimeMs from = to - grid.window_ms;
-      while (at_from < times.size() && times[at_from] <= from) ++at_from;
-      if (at_to < at_from) at_to = at_from;
-      while (at_to < times.size() && times[at_to] <= to) ++at_to;
-      if (at_to == at_from) continue;
-      const std::size_t base = at_from > 0 ? at_from - 1 : at_from;
-      increase[w * width + column] += running[at_to - 1] - running[base];
-      present[w * width + column] = 1;
+      const TimeMs t = s.t[i];
+      while (first < windows && window_end(first) < t) ++first;
+      while (past < windows && window_end(past) - grid.window_ms < t) ++past;
+      for (std::size_t w = first; w < past; ++w) {
+        increase[w * width + column] += rise;
+        present[w * width + column] = 1;
+      }
     }
   }
 

@@ -113,7 +113,9 @@ struct WindowQuantiles {
 // histogram_quantile(q, sum by (le) (increase(bucket[window]))) for every q
 // and every window of the grid, over the given series merged by `le`; windows
 // without observations (or without a +Inf bucket) are omitted. One pass over
-// each series' samples, however many windows.
+// each series' samples, however many windows; memory of windows × distinct
+// bounds. The same answers as bucket_increase and histogram_quantile window
+// by window.
 [[nodiscard]] std::vector<WindowQuantiles> windowed_quantiles(std::span<const BucketSeries> series,
                                                               std::span<const double> qs, const WindowGrid& grid);
 
