@@ -248,7 +248,7 @@ std::vector<WindowQuantiles> windowed_quantiles(std::span<const BucketSeries> se
     auto total = prepare_sorted(buckets);
     if (!total) continue;
     WindowQuantiles row;
-    row.end = grid.start + grid.window_ms + static_cast<TimeMs>(w) * grid.step_ms;
+    row.end = window_end(w);
     row.observations = *total;
     row.values.reserve(qs.size());
     for (double q : qs) {
