@@ -1,0 +1,270 @@
+#include "stats/histogram.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstddef>
+#include <limits>
+
+namespace leanscope::stats {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// Prometheus ignores relative differences below this between neighbouring
+// buckets: floating-point noise from sums computed in another order.
+constexpr double kSmallDeltaTolerance = 1e-12;
+
+// A counter sample worth reading: counters are finite and never negative.
+bool usable(double v) { return std::isfinite(v) && v >= 0; }
+
+// Prometheus' util/almost.Equal for the finite, non-negative counts met here.
+bool almost_equal(double a, double b, double epsilon) {
+  if (a == b) return true;
+  const double min_normal = std::numeric_limits<double>::min();
+  const double abs_sum = std::abs(a) + std::abs(b);
+  const double diff = std::abs(a - b);
+  if (a == 0 || b == 0 || abs_sum < min_normal) return diff < epsilon * min_normal;
+  return diff / std::min(abs_sum, std::numeric_limits<double>::max()) < epsilon;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return (x >= 'A' && x <= 'Z' ? x - 'A' + 'a' : x) == y;
+         });
+}
+
+// Buckets sorted by le with equal bounds summed, then made monotonic as
+// Prometheus' ensureMonotonicAndIgnoreSmallDeltas does. Returns the number of
+// observations (the +Inf count), or nullopt when the histogram has no value:
+// no +Inf bucket, fewer than two buckets, a count that is not finite, or no
+// observations.
+std::optional<double> prepare_sorted(std::vector<Bucket>& buckets) {
+  if (buckets.empty() || buckets.back().le != kInf) return std::nullopt;
+  for (const Bucket& b : buckets) {
+    if (!std::isfinite(b.count)) return std::nullopt;
+  }
+  std::size_t kept = 0;
+  for (std::size_t i = 1; i < buckets.size(); ++i) {
+    if (buckets[i].le == buckets[kept].le) {
+      buckets[kept].count += buckets[i].count;
+    } else {
+      buckets[++kept] = buckets[i];
+    }
+  }
+  buckets.resize(kept + 1);
+  double prev = buckets[0].count;
+  for (std::size_t i = 1; i < buckets.size(); ++i) {
+    const double curr = buckets[i].count;
+    if (curr == prev) continue;
+    // Noise in either direction, or a decrease: the count is raised (or
+    // lowered) to the last kept one, which stays the reference.
+    if (almost_equal(prev, curr, kSmallDeltaTolerance) || curr < prev) {
+      buckets[i].count = prev;
+      continue;
+    }
+    prev = curr;
+  }
+  if (buckets.size() < 2) return std::nullopt;
+  const double total = buckets.back().count;
+  if (!(total > 0)) return std::nullopt;
+  return total;
+}
+
+// BucketQuantile's search and interpolation on prepared buckets, for q in [0, 1].
+std::optional<double> quantile_prepared(double q, const std::vector<Bucket>& buckets, double total) {
+  double rank = q * total;
+  const std::size_t last = buckets.size() - 1;
+  std::size_t b = 0;
+  while (b < last && buckets[b].count < rank) ++b;  // counts are monotonic: sort.Search's answer
+  if (b == last) return buckets[last - 1].le;
+  if (b == 0 && buckets[0].le <= 0) return buckets[0].le;
+  double start = 0;
+  double count = buckets[b].count;
+  if (b > 0) {
+    start = buckets[b - 1].le;
+    count -= buckets[b - 1].count;
+    rank -= buckets[b - 1].count;
+  }
+  const double value = start + (buckets[b].le - start) * (rank / count);
+  if (std::isnan(value)) return std::nullopt;  // 0/0: q = 0 and an empty first bucket
+  return value;
+}
+
+}  // namespace
+
+std::optional<double> parse_le(std::string_view text) {
+  std::string_view body = text;
+  bool negative = false;
+  if (!body.empty() && (body.front() == '+' || body.front() == '-')) {
+    negative = body.front() == '-';
+    body.remove_prefix(1);
+  }
+  if (body.empty() || body.front() == '+' || body.front() == '-') return std::nullopt;
+  if (iequals(body, "inf") || iequals(body, "infinity")) return negative ? -kInf : kInf;
+  double value = 0;
+  const char* end = body.data() + body.size();
+  auto [ptr, ec] = std::from_chars(body.data(), end, value, std::chars_format::general);
+  if (ec != std::errc() || ptr != end || !std::isfinite(value)) return std::nullopt;
+  return negative ? -value : value;
+}
+
+std::optional<double> counter_increase(std::span<const TimeMs> t, std::span<const double> v, TimeMs from, TimeMs to) {
+  const std::size_t n = std::min(t.size(), v.size());
+  std::optional<double> prev;
+  bool inside = false;
+  double sum = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!usable(v[i])) continue;
+    if (t[i] <= from) {
+      prev = v[i];
+      continue;
+    }
+    if (t[i] > to) break;
+    inside = true;
+    if (prev) sum += v[i] >= *prev ? v[i] - *prev : v[i];
+    prev = v[i];
+  }
+  if (!inside) return std::nullopt;
+  return sum;
+}
+
+std::vector<Bucket> bucket_increase(std::span<const BucketSeries> series, TimeMs from, TimeMs to) {
+  std::vector<Bucket> buckets;
+  for (const BucketSeries& s : series) {
+    if (std::isnan(s.le)) continue;
+    if (auto increase = counter_increase(s.t, s.v, from, to)) buckets.push_back({s.le, *increase});
+  }
+  std::sort(buckets.begin(), buckets.end(), [](const Bucket& a, const Bucket& b) { return a.le < b.le; });
+  std::size_t kept = 0;
+  for (std::size_t i = 1; i < buckets.size(); ++i) {
+    if (buckets[i].le == buckets[kept].le) {
+      buckets[kept].count += buckets[i].count;
+    } else {
+      buckets[++kept] = buckets[i];
+    }
+  }
+  if (!buckets.empty()) buckets.resize(kept + 1);
+  return buckets;
+}
+
+std::optional<double> histogram_quantile(double q, std::span<const Bucket> cumulative) {
+  if (cumulative.empty()) return std::nullopt;  // Prometheus outputs nothing
+  if (std::isnan(q)) return q;
+  if (q < 0) return -kInf;
+  if (q > 1) return kInf;
+  std::vector<Bucket> buckets;
+  buckets.reserve(cumulative.size());
+  for (const Bucket& b : cumulative) {
+    if (!std::isnan(b.le)) buckets.push_back(b);
+  }
+  std::sort(buckets.begin(), buckets.end(), [](const Bucket& a, const Bucket& b) { return a.le < b.le; });
+  auto total = prepare_sorted(buckets);
+  if (!total) return std::nullopt;
+  return quantile_prepared(q, buckets, *total);
+}
+
+std::vector<BucketShare> bucket_shares(std::span<const Bucket> cumulative) {
+  std::vector<Bucket> buckets;
+  buckets.reserve(cumulative.size());
+  for (const Bucket& b : cumulative) {
+    if (!std::isnan(b.le)) buckets.push_back(b);
+  }
+  std::sort(buckets.begin(), buckets.end(), [](const Bucket& a, const Bucket& b) { return a.le < b.le; });
+  auto total = prepare_sorted(buckets);
+  std::vector<BucketShare> shares;
+  if (!total) return shares;
+  shares.reserve(buckets.size());
+  double lower = buckets[0].le > 0 ? 0 : -kInf;
+  double below = 0;
+  for (const Bucket& b : buckets) {
+    shares.push_back({lower, b.le, (b.count - below) / *total});
+    lower = b.le;
+    below = b.count;
+  }
+  return shares;
+}
+
+std::vector<WindowQuantiles> windowed_quantiles(std::span<const BucketSeries> series, std::span<const double> qs,
+                                                const WindowGrid& grid) {
+  std::vector<WindowQuantiles> out;
+  if (grid.window_ms <= 0 || grid.step_ms <= 0 || grid.end - grid.start < grid.window_ms) return out;
+  const auto windows = static_cast<std::size_t>((grid.end - grid.start - grid.window_ms) / grid.step_ms + 1);
+
+  // Every distinct bound, sorted: a window's buckets are a row of this.
+  std::vector<double> bounds;
+  for (const BucketSeries& s : series) {
+    if (!std::isnan(s.le)) bounds.push_back(s.le);
+  }
+  std::sort(bounds.begin(), bounds.end());
+  bounds.erase(std::unique(bounds.begin(), bounds.end()), bounds.end());
+  if (bounds.empty() || bounds.back() != kInf) return out;
+  const std::size_t width = bounds.size();
+
+  // Increase per window and bound, and whether any series of that bound had a
+  // sample in the window (a bound absent from a window is absent from its
+  // buckets, as a vanished series is absent from Prometheus' sum).
+  std::vector<double> increase(windows * width, 0.0);
+  std::vector<unsigned char> present(windows * width, 0);
+  // A window's increase is the sum of the rises (v[j] - v[j-1], or v[j] after
+  // a drop) of the samples inside it, each measured from the sample before
+  // it wherever that lies: the same as counter_increase's baseline. So each
+  // sample adds its rise to the windows holding its time, found by two
+  // cursors that advance with time: one pass, nothing copied.
+  const auto window_end = [&](std::size_t w) {
+    return grid.start + grid.window_ms + static_cast<TimeMs>(w) * grid.step_ms;
+  };
+  for (const BucketSeries& s : series) {
+    if (std::isnan(s.le)) continue;
+    const std::size_t column =
+        static_cast<std::size_t>(std::lower_bound(bounds.begin(), bounds.end(), s.le) - bounds.begin());
+    const std::size_t n = std::min(s.t.size(), s.v.size());
+    bool seen = false;
+    double prev = 0;
+    std::size_t first = 0, past = 0;  // windows [first, past) hold the sample's time
+    for (std::size_t i = 0; i < n && first < windows; ++i) {
+      const double v = s.v[i];
+      if (!usable(v)) continue;
+      const double rise = !seen ? 0.0 : (v >= prev ? v - prev : v);
+      seen = true;
+      prev = v;
+      const TimeMs t = s.t[i];
+      while (first < windows && window_end(first) < t) ++first;
+      while (past < windows && window_end(past) - grid.window_ms < t) ++past;
+      for (std::size_t w = first; w < past; ++w) {
+        increase[w * width + column] += rise;
+        present[w * width + column] = 1;
+      }
+    }
+  }
+
+  std::vector<Bucket> buckets;
+  buckets.reserve(width);
+  for (std::size_t w = 0; w < windows; ++w) {
+    buckets.clear();
+    for (std::size_t b = 0; b < width; ++b) {
+      if (present[w * width + b]) buckets.push_back({bounds[b], increase[w * width + b]});
+    }
+    auto total = prepare_sorted(buckets);
+    if (!total) continue;
+    WindowQuantiles row;
+    row.end = window_end(w);
+    row.observations = *total;
+    row.values.reserve(qs.size());
+    for (double q : qs) {
+      if (std::isnan(q)) {
+        row.values.emplace_back(q);
+      } else if (q < 0) {
+        row.values.emplace_back(-kInf);
+      } else if (q > 1) {
+        row.values.emplace_back(kInf);
+      } else {
+        row.values.push_back(quantile_prepared(q, buckets, *total));
+      }
+    }
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+}  // namespace leanscope::stats
