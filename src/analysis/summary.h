@@ -7,7 +7,7 @@
 
 namespace leanscope::analysis {
 
-// The JSON object of PRODUCT.md section 6 (one line, or indented).
+// The JSON object of docs/GUIDE.md, "The summary" (one line, or indented).
 [[nodiscard]] std::string summary_json(const NetworkingAnalysis& analysis, bool pretty = false);
 // An aligned table with human units, for the terminal.
 [[nodiscard]] std::string summary_table(const NetworkingAnalysis& analysis);

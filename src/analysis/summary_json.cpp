@@ -1,4 +1,4 @@
-// summary --format json: the object of PRODUCT.md section 6.
+// summary --format json: the object that docs/GUIDE.md ("The summary") describes.
 #include <cmath>
 
 #include "analysis/summary.h"

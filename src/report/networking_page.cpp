@@ -1,5 +1,5 @@
-// The networking page: header facts, the chart sections of PRODUCT.md
-// section 6 in the reference's order, the tables and the findings.
+// The networking page: header facts, the chart sections of docs/GUIDE.md
+// ("Networking") in the reference's order, the tables and the findings.
 #include "report/networking_page.h"
 
 #include <fmt/format.h>

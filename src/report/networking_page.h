@@ -1,4 +1,4 @@
-// The networking report page (PRODUCT.md section 6) from a finished analysis.
+// The networking report page (docs/GUIDE.md, "Networking") from a finished analysis.
 #pragma once
 
 #include <string>

@@ -1,5 +1,5 @@
 // Internals of the networking analysis: reading the archive's datasets into
-// keyed series (PRODUCT.md sections 3 and 5).
+// keyed series (docs/GUIDE.md, "The archive" and "How figures are computed").
 #pragma once
 
 #include <filesystem>
