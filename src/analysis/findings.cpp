@@ -1,4 +1,4 @@
-// Findings: incidents worth a reader's attention (PRODUCT.md section 6).
+// Findings: incidents worth a reader's attention (docs/GUIDE.md, "Findings").
 #include <fmt/format.h>
 
 #include <algorithm>

@@ -1,4 +1,5 @@
-// The networking analysis of one devnet (PRODUCT.md sections 5 and 6): every
+// The networking analysis of one devnet (docs/GUIDE.md, "How figures are
+// computed" and "Networking"): every
 // figure the networking report and `summary` show, computed from the archive
 // inside the devnet's time window. Knows nothing of HTML or HTTP.
 #pragma once

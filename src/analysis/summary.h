@@ -11,8 +11,9 @@
 
 namespace leanscope::analysis {
 
-// {"devnet":{..},"clients":{"<client>":{..figures of every report..}},
-//  "findings":[..],"network":{..}} (one line, or indented).
+// The JSON object of docs/GUIDE.md, "The summary": {"devnet":{..},"clients":
+// {"<client>":{..figures of every report..}},"findings":[..],"network":{..}}
+// (one line, or indented).
 [[nodiscard]] std::string summary_json(const DevnetAnalysis& analysis, bool pretty = false);
 // An aligned table per report, for the terminal; `report` limits it to one.
 [[nodiscard]] std::string summary_table(const DevnetAnalysis& analysis, std::optional<std::string_view> report = {});

@@ -1,4 +1,4 @@
-// Client naming rules shared by every stage (PRODUCT.md section 5).
+// Client naming rules shared by every stage (docs/GUIDE.md, "Client names").
 #pragma once
 
 #include <string>

@@ -43,7 +43,7 @@ std::size_t label_index(std::string_view dataset, std::string_view column) {
 }
 
 const std::vector<DatasetSpec>& datasets() {
-  // PRODUCT.md section 3. Rates use 5 m windows; everything is stepped at 1 m.
+  // docs/GUIDE.md ("The archive") lists them. Rates use 5 m windows; everything is stepped at 1 m.
   static const std::vector<DatasetSpec> kDatasets{
       {"head_slot",
        "Head and current slot of each client",

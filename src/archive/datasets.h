@@ -1,4 +1,4 @@
-// The registry of archived datasets (PRODUCT.md section 3): what each holds,
+// The registry of archived datasets (docs/GUIDE.md, "The archive"): what each holds,
 // the PromQL that fetches it, and how its Parquet columns are made. fetch and
 // simulate --data-dir write through it; the analysis reads by its names.
 #pragma once

@@ -1,5 +1,5 @@
 // leanscope summary: the per-client figures and findings of one devnet, as a
-// terminal table, JSON (PRODUCT.md section 6) or CSV.
+// terminal table, JSON or CSV (docs/GUIDE.md, "The summary").
 #include <fmt/format.h>
 
 #include <algorithm>

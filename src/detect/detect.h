@@ -1,4 +1,4 @@
-// Devnet detection (PRODUCT.md section 4): iterations are found from resets of
+// Devnet detection (docs/GUIDE.md, "Devnet detection"): iterations are found from resets of
 // lean_head_slot that several clients share, then merged into devnets.json
 // with stable ids. find_devnets and merge_devnets are pure (tested on
 // hand-made series); run_detect queries Prometheus and writes the file.
@@ -84,7 +84,7 @@ struct MergeResult {
   int dropped = 0;  // known devnets replaced by a detection that overlaps them
 };
 
-// Merges detected devnets into the known file (PRODUCT.md section 4, step 6).
+// Merges detected devnets into the known file (docs/GUIDE.md, "Devnet detection", merging).
 [[nodiscard]] MergeResult merge_devnets(const archive::DevnetsFile& known, const std::vector<DetectedDevnet>& found,
                                         const Params& params, TimeMs now);
 

@@ -1,5 +1,5 @@
 // fetch: the datasets of devnets from Prometheus into the Parquet archive
-// (PRODUCT.md section 3). Each file and the manifest are written atomically;
+// (docs/GUIDE.md, "The archive"). Each file and the manifest are written atomically;
 // archived data is never replaced by less (a devnet past the server's
 // retention keeps its files); a failing dataset does not stop the others.
 #pragma once

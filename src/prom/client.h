@@ -1,4 +1,4 @@
-// The Prometheus HTTP API client (PRODUCT.md section 8): query_range split
+// The Prometheus HTTP API client (docs/GUIDE.md, "Talking to the server"): query_range split
 // into chunks of at most 11,000 points and stitched, several requests in
 // flight (libcurl multi), retries with backoff on 5xx, 429, timeouts and
 // connection failures, TLS verified, bearer/basic auth and extra headers.

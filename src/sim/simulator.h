@@ -1,4 +1,4 @@
-// The devnet simulator (PRODUCT.md section 7): a synthetic run of several
+// The devnet simulator (docs/GUIDE.md, "The simulator"): a synthetic run of several
 // devnet iterations as real Lean clients and cAdvisor expose it, with known
 // incidents. One model feeds every output, so the OpenMetrics file, the
 // archive written without Prometheus and the ground truth describe the same
@@ -50,7 +50,7 @@ struct MetricFamily {
   std::vector<Series> series;
 };
 
-// Event kinds of the ground truth: the finding kinds of PRODUCT.md section 6,
+// Event kinds of the ground truth: the finding kinds of docs/GUIDE.md ("Findings"),
 // plus kRename (a bare job name that becomes suffixed; not a finding).
 inline constexpr std::string_view kRestart = "restart";
 inline constexpr std::string_view kIsolated = "isolated";

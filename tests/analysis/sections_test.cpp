@@ -1,6 +1,6 @@
 // The sections, summary figures and findings on hand-made inputs whose
-// answers are worked out in the comments; each reference defect of
-// PRODUCT.md section 6 has a case that the reference's method would fail.
+// answers are worked out in the comments; each reference defect listed in
+// docs/GUIDE.md ("Networking") has a case that the reference's method would fail.
 #include "analysis/detail/sections.h"
 
 #include <gtest/gtest.h>

@@ -1,5 +1,5 @@
 // simulate --data-dir, then summary: the figures and findings match the
-// simulator's ground truth (PRODUCT.md sections 6 and 7).
+// simulator's ground truth (docs/GUIDE.md, "The summary" and "The simulator").
 #include <gtest/gtest.h>
 #include <simdjson.h>
 

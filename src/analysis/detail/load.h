@@ -1,5 +1,5 @@
 // Internals of loading a devnet's datasets (devnet_data.cpp): client names
-// settled across datasets (PRODUCT rules of client naming, docs/GUIDE.md).
+// settled across datasets (docs/GUIDE.md, "How figures are computed").
 #pragma once
 
 #include <map>

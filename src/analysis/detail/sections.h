@@ -14,7 +14,7 @@
 namespace leanscope::analysis::detail {
 
 // A head slot lower than the previous one by more than this is a reset
-// (PRODUCT.md section 4).
+// (detect's default --reset-threshold, docs/GUIDE.md "Devnet detection").
 inline constexpr double kResetThreshold = 100;
 // Resets of different clients within this time form one devnet start.
 inline constexpr TimeMs kClusterToleranceMs = 10 * kMinuteMs;
