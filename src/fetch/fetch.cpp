@@ -122,7 +122,8 @@ class DatasetFetcher {
       }
     }
     matrices.clear();
-    const auto rows = static_cast<std::int64_t>(builder.rows());
+    auto table = builder.finish(archive::rendered_promql(spec, request_.selector));
+    const auto rows = static_cast<std::int64_t>(table.num_rows);
 
     // Never replace archived data with less: past the server's retention a
     // query returns nothing (or only the recent part) for an old devnet.
@@ -146,7 +147,6 @@ class DatasetFetcher {
       return;
     }
 
-    auto table = builder.finish(archive::rendered_promql(spec, request_.selector));
     table.metadata.emplace_back("devnet", devnet.id);
     table.metadata.emplace_back("dataset", spec.id);
     table.metadata.emplace_back("step_seconds", std::to_string(spec.step_seconds));
