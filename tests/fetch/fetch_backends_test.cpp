@@ -62,10 +62,10 @@ bool is_rate_dataset(const archive::DatasetSpec& spec) {
 }
 
 // detect over the simulated window, then fetch every devnet; the data folder.
-fs::path detect_and_fetch(const std::string& url, const fs::path& data, const std::string& from,
-                          const std::string& to, const std::vector<std::string>& extra = {}) {
-  std::vector<std::string> detect{"detect", "--prometheus-url", url,           "--start",    from,
-                                  "--end",  to,                 "--data-dir", data.string()};
+fs::path detect_and_fetch(const std::string& url, const fs::path& data, const std::string& from, const std::string& to,
+                          const std::vector<std::string>& extra = {}) {
+  std::vector<std::string> detect{"detect", "--prometheus-url", url,          "--start", from, "--end",
+                                  to,       "--data-dir",       data.string()};
   detect.insert(detect.end(), extra.begin(), extra.end());
   auto r = run_leanscope(detect);
   EXPECT_EQ(r.exit_code, 0) << url << ": " << r.err;
@@ -120,9 +120,8 @@ class BothBackends : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new TempDir();
     const auto& d = dir_->path();
-    auto r = run_leanscope({"simulate", "--clients", "5", "--iterations", "2", "--hours", "4", "--seed", "21",
-                            "--end", kEnd, "--openmetrics", (d / "sim.om").string(), "--data-dir",
-                            (d / "simulated").string()});
+    auto r = run_leanscope({"simulate", "--clients", "5", "--iterations", "2", "--hours", "4", "--seed", "21", "--end",
+                            kEnd, "--openmetrics", (d / "sim.om").string(), "--data-dir", (d / "simulated").string()});
     // No ASSERT here: a fatal failure in SetUpTestSuite reads as "skipped";
     // SetUp fails every test instead while the servers are not ready.
     if (r.exit_code != 0) {
@@ -211,8 +210,7 @@ TEST_F(BothBackends, TheArchivesHoldTheSameRows) {
       for (const auto& [key, value] : vm_rows) {
         if (!prom.count(key)) only_vm.push_back(key);
       }
-      EXPECT_TRUE(only_prom.empty()) << only_prom.size() << " rows only from Prometheus, first "
-                                     << only_prom.front();
+      EXPECT_TRUE(only_prom.empty()) << only_prom.size() << " rows only from Prometheus, first " << only_prom.front();
       EXPECT_TRUE(only_vm.empty()) << only_vm.size() << " rows only from VictoriaMetrics, first " << only_vm.front();
       std::size_t compared = 0, close = 0;
       for (const auto& [key, value] : prom) {
@@ -342,8 +340,8 @@ fs::path fetch_small(const fs::path& data, const std::string& url, const std::ve
   file.devnets.push_back(small_devnet());
   EXPECT_TRUE(archive::save_devnets(data, file).ok());
   for (const char* dataset : {"head_slot", "network_peers"}) {
-    std::vector<std::string> args{"fetch",   "--prometheus-url", url,  "--devnet", small_devnet().id,
-                                  "--query", dataset,            "--data-dir", data.string()};
+    std::vector<std::string> args{"fetch", "--prometheus-url", url,          "--devnet", small_devnet().id, "--query",
+                                  dataset, "--data-dir",       data.string()};
     args.insert(args.end(), extra.begin(), extra.end());
     auto r = run_leanscope(args);
     if (exit_code) {
@@ -443,8 +441,9 @@ TEST_F(BehindPrefixes, AStoppedSeriesEndsWithinOneStepOnBothServers) {
   ASSERT_NE(victoria_->url().find("/select/0/prometheus"), std::string::npos);
   // Prometheus itself repeats p1's last sample minutes after it stopped: an
   // instant selector would archive a peer that is gone.
-  auto instant = testing::http_get(fmt::format("{}/api/v1/query?query=lean_connected_peers%7Bpeer%3D%22p1%22%7D&time={}",
-                                               prometheus_->url(), (kLastOfHalf + 4 * 60'000) / 1000));
+  auto instant =
+      testing::http_get(fmt::format("{}/api/v1/query?query=lean_connected_peers%7Bpeer%3D%22p1%22%7D&time={}",
+                                    prometheus_->url(), (kLastOfHalf + 4 * 60'000) / 1000));
   ASSERT_TRUE(instant.has_value());
   EXPECT_NE(instant->find("\"p1\""), std::string::npos) << *instant;
 
@@ -490,8 +489,8 @@ TEST_F(BehindPrefixes, DetectAndFetchWorkThroughATenantProxy) {
   TempDir work;
   const std::vector<std::string> tenant{"--header", "X-Scope-OrgID: t1"};
   auto r = run_leanscope({"detect", "--prometheus-url", proxy.url(), "--start", format_iso_z(kT0 - 600'000), "--end",
-                          format_iso_z(kT0 + kFull + 600'000), "--data-dir", (work / "detected").string(),
-                          "--header", "X-Scope-OrgID: t1"});
+                          format_iso_z(kT0 + kFull + 600'000), "--data-dir", (work / "detected").string(), "--header",
+                          "X-Scope-OrgID: t1"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   const auto through = fetch_small(work / "proxy", proxy.url(), tenant);
   const auto direct = fetch_small(work / "direct", victoria_->url());
@@ -510,6 +509,31 @@ TEST_F(BehindPrefixes, DetectAndFetchWorkThroughATenantProxy) {
   EXPECT_NE(err.find("401"), std::string::npos) << err;
   EXPECT_GT(proxy.refused(), 0);
   EXPECT_FALSE(fs::exists(archive::dataset_path(work / "refused", small_devnet().id, "head_slot")));
+}
+
+// VictoriaMetrics stores label names with dots (service.name, from
+// OpenTelemetry); --selector accepts them and the answers decode.
+TEST(VictoriaMetricsLabels, ASelectorOnALabelWithADotFetchesOnlyItsSeries) {
+  TempDir dir;
+  std::string om = "# TYPE lean_connected_peers gauge\n";
+  for (TimeMs t = kT0 + kPhase; t < kT0 + kFull; t += 15'000) {
+    om += fmt::format(
+        "lean_connected_peers{{job=\"zeam_0\",instance=\"zeam_0:8080\",service.name=\"zeam\",peer=\"p1\"}} 1 "
+        "{}.{:03}\n",
+        t / 1000, t % 1000);
+    om += fmt::format(
+        "lean_connected_peers{{job=\"zeam_0\",instance=\"zeam_0:8080\",service.name=\"other\",peer=\"p2\"}} 1 "
+        "{}.{:03}\n",
+        t / 1000, t % 1000);
+  }
+  om += "# EOF\n";
+  testing::write_text(dir / "dotted.om", om);
+  testing::VictoriaMetricsServer vm(dir / "dotted.om", dir.path());
+  ASSERT_TRUE(vm.ok());
+  const auto data = fetch_small(dir / "data", vm.url(), {"--selector", R"({service.name="zeam"})"});
+  const auto rows = rows_of(archive::dataset_path(data, small_devnet().id, "network_peers"));
+  EXPECT_EQ(rows.size(), 40u);
+  for (const auto& [key, value] : rows) EXPECT_TRUE(key.ends_with("|p1|")) << key;
 }
 
 }  // namespace
