@@ -10,7 +10,7 @@ packages=(
   libcurl4-openssl-dev libsimdjson-dev libcli11-dev libfmt-dev
   libzstd-dev libsnappy-dev zlib1g-dev liblz4-dev libbrotli-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev
-  prometheus chromium nodejs npm python3 time
+  prometheus victoria-metrics chromium nodejs npm python3 time
 )
 
 missing=()
@@ -33,8 +33,9 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# The Debian package starts a Prometheus service where an init system runs;
-# leanscope never uses it (tests and the demo start their own on free ports).
+# The Debian packages start Prometheus and VictoriaMetrics services where an
+# init system runs; leanscope never uses them (tests and the demo start their
+# own on free ports with temporary storage).
 
 # Front-end assets (uPlot) and the DuckDB test oracle, pinned by package-lock.json.
 if [[ ! -f web/node_modules/.package-lock.json ]] || ! cmp -s web/package-lock.json web/node_modules/.leanscope-lock; then

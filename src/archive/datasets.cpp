@@ -4,6 +4,7 @@
 
 #include <cassert>
 #include <system_error>
+#include <unordered_set>
 
 #include "archive/parquet/parquet.h"
 
@@ -43,35 +44,43 @@ std::size_t label_index(std::string_view dataset, std::string_view column) {
 }
 
 const std::vector<DatasetSpec>& datasets() {
-  // docs/GUIDE.md ("The archive") lists them. Rates use 5 m windows; everything is stepped at 1 m.
+  // docs/GUIDE.md ("The archive") lists them. Rates use 5 m windows; everything is stepped at 1 m. Gauges and counters
+  // take the last raw sample inside each step (last_over_time over the step),
+  // not an instant selector: Prometheus repeats a stopped series' last sample
+  // for up to 5 minutes (its lookback) and VictoriaMetrics does not, so only
+  // this way does a stopped series end within one step on every backend.
   static const std::vector<DatasetSpec> kDatasets{
       {"head_slot",
        "Head and current slot of each client",
-       {{"lean_head_slot@SEL@", {{"metric", "lean_head_slot"}}},
-        {"lean_current_slot@SEL@", {{"metric", "lean_current_slot"}}}},
+       {{"last_over_time(lean_head_slot@SEL@[1m])", {{"metric", "lean_head_slot"}}},
+        {"last_over_time(lean_current_slot@SEL@[1m])", {{"metric", "lean_current_slot"}}}},
        60,
        {{"metric", {}, ""}}},
-      {"validators_count", "Validators each client runs", {{"lean_validators_count@SEL@", {}}}, 60, {}},
+      {"validators_count",
+       "Validators each client runs",
+       {{"last_over_time(lean_validators_count@SEL@[1m])", {}}},
+       60,
+       {}},
       {"node_info",
        "Client name and version (lean_node_info)",
-       {{"lean_node_info@SEL@", {}}},
+       {{"last_over_time(lean_node_info@SEL@[1m])", {}}},
        60,
        {{"name", {"name"}, ""}, {"version", {"version"}, ""}}},
       {"network_peers",
        "Connected peers; some clients export one series per peer",
-       {{"lean_connected_peers@SEL@", {}}},
+       {{"last_over_time(lean_connected_peers@SEL@[1m])", {}}},
        60,
        {{"client_type", {"client"}, ""}, {"peer", {"peer"}, ""}}},
       {"peer_events",
        "Peer connection and disconnection counters",
-       {{"lean_peer_connection_events_total@SEL@", {{"metric", "connection"}}},
-        {"lean_peer_disconnection_events_total@SEL@", {{"metric", "disconnection"}}}},
+       {{"last_over_time(lean_peer_connection_events_total@SEL@[1m])", {{"metric", "connection"}}},
+        {"last_over_time(lean_peer_disconnection_events_total@SEL@[1m])", {{"metric", "disconnection"}}}},
        60,
        {{"metric", {}, ""}, {"direction", {"direction"}, ""}, {"result", {"result", "reason"}, ""}}},
       {"attestation_metrics",
        "Valid and invalid attestation counters, per source",
-       {{"lean_attestations_valid_total@SEL@", {{"metric", "lean_attestations_valid_total"}}},
-        {"lean_attestations_invalid_total@SEL@", {{"metric", "lean_attestations_invalid_total"}}}},
+       {{"last_over_time(lean_attestations_valid_total@SEL@[1m])", {{"metric", "lean_attestations_valid_total"}}},
+        {"last_over_time(lean_attestations_invalid_total@SEL@[1m])", {{"metric", "lean_attestations_invalid_total"}}}},
        60,
        {{"metric", {}, ""}, {"source", {"source"}, "unknown"}}},
       {"container_network",
@@ -209,7 +218,9 @@ void DatasetTableBuilder::add_series(const DatasetQuery& query, const Labels& la
   const std::string* job = find_label(labels, "job");
   const std::string* instance = find_label(labels, "instance");
   std::vector<std::uint32_t> codes;
-  codes.push_back(intern(0, job ? names_.normalise(*job) : std::string("unknown")));
+  const std::string client = job ? names_.normalise(*job) : std::string("unknown");
+  if (job && client != *job) bare_rows_.emplace_back(rows_, rows_ + n);
+  codes.push_back(intern(0, client));
   codes.push_back(intern(1, instance ? std::string_view(*instance) : std::string_view()));
   for (std::size_t i = 0; i < spec_.extra_columns.size(); ++i) {
     const auto& extra = spec_.extra_columns[i];
@@ -238,8 +249,62 @@ void DatasetTableBuilder::add_series(const DatasetQuery& query, const Labels& la
   rows_ += n;
 }
 
+void DatasetTableBuilder::drop_rows_repeated_by_bare_jobs() {
+  auto& cols = table_->table.columns;
+  std::vector<bool> bare(rows_, false);
+  std::unordered_set<std::uint32_t> renamed_clients;
+  for (const auto& [from, to] : bare_rows_) {
+    for (std::size_t r = from; r < to; ++r) bare[r] = true;
+    if (to > from) renamed_clients.insert(cols[0].codes[from]);
+  }
+  // client, every extra column and the timestamp: the instance differs
+  // between the bare and the suffixed job, the value may too.
+  auto key_of = [&](std::size_t r) {
+    std::string key;
+    for (std::size_t c = 0; c < cols.size(); ++c) {
+      if (c == 1 || c == 3) continue;
+      if (c == 2) {
+        key.append(reinterpret_cast<const char*>(&cols[c].ints[r]), sizeof(std::int64_t));
+      } else {
+        key.append(reinterpret_cast<const char*>(&cols[c].codes[r]), sizeof(std::uint32_t));
+      }
+    }
+    return key;
+  };
+  std::unordered_set<std::string> successors;
+  for (std::size_t r = 0; r < rows_; ++r) {
+    if (!bare[r] && renamed_clients.contains(cols[0].codes[r])) successors.insert(key_of(r));
+  }
+  std::vector<bool> keep(rows_, true);
+  std::size_t kept = rows_;
+  for (std::size_t r = 0; r < rows_; ++r) {
+    if (bare[r] && successors.contains(key_of(r))) {
+      keep[r] = false;
+      --kept;
+    }
+  }
+  if (kept == rows_) return;
+  auto compact = [&](auto& values) {
+    std::size_t out = 0;
+    for (std::size_t r = 0; r < rows_; ++r) {
+      if (keep[r]) values[out++] = values[r];
+    }
+    values.resize(out);
+  };
+  for (auto& c : cols) {
+    if (c.kind == parquet::ValueKind::String)
+      compact(c.codes);
+    else if (c.kind == parquet::ValueKind::Double)
+      compact(c.doubles);
+    else
+      compact(c.ints);
+  }
+  rows_ = kept;
+}
+
 Status DatasetTableBuilder::write(const std::filesystem::path& path, std::string promql,
                                   const std::vector<std::pair<std::string, std::string>>& metadata) {
+  if (!bare_rows_.empty()) drop_rows_repeated_by_bare_jobs();
   auto& table = table_->table;
   table.num_rows = rows_;
   table.metadata.emplace_back("promql", std::move(promql));

@@ -76,7 +76,10 @@ using Labels = std::vector<std::pair<std::string, std::string>>;
 [[nodiscard]] std::size_t label_index(std::string_view dataset, std::string_view column);
 
 // Builds a dataset's Parquet file from series, in the archive's column
-// layout; client names are normalised with `names` (bare -> suffixed).
+// layout; client names are normalised with `names` (bare -> suffixed). A
+// client is never counted twice for one timestamp: where a bare job's series
+// (`ream`) and its successor (`ream_0`) both have a sample inside one step,
+// which happens once at a rename, write() keeps the successor's row.
 class DatasetTableBuilder {
  public:
   DatasetTableBuilder(const DatasetSpec& spec, ClientNameMap names);
@@ -99,11 +102,14 @@ class DatasetTableBuilder {
  private:
   struct Table;
   std::uint32_t intern(std::size_t column, std::string_view value);
+  void drop_rows_repeated_by_bare_jobs();
   const DatasetSpec& spec_;
   ClientNameMap names_;
   std::unique_ptr<Table> table_;
   std::vector<std::map<std::string, std::uint32_t, std::less<>>> interned_;
   std::size_t rows_ = 0;
+  // Rows [first, second) came from a series whose job is a bare name.
+  std::vector<std::pair<std::size_t, std::size_t>> bare_rows_;
 };
 
 }  // namespace leanscope::archive

@@ -63,8 +63,9 @@ Status validate_selector(std::string_view selector) {
     skip_space();
     if (i == s.size()) break;
     const std::size_t name_start = i;
-    while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '_')) ++i;
-    if (i == name_start || std::isdigit(static_cast<unsigned char>(s[name_start]))) {
+    // Dots too: VictoriaMetrics stores and selects labels such as service.name.
+    while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '_' || s[i] == '.')) ++i;
+    if (i == name_start || std::isdigit(static_cast<unsigned char>(s[name_start])) || s[name_start] == '.') {
       return make_error("--selector: expected a label name at position {}", base + name_start);
     }
     skip_space();

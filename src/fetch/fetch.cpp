@@ -122,7 +122,8 @@ class DatasetFetcher {
       }
     }
     matrices.clear();
-    const auto rows = static_cast<std::int64_t>(builder.rows());
+    auto table = builder.finish(archive::rendered_promql(spec, request_.selector));
+    const auto rows = static_cast<std::int64_t>(table.num_rows);
 
     // Never replace archived data with less: past the server's retention a
     // query returns nothing (or only the recent part) for an old devnet.

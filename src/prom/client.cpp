@@ -232,8 +232,12 @@ Result<Client::Batch> Client::plan(std::span<const RangeQuery> queries) const {
     batch.chunks[q] = chunks.size();
     for (std::size_t c = 0; c < chunks.size(); ++c) {
       detail::Request r;
-      r.url = fmt::format("{}/api/v1/query_range?query={}&start={}&end={}&step={}", impl_->base, escape(query.promql),
-                          seconds_text(chunks[c].start), seconds_text(chunks[c].end), seconds_text(query.step_ms));
+      // nocache=1: VictoriaMetrics otherwise moves the steps of a range of
+      // more than 50 points onto multiples of the step (for its cache), off
+      // the devnet's grid; other servers ignore the parameter.
+      r.url = fmt::format("{}/api/v1/query_range?query={}&start={}&end={}&step={}&nocache=1", impl_->base,
+                          escape(query.promql), seconds_text(chunks[c].start), seconds_text(chunks[c].end),
+                          seconds_text(query.step_ms));
       r.description = fmt::format("query '{}' on {} ({} .. {})", short_query(query.promql), impl_->display,
                                   format_iso_z(chunks[c].start), format_iso_z(chunks[c].end));
       batch.requests.push_back(std::move(r));

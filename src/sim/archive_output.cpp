@@ -2,8 +2,8 @@
 // write it from a live Prometheus, computed from the model without one.
 // A devnet runs from its iteration's start (as in the truth, so ids agree)
 // to the last whole minute with data, as detect sees it; datasets
-// are stepped at 1 min like query_range: gauges take the latest sample until
-// it goes stale, rates follow PromQL's rate() over the dataset's window.
+// are stepped at 1 min like query_range: last_over_time takes the last sample
+// inside each step, rates follow PromQL's rate() over the dataset's window.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -25,35 +25,43 @@ namespace {
 
 constexpr TimeMs kLookbackMs = 5 * kMinuteMs;
 
-// What a registry query asks for: a metric, optionally under rate(...[window]).
+// What a registry query asks for: a metric under last_over_time(...[window])
+// or rate(...[window]).
 struct QueryShape {
   std::string metric;
-  TimeMs rate_window = 0;  // 0: an instant selector
+  bool rate = false;
+  TimeMs window = 0;
 };
 
 Result<QueryShape> shape_of(std::string_view dataset, std::string_view promql) {
   QueryShape shape;
   std::string_view rest = promql;
-  const bool rate = rest.starts_with("rate(");
-  if (rate) rest.remove_prefix(5);
-  const auto sel = rest.find("@SEL@");
-  if (sel == std::string_view::npos)
+  auto unsupported = [&] {
     return make_error("dataset {}: query '{}' is not one the simulator models", dataset, promql);
+  };
+  if (rest.starts_with("rate(")) {
+    shape.rate = true;
+    rest.remove_prefix(5);
+  } else if (rest.starts_with("last_over_time(")) {
+    rest.remove_prefix(15);
+  } else {
+    return unsupported();
+  }
+  const auto sel = rest.find("@SEL@");
+  if (sel == std::string_view::npos) return unsupported();
   shape.metric = std::string(rest.substr(0, sel));
   rest.remove_prefix(sel + 5);
-  if (rate) {
-    int minutes = 0;
-    if (std::sscanf(std::string(rest).c_str(), "[%dm])", &minutes) != 1 || minutes <= 0)
-      return make_error("dataset {}: query '{}' is not one the simulator models", dataset, promql);
-    shape.rate_window = minutes * kMinuteMs;
-  } else if (!rest.empty()) {
-    return make_error("dataset {}: query '{}' is not one the simulator models", dataset, promql);
-  }
+  int minutes = 0;
+  if (std::sscanf(std::string(rest).c_str(), "[%dm])", &minutes) != 1 || minutes <= 0 ||
+      rest != fmt::format("[{}m])", minutes))
+    return unsupported();
+  shape.window = minutes * kMinuteMs;
   return shape;
 }
 
-// The value at `t` of a live-scraped gauge: the latest sample, unless the
-// series had ended (Prometheus marks it stale at the next missed scrape).
+// The value at `t` of a live-scraped gauge as an instant selector sees it:
+// the latest sample, unless the series had ended (Prometheus marks it stale
+// at the next missed scrape). Only detect's slots use this.
 bool instant_value(const Series& s, std::size_t& cursor, TimeMs t, double& value) {
   while (cursor < s.times.size() && s.times[cursor] <= t) ++cursor;
   if (cursor == 0) return false;
@@ -62,6 +70,15 @@ bool instant_value(const Series& s, std::size_t& cursor, TimeMs t, double& value
   if (!continues && t - s.times[i] >= kScrapeMs) return false;
   if (t - s.times[i] > kLookbackMs) return false;
   value = s.values[i];
+  return true;
+}
+
+// last_over_time(x[window]) at `t`: the last sample in [t - window, t]
+// (Prometheus 2's range selectors include both ends), or none.
+bool last_value(const Series& s, std::size_t& cursor, TimeMs t, TimeMs window, double& value) {
+  while (cursor < s.times.size() && s.times[cursor] <= t) ++cursor;
+  if (cursor == 0 || s.times[cursor - 1] < t - window) return false;
+  value = s.values[cursor - 1];
   return true;
 }
 
@@ -166,7 +183,7 @@ Result<std::int64_t> write_dataset(const Simulation& sim, const archive::Dataset
     const auto* family = sim.family(shape->metric);
     if (family == nullptr) return make_error("dataset {}: the simulator has no metric {}", spec.id, shape->metric);
     for (const auto& s : family->series) {
-      if (!has_samples_in(s, w.devnet.start - shape->rate_window - kLookbackMs, w.devnet.end)) continue;
+      if (!has_samples_in(s, w.devnet.start - shape->window, w.devnet.end)) continue;
       times.clear();
       values.clear();
       std::size_t cursor = 0;
@@ -174,7 +191,7 @@ Result<std::int64_t> write_dataset(const Simulation& sim, const archive::Dataset
       for (TimeMs t = w.devnet.start; t <= w.devnet.end; t += step) {
         double v = 0;
         const bool present =
-            shape->rate_window > 0 ? rate_value(s, cursor, t, shape->rate_window, v) : instant_value(s, cursor, t, v);
+            shape->rate ? rate_value(s, cursor, t, shape->window, v) : last_value(s, cursor, t, shape->window, v);
         if (present) {
           times.push_back(t);
           values.push_back(v);

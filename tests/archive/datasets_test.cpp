@@ -65,6 +65,37 @@ TEST(Datasets, BuilderNormalisesClientsAndFillsLabelColumns) {
   EXPECT_EQ(*table.meta("promql"), "q");
 }
 
+// At a rename both the bare job's last sample and its successor's first one
+// fall inside one step: the client keeps one row there, the successor's.
+TEST(Datasets, ARenamedJobIsNeverCountedTwiceForOneTimestamp) {
+  const auto& spec = *find_dataset("head_slot");
+  DatasetTableBuilder builder(spec, ClientNameMap({"ream", "ream_0", "zeam_0"}));
+  std::vector<TimeMs> bare_t{1000, 2000, 3000}, next_t{3000, 4000};
+  std::vector<double> bare_v{1, 2, 3}, next_v{30, 40};
+  builder.add_series(spec.queries[0], {{"job", "ream"}, {"instance", "ream:8080"}}, bare_t, bare_v);
+  builder.add_series(spec.queries[1], {{"job", "ream"}, {"instance", "ream:8080"}}, bare_t, bare_v);
+  builder.add_series(spec.queries[0], {{"job", "ream_0"}, {"instance", "ream_0:8080"}}, next_t, next_v);
+  builder.add_series(spec.queries[0], {{"job", "zeam_0"}}, bare_t, bare_v);
+  auto table = builder.finish("q");
+  std::vector<std::string> rows;
+  for (std::size_t r = 0; r < table.num_rows; ++r) {
+    rows.push_back(table.find("client")->string_at(r) + "|" + table.find("instance")->string_at(r) + "|" +
+                   std::to_string(table.find("timestamp")->millis_at(r)) + "|" +
+                   std::to_string(static_cast<int>(table.find("value")->doubles[r])) + "|" +
+                   table.find("metric")->string_at(r));
+  }
+  EXPECT_EQ(rows,
+            (std::vector<std::string>{
+                "ream_0|ream:8080|1000|1|lean_head_slot", "ream_0|ream:8080|2000|2|lean_head_slot",
+                // ream:8080 at 3000 for lean_head_slot is gone: ream_0 has that row.
+                "ream_0|ream:8080|1000|1|lean_current_slot", "ream_0|ream:8080|2000|2|lean_current_slot",
+                "ream_0|ream:8080|3000|3|lean_current_slot",  // another series: kept
+                "ream_0|ream_0:8080|3000|30|lean_head_slot", "ream_0|ream_0:8080|4000|40|lean_head_slot",
+                "zeam_0||1000|1|lean_head_slot", "zeam_0||2000|2|lean_head_slot", "zeam_0||3000|3|lean_head_slot"}));
+  EXPECT_EQ(table.num_rows, table.find("value")->doubles.size());
+  EXPECT_EQ(table.num_rows, table.find("metric")->codes.size());
+}
+
 TEST(Datasets, BuilderReservedOnceNeverGrowsItsColumns) {
   const auto& spec = *find_dataset("head_slot");
   DatasetTableBuilder builder(spec, {});
@@ -93,7 +124,25 @@ TEST(Datasets, AttestationSourceFallsBackToUnknown) {
 
 TEST(Datasets, RenderedPromqlHasOneQueryPerLine) {
   EXPECT_EQ(rendered_promql(*find_dataset("head_slot"), R"(net="a")"),
-            "lean_head_slot{net=\"a\"}\nlean_current_slot{net=\"a\"}");
+            "last_over_time(lean_head_slot{net=\"a\"}[1m])\nlast_over_time(lean_current_slot{net=\"a\"}[1m])");
+}
+
+// A stopped series must end within one step on every backend: gauges and
+// counters take the last raw sample inside each step, never an instant
+// selector (Prometheus would repeat the last sample for 5 minutes); only the
+// 5-minute rates keep their own window.
+TEST(Datasets, GaugesAndCountersTakeTheLastSampleInsideEachStep) {
+  for (const auto& d : datasets()) {
+    ASSERT_EQ(d.step_seconds, 60) << d.id;
+    for (const auto& q : d.queries) {
+      if (q.promql.starts_with("rate(")) {
+        EXPECT_TRUE(q.promql.ends_with("@SEL@[5m])")) << q.promql;
+        continue;
+      }
+      EXPECT_TRUE(q.promql.starts_with("last_over_time(")) << q.promql;
+      EXPECT_TRUE(q.promql.ends_with("@SEL@[1m])")) << d.id << ": the window is the step: " << q.promql;
+    }
+  }
 }
 
 TEST(Datasets, QueryHashIsStableAndSensitiveToEveryInput) {

@@ -258,7 +258,7 @@ TEST(FetchFaults, AFailingQueryFailsOnlyItsDataset) {
   TempDir dir;
   write_devnets(dir.path());
   FakePrometheus server([](const httplib::Request& req, httplib::Response& res, int) {
-    if (req.get_param_value("query") == "lean_attestations_invalid_total") {
+    if (req.get_param_value("query") == "last_over_time(lean_attestations_invalid_total[1m])") {
       res.status = 400;
       res.set_content(R"({"status":"error","errorType":"bad_data","error":"no such thing"})", "application/json");
       return;

@@ -350,6 +350,24 @@ TEST(Faults, ConnectionRefusedNamesTheUrlButNoCredentials) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(200));
 }
 
+// VictoriaMetrics moves the steps of a range of more than 50 points onto
+// multiples of the step unless asked not to cache; the archive's steps must
+// stay on the devnet's grid.
+TEST(QueryRange, AsksServersNotToMoveTheSteps) {
+  std::vector<std::string> nocache;
+  std::mutex mutex;
+  FakePrometheus server([&](const httplib::Request& req, httplib::Response& res, int) {
+    std::lock_guard<std::mutex> lock(mutex);
+    nocache.push_back(req.get_param_value("nocache"));
+    res.set_content(FakePrometheus::matrix({}), "application/json");
+  });
+  auto client = Client::create(fast_config(server.url()));
+  ASSERT_TRUE(client.ok());
+  ASSERT_TRUE(client->query_range({"up", 1'700'000'004'000, 1'700'000'004'000 + 3'600'000, 60'000}).ok());
+  ASSERT_FALSE(nocache.empty());
+  for (const auto& v : nocache) EXPECT_EQ(v, "1");
+}
+
 TEST(Auth, BearerTokenBasicAuthAndHeadersAreSent) {
   std::vector<std::string> seen_headers;
   std::mutex mutex;

@@ -163,6 +163,95 @@ TEST(SimulatorArchive, DatasetsShowTheIncidentsOfTheTruth) {
   EXPECT_EQ(sources, (std::set<std::string>{"gossip", "block", "unknown"}));
 }
 
+// "client|extra columns...|timestamp" of every row, and how often each occurs.
+std::map<std::string, int> row_keys(const parquet::Table& t) {
+  std::map<std::string, int> out;
+  for (std::size_t r = 0; r < t.num_rows; ++r) {
+    std::string key = t.find("client")->string_at(r);
+    for (const auto& c : t.columns) {
+      if (c.kind == parquet::ValueKind::String && c.name != "client" && c.name != "instance")
+        key += "|" + c.string_at(r);
+    }
+    ++out[key + "|" + std::to_string(t.find("timestamp")->millis_at(r))];
+  }
+  return out;
+}
+
+// Each step holds the last sample inside it: a renamed job (`ream`, then
+// `ream_0`) is never counted twice for one client and timestamp, and a
+// series that stops (a per-peer gauge across a restart, a node torn down)
+// ends within one step of its last sample.
+TEST(SimulatorArchive, AStoppedSeriesEndsWithinOneStepAndNoClientIsCountedTwice) {
+  testing::TempDir dir;
+  ASSERT_TRUE(write_archive(simulation(), dir.path()).ok());
+  for (const auto& it : simulation().iterations) {
+    for (const auto& spec : archive::datasets()) {
+      for (const auto& [key, count] : row_keys(read(dir.path(), it.id, spec.id))) {
+        EXPECT_EQ(count, 1) << it.id << "/" << spec.id << ": " << key;
+      }
+    }
+  }
+
+  const auto renames = events_of(kRename);
+  ASSERT_EQ(renames.size(), 1u);
+  const auto& first = simulation().iterations.front();
+  const std::string renamed = renames.front()->client;  // "ream_0"
+  const std::string bare = renamed.substr(0, renamed.rfind('_'));
+  for (const auto& [dataset, metric] :
+       {std::pair{"head_slot", "lean_head_slot"}, std::pair{"network_peers", "lean_connected_peers"}}) {
+    SCOPED_TRACE(dataset);
+    const auto table = read(dir.path(), first.id, dataset);
+    TimeMs last_bare_sample = 0, last_bare_row = 0, first_suffixed_row = 0;
+    for (const auto& s : simulation().family(metric)->series) {
+      for (const auto& [k, v] : s.labels) {
+        if (k == "job" && v == bare) last_bare_sample = std::max(last_bare_sample, s.times.back());
+      }
+    }
+    for (std::size_t r = 0; r < table.num_rows; ++r) {
+      if (table.find("client")->string_at(r) != renamed) continue;
+      const auto t = table.find("timestamp")->millis_at(r);
+      if (table.find("instance")->string_at(r) == bare + ":8080")
+        last_bare_row = std::max(last_bare_row, t);
+      else if (first_suffixed_row == 0 || t < first_suffixed_row)
+        first_suffixed_row = t;
+    }
+    ASSERT_GT(last_bare_sample, 0);
+    ASSERT_GT(last_bare_row, 0) << "the bare job's rows are kept under the normalised name";
+    EXPECT_LE(last_bare_row, last_bare_sample + 60'000) << "the stopped series ends within one step";
+    EXPECT_GT(last_bare_row + 60'000, last_bare_sample) << "and lasts until the step after its last sample";
+    EXPECT_LE(first_suffixed_row, last_bare_row + 60'000);
+  }
+
+  // Per-peer gauges: every row has a sample of its series inside its step.
+  std::size_t checked = 0;
+  for (const auto& it : simulation().iterations) {
+    const auto peers = read(dir.path(), it.id, "network_peers");
+    archive::ClientNameMap names(it.clients);
+    std::map<std::pair<std::string, std::string>, std::vector<TimeMs>> rows;
+    for (std::size_t r = 0; r < peers.num_rows; ++r) {
+      if (peers.find("peer")->string_at(r).empty()) continue;
+      rows[{peers.find("client")->string_at(r), peers.find("peer")->string_at(r)}].push_back(
+          peers.find("timestamp")->millis_at(r));
+    }
+    for (const auto& s : simulation().family("lean_connected_peers")->series) {
+      std::string job, peer;
+      for (const auto& [k, v] : s.labels) {
+        if (k == "job") job = v;
+        if (k == "peer") peer = v;
+      }
+      if (peer.empty()) continue;
+      const auto found = rows.find({names.normalise(job), peer});
+      if (found == rows.end()) continue;
+      for (const auto t : found->second) {
+        auto after = std::lower_bound(s.times.begin(), s.times.end(), t - 60'000);
+        EXPECT_TRUE(after != s.times.end() && *after <= t) << job << " " << peer << " at " << format_iso_z(t);
+        ++checked;
+      }
+    }
+  }
+  EXPECT_GT(checked, 100u);
+}
+
 TEST(SimulatorArchive, SameSimulationGivesSameFilesAndOtherDevnetsAreKept) {
   testing::TempDir a, b;
   archive::DevnetsFile existing;

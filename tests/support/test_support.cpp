@@ -15,8 +15,11 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <limits>
 #include <random>
+#include <set>
 #include <sstream>
+#include <string_view>
 #include <thread>
 
 namespace leanscope::testing {
@@ -149,7 +152,72 @@ std::optional<std::string> http_get(const std::string& url, int timeout_seconds)
   return r.out;
 }
 
-PrometheusServer::PrometheusServer(const fs::path& openmetrics, const fs::path& dir) {
+namespace {
+
+// Starts argv (with "@PORT@" replaced by a free loopback port) and waits until
+// http://127.0.0.1:PORT<ready_path> answers; output goes to `log`. Returns
+// the base URL and sets `pid`, or returns "" after three tries.
+std::string start_server(std::vector<std::string> argv, const std::string& ready_path, const fs::path& log,
+                         int& pid_out) {
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    const auto port = std::to_string(free_loopback_port());
+    std::vector<std::string> args = argv;
+    for (auto& a : args) {
+      if (auto at = a.find("@PORT@"); at != std::string::npos) a.replace(at, 6, port);
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+      int devnull = open("/dev/null", O_RDWR);
+      int out = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+      dup2(devnull, 0);
+      dup2(out >= 0 ? out : devnull, 1);
+      dup2(out >= 0 ? out : devnull, 2);
+      std::vector<char*> cargs;
+      for (auto& a : args) cargs.push_back(a.data());
+      cargs.push_back(nullptr);
+      execvp(cargs[0], cargs.data());
+      _exit(127);
+    }
+    const std::string base = "http://127.0.0.1:" + port;
+    for (int i = 0; i < 150; ++i) {
+      if (http_get(base + ready_path, 2)) {
+        pid_out = pid;
+        return base;
+      }
+      int status;
+      if (waitpid(pid, &status, WNOHANG) == pid) {
+        pid = -1;
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    if (pid > 0) {
+      kill(pid, SIGKILL);
+      waitpid(pid, nullptr, 0);
+    }
+  }
+  return "";
+}
+
+void stop_server(int pid) {
+  if (pid <= 0) return;
+  kill(pid, SIGTERM);
+  for (int i = 0; i < 100; ++i) {
+    if (waitpid(pid, nullptr, WNOHANG) == pid) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+}
+
+}  // namespace
+
+PrometheusServer::PrometheusServer(const fs::path& openmetrics, const fs::path& dir, const std::string& route_prefix) {
+  if (!have_program("promtool") || !have_program("prometheus")) {
+    ADD_FAILURE() << "prometheus and promtool are not installed (Debian package prometheus; scripts/install-deps.sh "
+                     "installs it)";
+    return;
+  }
   auto tsdb = dir / "tsdb";
   auto backfill =
       run_command({"promtool", "tsdb", "create-blocks-from", "openmetrics", openmetrics.string(), tsdb.string()}, 600);
@@ -159,53 +227,107 @@ PrometheusServer::PrometheusServer(const fs::path& openmetrics, const fs::path& 
   }
   auto config = dir / "prometheus.yml";
   write_text(config, "global:\n  scrape_interval: 1h\nscrape_configs: []\n");
-  for (int attempt = 0; attempt < 3 && url_.empty(); ++attempt) {
-    auto port = free_loopback_port();
-    std::string listen = "127.0.0.1:" + std::to_string(port);
-    pid_t pid = fork();
-    if (pid == 0) {
-      int devnull = open("/dev/null", O_RDWR);
-      dup2(devnull, 0);
-      dup2(devnull, 1);
-      dup2(devnull, 2);
-      std::string a1 = "--config.file=" + config.string(), a2 = "--storage.tsdb.path=" + tsdb.string(),
-                  a3 = "--web.listen-address=" + listen, a4 = "--storage.tsdb.retention.time=100y";
-      execlp("prometheus", "prometheus", a1.c_str(), a2.c_str(), a3.c_str(), a4.c_str(), nullptr);
-      _exit(127);
-    }
-    pid_ = pid;
-    std::string base = "http://" + listen;
-    for (int i = 0; i < 150; ++i) {
-      if (http_get(base + "/-/ready", 2)) {
-        url_ = base;
-        break;
-      }
-      int status;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    }
-    if (url_.empty() && pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-      pid_ = -1;
-    }
+  std::vector<std::string> argv{"prometheus", "--config.file=" + config.string(),
+                                "--storage.tsdb.path=" + tsdb.string(), "--web.listen-address=127.0.0.1:@PORT@",
+                                "--storage.tsdb.retention.time=100y"};
+  if (!route_prefix.empty()) argv.push_back("--web.route-prefix=" + route_prefix);
+  const auto base = start_server(argv, route_prefix + "/-/ready", dir / "prometheus.log", pid_);
+  if (base.empty()) {
+    ADD_FAILURE() << "Prometheus did not become ready: " << read_text(dir / "prometheus.log").substr(0, 2000);
+    return;
   }
-  if (url_.empty()) ADD_FAILURE() << "Prometheus did not become ready";
+  url_ = base + route_prefix;
 }
 
-PrometheusServer::~PrometheusServer() {
-  if (pid_ <= 0) return;
-  kill(pid_, SIGTERM);
-  for (int i = 0; i < 100; ++i) {
-    if (waitpid(pid_, nullptr, WNOHANG) == pid_) return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+PrometheusServer::~PrometheusServer() { stop_server(pid_); }
+
+std::string openmetrics_to_prometheus_text(const std::string& openmetrics) {
+  std::string out;
+  out.reserve(openmetrics.size());
+  std::size_t from = 0;
+  while (from < openmetrics.size()) {
+    auto end = openmetrics.find('\n', from);
+    if (end == std::string::npos) end = openmetrics.size();
+    const std::string_view line(openmetrics.data() + from, end - from);
+    from = end + 1;
+    if (line.empty() || line.front() == '#') continue;
+    const auto space = line.rfind(' ');
+    const auto stamp = line.substr(space + 1);
+    const auto dot = stamp.find('.');
+    std::string millis(stamp.substr(0, dot));
+    std::string fraction(dot == std::string_view::npos ? "" : stamp.substr(dot + 1));
+    fraction.resize(3, '0');
+    out.append(line.substr(0, space)).append(" ").append(millis).append(fraction).append("\n");
   }
-  kill(pid_, SIGKILL);
-  waitpid(pid_, nullptr, 0);
+  return out;
 }
+
+VictoriaMetricsServer::VictoriaMetricsServer(const fs::path& openmetrics, const fs::path& dir,
+                                             const std::string& path_prefix) {
+  if (!have_program("victoria-metrics")) {
+    ADD_FAILURE() << "victoria-metrics is not installed (Debian package victoria-metrics; scripts/install-deps.sh "
+                     "installs it)";
+    return;
+  }
+  const auto text = openmetrics_to_prometheus_text(read_text(openmetrics));
+  const auto import_file = dir / "vm-import.prom";
+  write_text(import_file, text);
+  std::vector<std::string> argv{"victoria-metrics", "-storageDataPath=" + (dir / "vmdata").string(),
+                                "-httpListenAddr=127.0.0.1:@PORT@", "-retentionPeriod=100y"};
+  if (!path_prefix.empty()) argv.push_back("-http.pathPrefix=" + path_prefix);
+  const auto base = start_server(argv, path_prefix + "/health", dir / "victoria-metrics.log", pid_);
+  if (base.empty()) {
+    ADD_FAILURE() << "VictoriaMetrics did not become ready: "
+                  << read_text(dir / "victoria-metrics.log").substr(0, 2000);
+    return;
+  }
+  const auto root = base + path_prefix;
+  auto imported = run_command({"curl", "-sS", "--fail", "--max-time", "300", "--data-binary",
+                               "@" + import_file.string(), root + "/api/v1/import/prometheus"},
+                              320);
+  if (imported.exit_code != 0) {
+    ADD_FAILURE() << "VictoriaMetrics refused the import: " << imported.err;
+    return;
+  }
+  // Imported rows become searchable once flushed; wait until every series is.
+  std::size_t want = 0;
+  long long first_ms = std::numeric_limits<long long>::max(), last_ms = 0;
+  {
+    std::set<std::string_view> series;
+    std::size_t from = 0;
+    while (from < text.size()) {
+      const auto end = text.find('\n', from);
+      const std::string_view line(text.data() + from, end - from);
+      const auto stamp = line.rfind(' ');
+      const long long ms = std::stoll(std::string(line.substr(stamp + 1)));
+      first_ms = std::min(first_ms, ms);
+      last_ms = std::max(last_ms, ms);
+      series.insert(line.substr(0, line.rfind(' ', stamp - 1)));
+      from = end + 1;
+    }
+    want = series.size();
+  }
+  // VictoriaMetrics answers /api/v1/series over a range, not from time 0.
+  const auto series_url =
+      root + "/api/v1/series?match%5B%5D=%7B__name__%21%3D%22%22%7D&start=" + std::to_string(first_ms / 1000 - 1) +
+      "&end=" + std::to_string(last_ms / 1000 + 1);
+  for (int i = 0; i < 100; ++i) {
+    (void)http_get(root + "/internal/force_flush");
+    auto found = http_get(series_url);
+    std::size_t count = 0;
+    for (auto at = found ? found->find("\"__name__\"") : std::string::npos; at != std::string::npos;
+         at = found->find("\"__name__\"", at + 1))
+      ++count;
+    if (count == want) {
+      url_ = root;
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  ADD_FAILURE() << "VictoriaMetrics did not show the " << want << " imported series";
+}
+
+VictoriaMetricsServer::~VictoriaMetricsServer() { stop_server(pid_); }
 
 namespace {
 std::vector<std::string> chromium_base_args(const fs::path& profile) {

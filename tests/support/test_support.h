@@ -53,9 +53,11 @@ void write_text(const std::filesystem::path& path, const std::string& text);
 // from an OpenMetrics file. Stopped (SIGTERM, then SIGKILL) at destruction.
 class PrometheusServer {
  public:
-  // Backfills `openmetrics` into dir/tsdb and starts Prometheus on a free port.
+  // Backfills `openmetrics` into dir/tsdb and starts Prometheus on a free port,
+  // serving under `route_prefix` ("/prometheus") when given; url() includes it.
   // Fails the current test (ADD_FAILURE) and leaves url() empty on error.
-  PrometheusServer(const std::filesystem::path& openmetrics, const std::filesystem::path& dir);
+  PrometheusServer(const std::filesystem::path& openmetrics, const std::filesystem::path& dir,
+                   const std::string& route_prefix = "");
   ~PrometheusServer();
   PrometheusServer(const PrometheusServer&) = delete;
   PrometheusServer& operator=(const PrometheusServer&) = delete;
@@ -66,6 +68,31 @@ class PrometheusServer {
   int pid_ = -1;
   std::string url_;
 };
+
+// A real VictoriaMetrics (Debian package `victoria-metrics`, single node) on
+// a free loopback port with its storage in dir/vmdata, loaded with an
+// OpenMetrics file through /api/v1/import/prometheus (timestamps turned into
+// milliseconds). `path_prefix` ("/select/0/prometheus", as a cluster's
+// vmselect serves) is its -http.pathPrefix; url() includes it. Stopped at
+// destruction. A missing binary fails the test with a message saying so.
+class VictoriaMetricsServer {
+ public:
+  VictoriaMetricsServer(const std::filesystem::path& openmetrics, const std::filesystem::path& dir,
+                        const std::string& path_prefix = "");
+  ~VictoriaMetricsServer();
+  VictoriaMetricsServer(const VictoriaMetricsServer&) = delete;
+  VictoriaMetricsServer& operator=(const VictoriaMetricsServer&) = delete;
+  [[nodiscard]] const std::string& url() const { return url_; }
+  [[nodiscard]] bool ok() const { return !url_.empty(); }
+
+ private:
+  int pid_ = -1;
+  std::string url_;
+};
+
+// OpenMetrics sample lines ("name{labels} value 1700000000.123") as the
+// Prometheus text format with millisecond timestamps; comments and # EOF dropped.
+[[nodiscard]] std::string openmetrics_to_prometheus_text(const std::string& openmetrics);
 
 // HTTP GET on loopback with curl(1); returns the body, or nullopt on failure.
 std::optional<std::string> http_get(const std::string& url, int timeout_seconds = 30);
