@@ -3,7 +3,8 @@
 #include <benchmark/benchmark.h>
 
 #include "../tests/report/fake_analysis.h"
-#include "report/networking_page.h"
+#include "analysis/networking.h"
+#include "report/page_writer.h"
 
 namespace {
 
@@ -20,7 +21,7 @@ void render_page(benchmark::State& state, int clients, leanscope::TimeMs duratio
   ctx.reports = {{"networking", "Networking"}};
   std::size_t bytes = 0;
   for (auto _ : state) {
-    std::string page = leanscope::report::networking_page_html(analysis, ctx);
+    std::string page = leanscope::report::report_page_html(leanscope::analysis::networking_model(analysis), ctx);
     bytes = page.size();
     benchmark::DoNotOptimize(page);
   }

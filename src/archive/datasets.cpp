@@ -302,9 +302,15 @@ void DatasetTableBuilder::drop_rows_repeated_by_bare_jobs() {
   rows_ = kept;
 }
 
+std::size_t DatasetTableBuilder::settle() {
+  if (!bare_rows_.empty()) drop_rows_repeated_by_bare_jobs();
+  bare_rows_.clear();
+  return rows_;
+}
+
 Status DatasetTableBuilder::write(const std::filesystem::path& path, std::string promql,
                                   const std::vector<std::pair<std::string, std::string>>& metadata) {
-  if (!bare_rows_.empty()) drop_rows_repeated_by_bare_jobs();
+  settle();
   auto& table = table_->table;
   table.num_rows = rows_;
   table.metadata.emplace_back("promql", std::move(promql));

@@ -91,6 +91,9 @@ class DatasetTableBuilder {
   // Room for `rows` rows in every column, so that adding them never copies.
   void reserve(std::size_t rows);
   [[nodiscard]] std::size_t rows() const { return rows_; }
+  // Drops the rows a bare job repeats of its successor (see above) and
+  // returns the rows left; write() does it too.
+  std::size_t settle();
   // Rows every column has room for without growing (reserve's effect).
   [[nodiscard]] std::size_t capacity() const;
   // Writes the file atomically (folders created) with `promql` under the

@@ -122,8 +122,7 @@ class DatasetFetcher {
       }
     }
     matrices.clear();
-    auto table = builder.finish(archive::rendered_promql(spec, request_.selector));
-    const auto rows = static_cast<std::int64_t>(table.num_rows);
+    const auto rows = static_cast<std::int64_t>(builder.settle());
 
     // Never replace archived data with less: past the server's retention a
     // query returns nothing (or only the recent part) for an old devnet.

@@ -76,7 +76,7 @@ TEST(Datasets, ARenamedJobIsNeverCountedTwiceForOneTimestamp) {
   builder.add_series(spec.queries[1], {{"job", "ream"}, {"instance", "ream:8080"}}, bare_t, bare_v);
   builder.add_series(spec.queries[0], {{"job", "ream_0"}, {"instance", "ream_0:8080"}}, next_t, next_v);
   builder.add_series(spec.queries[0], {{"job", "zeam_0"}}, bare_t, bare_v);
-  auto table = builder.finish("q");
+  auto table = finish(builder, "q");
   std::vector<std::string> rows;
   for (std::size_t r = 0; r < table.num_rows; ++r) {
     rows.push_back(table.find("client")->string_at(r) + "|" + table.find("instance")->string_at(r) + "|" +

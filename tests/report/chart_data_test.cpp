@@ -81,7 +81,8 @@ TEST(ChartData, ExactAxisWhenFewSamples) {
   auto b = every_minute(50, 4);
   for (auto& t : b.t) t += 50 * kMinute;  // starts later: missing before
   a.v[10] = kNaN;
-  std::vector<analysis::Panel> panels{{"a_0", {{"peers", a}}}, {"b_0", {{"peers", b}}}, {"c_0", {}}};
+  std::vector<analysis::Panel> panels{
+      {"a_0", {{"peers", a}}, {}, {}}, {"b_0", {{"peers", b}}, {}, {}}, {"c_0", {}, {}, {}}};
   const SectionGrid grid = build_section_grid(panels, 1000);
   EXPECT_FALSE(grid.downsampled);
   ASSERT_EQ(grid.x.size(), 100u);
@@ -110,7 +111,7 @@ TEST(ChartData, JsonHasDeltasBreaksMissingAndEscapedLabels) {
   a.v = {1, kNaN, 2.5};
   b.t = {kT0 + kMinute, kT0 + 2 * kMinute};
   b.v = {7, 8};
-  std::vector<analysis::Panel> panels{{"x", {{"<img src=x>", a}, {"tx", b}}}, {"empty", {}}};
+  std::vector<analysis::Panel> panels{{"x", {{"<img src=x>", a}, {"tx", b}}, {}, {}}, {"empty", {}, {}, {}}};
   const SectionGrid grid = build_section_grid(panels, 1000);
   std::string json;
   append_section_json(json, panels, grid);

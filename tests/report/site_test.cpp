@@ -63,8 +63,7 @@ class SiteTest : public ::testing::Test {
       builder.add_series(spec->queries.at(0), {{"job", job}, {"instance", "i"}}, t, v);
     }
     const fs::path path = archive::dataset_path(data_, d.id, "network_peers");
-    fs::create_directories(path.parent_path());
-    ASSERT_TRUE(parquet::write_table(path, builder.finish("lean_connected_peers")).ok());
+    ASSERT_TRUE(builder.write(path, "lean_connected_peers").ok());
   }
 
   Result<RenderSummary> render(const std::string& devnet = "all", bool force = false) {
