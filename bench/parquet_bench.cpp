@@ -1,9 +1,16 @@
 // Parquet codec throughput on a 10-million-row archive-shaped table (client and
 // instance dictionary strings, millisecond timestamps, double values), written
-// with ZSTD. bench/parquet_duckdb.mjs times DuckDB on the same data.
+// with ZSTD. bench/parquet_duckdb.mjs runs this with the environment below and
+// times DuckDB on the same data and the same files:
+//   PARQUET_BENCH_WRITE=FILE   BM_ParquetWriteFile serialises the table to FILE
+//   PARQUET_BENCH_READ=A,B     BM_ParquetReadFile/<path> decodes every column of each file
 #include <benchmark/benchmark.h>
+#include <malloc.h>
 
 #include <cstdint>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "archive/parquet/parquet.h"
@@ -85,6 +92,78 @@ void BM_ParquetRead(benchmark::State& state) {
 }
 BENCHMARK(BM_ParquetRead)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(5);
 
+// Like DuckDB's COPY ... TO: the table serialised from memory and written to a
+// file, not synced (write_table also syncs, for atomicity).
+void BM_ParquetWriteFile(benchmark::State& state, const std::string& path) {
+  const Table& t = archive_table();
+  std::size_t file_bytes = 0;
+  for (auto _ : state) {
+    auto bytes = encode_table(t);
+    if (!bytes.ok()) {
+      state.SkipWithError(bytes.error().message.c_str());
+      break;
+    }
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(bytes->data(), static_cast<std::streamsize>(bytes->size()));
+    out.close();
+    if (!out) state.SkipWithError(("cannot write " + path).c_str());
+    file_bytes = bytes->size();
+  }
+  state.counters["rows/s"] =
+      benchmark::Counter(static_cast<double>(kRows), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["file_bytes"] = static_cast<double>(file_bytes);
+}
+
+// Every column of the file decoded into memory, as every leanscope command reads.
+// One untimed read first: the heap then holds the pages the table needs, as
+// DuckDB's buffers are warm when its best query time is taken.
+void BM_ParquetReadFile(benchmark::State& state, const std::string& path) {
+  std::size_t rows = 0;
+  if (auto warm = read_table(path); !warm.ok()) {
+    state.SkipWithError(warm.error().message.c_str());
+    return;
+  }
+  for (auto _ : state) {
+    auto t = read_table(path);
+    if (!t.ok()) {
+      state.SkipWithError(t.error().message.c_str());
+      break;
+    }
+    rows = t->num_rows;
+    benchmark::DoNotOptimize(t->columns.data());
+  }
+  state.counters["rows"] = static_cast<double>(rows);
+}
+
+void register_file_benchmarks() {
+  if (const char* out = std::getenv("PARQUET_BENCH_WRITE")) {
+    benchmark::RegisterBenchmark("BM_ParquetWriteFile", BM_ParquetWriteFile, std::string(out))
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime()
+        ->Iterations(1);
+  }
+  if (const char* in = std::getenv("PARQUET_BENCH_READ")) {
+    std::stringstream list(in);
+    for (std::string path; std::getline(list, path, ',');) {
+      benchmark::RegisterBenchmark(("BM_ParquetReadFile/" + path).c_str(), BM_ParquetReadFile, path)
+          ->Unit(benchmark::kMillisecond)
+          ->UseRealTime()
+          ->Iterations(1);
+    }
+  }
+}
+
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  // As leanscope's main does (src/cli/main.cpp): freed tables stay in the heap
+  // for the next read instead of being unmapped and faulted in again.
+  mallopt(M_MMAP_THRESHOLD, 256 << 20);
+  mallopt(M_TRIM_THRESHOLD, 512 << 20);
+  register_file_benchmarks();
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

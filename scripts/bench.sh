@@ -13,8 +13,8 @@ for b in build/release/bench/*_bench; do
   "$b" --benchmark_min_time=0.2 --benchmark_out="$out/$(basename "$b").json" --benchmark_out_format=json
 done
 if [[ -d web/node_modules/@duckdb/node-api ]]; then
-  echo "== DuckDB baseline (bench/parquet_duckdb.mjs)"
-  node bench/parquet_duckdb.mjs | tee "$out/parquet_duckdb.txt"
+  echo "== Parquet: leanscope against DuckDB, like for like (bench/parquet_duckdb.mjs)"
+  node bench/parquet_duckdb.mjs build/release/bench/parquet_bench | tee "$out/parquet_duckdb.txt"
 fi
 echo "== end to end"
 python3 bench/e2e.py build/release/leanscope "$out" ${BENCH_KEEP:+--keep} \

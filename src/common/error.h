@@ -5,20 +5,62 @@
 #include <fmt/format.h>
 
 #include <cassert>
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 
 namespace leanscope {
 
-struct Error {
-  std::string message;
+// What went wrong, so that callers can branch (exit code, retry, message
+// prefix) without parsing messages.
+enum class ErrorKind : std::uint8_t {
+  Usage,     // the command line or an option is wrong
+  Input,     // a file, response or value is malformed or unsupported
+  Io,        // reading or writing the file system failed
+  Network,   // a connection or transfer failed
+  Internal,  // a bug: an invariant of leanscope itself does not hold
 };
 
+[[nodiscard]] constexpr std::string_view error_kind_name(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::Usage:
+      return "usage";
+    case ErrorKind::Input:
+      return "input";
+    case ErrorKind::Io:
+      return "io";
+    case ErrorKind::Network:
+      return "network";
+    case ErrorKind::Internal:
+      return "internal";
+  }
+  return "internal";
+}
+
+struct Error {
+  std::string message;
+  ErrorKind kind = ErrorKind::Input;
+};
+
+// An Input error (the default kind: most failures are about what was read).
 template <class... Args>
 [[nodiscard]] Error make_error(fmt::format_string<Args...> format, Args&&... args) {
-  return Error{fmt::format(format, std::forward<Args>(args)...)};
+  return Error{fmt::format(format, std::forward<Args>(args)...), ErrorKind::Input};
+}
+
+template <class... Args>
+[[nodiscard]] Error make_error(ErrorKind kind, fmt::format_string<Args...> format, Args&&... args) {
+  return Error{fmt::format(format, std::forward<Args>(args)...), kind};
+}
+
+// `error` with "<prefix>: " before its message; the kind is kept.
+[[nodiscard]] inline Error prefix_error(std::string_view prefix, Error error) {
+  error.message.insert(0, ": ");
+  error.message.insert(0, prefix);
+  return error;
 }
 
 template <class T>

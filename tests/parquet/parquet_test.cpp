@@ -209,6 +209,27 @@ TEST(ParquetReader, UnknownColumnIsAnError) {
   EXPECT_EQ(t.error().message, "t.parquet: no column 'nope' (columns: client, value)");
 }
 
+TEST(ParquetReader, ErrorKindSaysWhetherReadingOrTheFileFailed) {
+  const auto missing = std::filesystem::temp_directory_path() / "leanscope-no-such-dir" / "missing.parquet";
+  auto t = read_table(missing);
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.error().kind, ErrorKind::Io);
+  auto info = inspect(missing);
+  ASSERT_FALSE(info.ok());
+  EXPECT_EQ(info.error().kind, ErrorKind::Io);
+
+  auto bytes = encode_table(small_table());
+  ASSERT_TRUE(bytes.ok());
+  std::string truncated = bytes->substr(0, bytes->size() - 20) + bytes->substr(bytes->size() - 8);
+  auto bad = read_bytes(truncated);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().kind, ErrorKind::Input);
+
+  auto unwritable = write_table("/dev/null/x.parquet", small_table());  // a file is not a folder
+  ASSERT_FALSE(unwritable.ok());
+  EXPECT_EQ(unwritable.error().kind, ErrorKind::Io);
+}
+
 TEST(ParquetReader, TimeFilterSkipsRowGroupsByStatistics) {
   Table t = every_kind(1000);
   WriteOptions w;

@@ -17,7 +17,7 @@ constexpr std::uint64_t kRatioAllowance = 16u << 20;
 }  // namespace
 
 void ColumnReader::reserve_rows(std::size_t rows) {
-  resize(rows);
+  reserve(rows);
   if (leaf_.optional) {
     out_.valid.assign(rows, 1);
   }
@@ -31,7 +31,8 @@ Status ColumnReader::read_indexes(const std::uint8_t* data, std::size_t size, st
   const int width = data[0];
   if (width > 32) return make_error("dictionary index bit width {} is over 32", width);
   RleBitPackedDecoder decoder(data + 1, size - 1, width);
-  if (!decoder.get_batch(indexes_.data(), count)) return make_error("dictionary indexes are truncated or malformed");
+  if (!decoder.get_batch(indexes_.data(), count).ok())
+    return make_error("dictionary indexes are truncated or malformed");
   std::uint32_t top = 0;
   for (std::uint32_t v : indexes_) top = std::max(top, v);
   if (top >= dict_size) return make_error("dictionary index {} is out of range (dictionary of {})", top, dict_size);
@@ -59,7 +60,7 @@ Status ColumnReader::read_page_levels(const std::uint8_t* data, std::size_t size
       skip = 4;
     }
     RleBitPackedDecoder decoder(data + skip, len, 1);
-    if (!decoder.get_batch(valid, rows)) return make_error("definition levels are truncated or malformed");
+    if (!decoder.get_batch(valid, rows).ok()) return make_error("definition levels are truncated or malformed");
     used = skip + len;
   } else {
     return make_error("definition level encoding {} is not supported", encoding_name(encoding));
@@ -77,15 +78,17 @@ Status ColumnReader::read_chunk(std::span<const std::uint8_t> file, const Column
   const std::uint8_t* end = pos + range.size;
   bool have_dictionary = false;
   std::size_t done = 0;
+  if (rows_read() != row_offset)
+    return make_error(ErrorKind::Internal, "column chunk for row {} read after {} rows", row_offset, rows_read());
   start_chunk();
   while (done < rows) {
     const std::size_t page_offset = static_cast<std::size_t>(pos - file.data());
-    auto page_error = [&](const Error& e) { return make_error("page at byte {}: {}", page_offset, e.message); };
+    auto page_error = [&](const Error& e) { return prefix_error(fmt::format("page at byte {}", page_offset), e); };
     if (pos >= end) return make_error("column chunk ends after {} of {} values (at byte {})", done, rows, page_offset);
     ThriftReader thrift(pos, static_cast<std::size_t>(end - pos));
     PageHeader header;
-    decode_page_header(thrift, header);
-    if (thrift.failed()) return make_error("page at byte {}: bad page header: {}", page_offset, thrift.error());
+    if (auto s = decode_page_header(thrift, header); !s.ok())
+      return prefix_error(fmt::format("page at byte {}: bad page header", page_offset), s.error());
     pos += thrift.position();
     if (header.compressed_page_size < 0 ||
         static_cast<std::size_t>(header.compressed_page_size) > static_cast<std::size_t>(end - pos))
@@ -182,7 +185,10 @@ Status ColumnReader::read_chunk(std::span<const std::uint8_t> file, const Column
         values = src;
       }
     }
-    if (auto s = read_values(encoding, values, values_size, present, at); !s.ok()) return page_error(s.error());
+    if (auto s = read_values(encoding, values, values_size, present); !s.ok()) return page_error(s.error());
+    if (rows_read() != at + present)
+      return make_error(ErrorKind::Internal, "page at byte {}: {} rows after decoding, {} expected", page_offset,
+                        rows_read(), at + present);
     if (leaf_.optional && present < n) spread(at, n, present, out_.valid.data() + at);
     done += n;
   }

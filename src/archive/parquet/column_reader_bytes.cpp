@@ -4,7 +4,7 @@
 #include <numeric>
 
 #include "archive/parquet/byte_stream_split.h"
-#include "archive/parquet/column_reader_numeric.h"
+#include "archive/parquet/column_reader.h"
 #include "archive/parquet/delta_byte_array.h"
 #include "archive/parquet/string_interner.h"
 
@@ -19,15 +19,16 @@ class BytesReader final : public ColumnReader {
         interner_(out.dict) {}
 
  protected:
-  void resize(std::size_t rows) override { out_.codes.resize(rows); }
+  [[nodiscard]] std::size_t rows_read() const override { return out_.codes.size(); }
+  void reserve(std::size_t rows) override { out_.codes.reserve(rows); }
   void spread(std::size_t at, std::size_t rows, std::size_t count, const std::uint8_t* valid) override {
-    spread_values(out_.codes.data() + at, rows, count, valid);
+    spread_values(out_.codes, at, rows, count, valid);
   }
   void start_chunk() override {
     remap_.clear();
     identity_ = false;
   }
-  Status read_dictionary(const std::uint8_t* data, std::size_t size, std::size_t count) override {
+  [[nodiscard]] Status read_dictionary(const std::uint8_t* data, std::size_t size, std::size_t count) override {
     const bool first = out_.dict.empty();
     remap_.clear();
     remap_.reserve(count);
@@ -47,27 +48,20 @@ class BytesReader final : public ColumnReader {
     } else {
       if (count > size / 4) return make_error("dictionary of {} values cannot fit in {} bytes", count, size);
       if (first) out_.dict.reserve(count);
-      auto err = for_each_plain_byte_array(data, size, count, add);
-      if (!err.empty()) return Error{err};
+      LEANSCOPE_TRY(for_each_plain_byte_array(data, size, count, add));
     }
     identity_ = first;
     return {};
   }
-  Status read_values(Encoding encoding, const std::uint8_t* data, std::size_t size, std::size_t count,
-                     std::size_t at) override {
-    std::uint32_t* out = out_.codes.data() + at;
-    std::size_t i = 0;
-    auto add = [&](std::string_view s) { out[i++] = interner_.intern(s); };
+  [[nodiscard]] Status read_values(Encoding encoding, const std::uint8_t* data, std::size_t size,
+                                   std::size_t count) override {
+    std::vector<std::uint32_t>& out = out_.codes;
+    const std::size_t at = out.size();
+    auto add = [&](std::string_view s) { out.push_back(interner_.intern(s)); };
     switch (encoding) {
       case Encoding::PlainDictionary:
       case Encoding::RleDictionary:
-        LEANSCOPE_TRY(read_indexes(data, size, count, remap_.size()));
-        if (identity_) {
-          std::memcpy(out, indexes_.data(), count * 4);
-        } else {
-          gather(out, remap_, indexes_.data(), count);
-        }
-        return {};
+        return append_dictionary_values(out, identity_ ? nullptr : remap_.data(), remap_.size(), data, size, count);
       case Encoding::Plain:
         if (fixed_ > 0) {
           LEANSCOPE_TRY(check_plain_size(size, count, fixed_, "fixed-length"));
@@ -75,16 +69,14 @@ class BytesReader final : public ColumnReader {
             add(std::string_view(reinterpret_cast<const char*>(data + k * fixed_), fixed_));
           return {};
         } else {
-          auto err = for_each_plain_byte_array(data, size, count, add);
-          return err.empty() ? Status{} : Status{Error{err}};
+          return for_each_plain_byte_array(data, size, count, add);
         }
       case Encoding::DeltaLengthByteArray:
       case Encoding::DeltaByteArray: {
-        auto err = encoding == Encoding::DeltaByteArray ? decode_delta_byte_array(data, size, count, add)
-                                                        : decode_delta_length_byte_array(data, size, count, add);
-        if (!err.empty()) return Error{err};
+        LEANSCOPE_TRY(encoding == Encoding::DeltaByteArray ? decode_delta_byte_array(data, size, count, add)
+                                                           : decode_delta_length_byte_array(data, size, count, add));
         if (fixed_ > 0) {
-          for (std::size_t k = 0; k < count; ++k) {
+          for (std::size_t k = at; k < out.size(); ++k) {
             if (out_.dict[out[k]].size() != fixed_)
               return make_error("value of the wrong length in a fixed-length column");
           }

@@ -22,7 +22,7 @@ Status wrong_size(const char* codec, std::size_t got, std::size_t want) {
 Status gzip_compress(const std::uint8_t* data, std::size_t size, std::string& out) {
   z_stream z{};
   if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-    return make_error("gzip: cannot start the compressor");
+    return make_error(ErrorKind::Internal, "gzip: cannot start the compressor");
   std::size_t start = out.size();
   out.resize(start + deflateBound(&z, size) + 32);
   z.next_in = const_cast<Bytef*>(data);
@@ -32,13 +32,13 @@ Status gzip_compress(const std::uint8_t* data, std::size_t size, std::string& ou
   int rc = deflate(&z, Z_FINISH);
   out.resize(start + z.total_out);
   deflateEnd(&z);
-  if (rc != Z_STREAM_END) return make_error("gzip: compression failed");
+  if (rc != Z_STREAM_END) return make_error(ErrorKind::Internal, "gzip: compression failed");
   return {};
 }
 
 Status gzip_decompress(const std::uint8_t* data, std::size_t size, std::uint8_t* out, std::size_t out_size) {
   z_stream z{};
-  if (inflateInit2(&z, 15 + 32) != Z_OK) return make_error("gzip: cannot start the decompressor");
+  if (inflateInit2(&z, 15 + 32) != Z_OK) return make_error(ErrorKind::Internal, "gzip: cannot start the decompressor");
   z.next_in = const_cast<Bytef*>(data);
   z.avail_in = static_cast<uInt>(size);
   z.next_out = out;
@@ -147,7 +147,7 @@ Status Codecs::compress(Codec codec, const std::uint8_t* data, std::size_t size,
       if (!zstd_c_) zstd_c_ = ZSTD_createCCtx();
       out.resize(start + ZSTD_compressBound(size));
       std::size_t n = ZSTD_compressCCtx(zstd_c_, out.data() + start, out.size() - start, data, size, kZstdLevel);
-      if (ZSTD_isError(n)) return make_error("zstd: {}", ZSTD_getErrorName(n));
+      if (ZSTD_isError(n)) return make_error(ErrorKind::Internal, "zstd: {}", ZSTD_getErrorName(n));
       out.resize(start + n);
       return {};
     }
@@ -155,7 +155,7 @@ Status Codecs::compress(Codec codec, const std::uint8_t* data, std::size_t size,
       out.resize(start + static_cast<std::size_t>(LZ4_compressBound(static_cast<int>(size))));
       int n = LZ4_compress_default(reinterpret_cast<const char*>(data), out.data() + start, static_cast<int>(size),
                                    static_cast<int>(out.size() - start));
-      if (n <= 0) return make_error("lz4: compression failed");
+      if (n <= 0) return make_error(ErrorKind::Internal, "lz4: compression failed");
       out.resize(start + static_cast<std::size_t>(n));
       return {};
     }
@@ -165,12 +165,12 @@ Status Codecs::compress(Codec codec, const std::uint8_t* data, std::size_t size,
       out.resize(start + n);
       if (!BrotliEncoderCompress(kBrotliQuality, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_GENERIC, size, data, &n,
                                  reinterpret_cast<std::uint8_t*>(out.data() + start)))
-        return make_error("brotli: compression failed");
+        return make_error(ErrorKind::Internal, "brotli: compression failed");
       out.resize(start + n);
       return {};
     }
     default:
-      return make_error("cannot write compression codec {}", codec_name(codec));
+      return make_error(ErrorKind::Internal, "cannot write compression codec {}", codec_name(codec));
   }
 }
 

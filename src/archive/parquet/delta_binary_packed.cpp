@@ -11,41 +11,41 @@ std::int64_t unzigzag(std::uint64_t u) { return static_cast<std::int64_t>(u >> 1
 
 }  // namespace
 
-std::string DeltaBinaryPackedDecoder::init(const std::uint8_t* data, std::size_t size) {
+Status DeltaBinaryPackedDecoder::init(const std::uint8_t* data, std::size_t size) {
   begin_ = p_ = data;
   end_ = data + size;
   std::uint64_t first = 0;
   if (!read_varint(p_, end_, block_size_) || !read_varint(p_, end_, miniblocks_) || !read_varint(p_, end_, total_) ||
       !read_varint(p_, end_, first))
-    return "DELTA_BINARY_PACKED header is truncated";
+    return make_error("DELTA_BINARY_PACKED header is truncated");
   if (block_size_ == 0 || block_size_ % 128 != 0 || block_size_ > (1u << 20))
-    return "DELTA_BINARY_PACKED block size " + std::to_string(block_size_) + " is not a multiple of 128";
+    return make_error("DELTA_BINARY_PACKED block size {} is not a multiple of 128", block_size_);
   if (miniblocks_ == 0 || miniblocks_ > 256 || block_size_ % miniblocks_ != 0 || (block_size_ / miniblocks_) % 32 != 0)
-    return "DELTA_BINARY_PACKED has " + std::to_string(miniblocks_) + " miniblocks per block of " +
-           std::to_string(block_size_);
+    return make_error("DELTA_BINARY_PACKED has {} miniblocks per block of {}", miniblocks_, block_size_);
   per_miniblock_ = block_size_ / miniblocks_;
   last_ = unzigzag(first);
   first_pending_ = true;
   emitted_ = 0;
   in_block_ = false;
   in_miniblock_ = 0;
-  return "";
+  return {};
 }
 
-std::string DeltaBinaryPackedDecoder::next_block() {
+Status DeltaBinaryPackedDecoder::next_block() {
   std::uint64_t min_delta;
-  if (!read_varint(p_, end_, min_delta)) return "DELTA_BINARY_PACKED block header is truncated";
+  if (!read_varint(p_, end_, min_delta)) return make_error("DELTA_BINARY_PACKED block header is truncated");
   min_delta_ = unzigzag(min_delta);
-  if (static_cast<std::uint64_t>(end_ - p_) < miniblocks_) return "DELTA_BINARY_PACKED bit widths are truncated";
+  if (static_cast<std::uint64_t>(end_ - p_) < miniblocks_)
+    return make_error("DELTA_BINARY_PACKED bit widths are truncated");
   for (std::uint64_t i = 0; i < miniblocks_; ++i) widths_[i] = p_[i];
   p_ += miniblocks_;
   miniblock_ = 0;
   in_block_ = true;
-  return "";
+  return {};
 }
 
-std::string DeltaBinaryPackedDecoder::decode(std::int64_t* out, std::size_t count) {
-  if (count > total_ - emitted_) return "DELTA_BINARY_PACKED holds fewer values than the page declares";
+Status DeltaBinaryPackedDecoder::decode(std::int64_t* out, std::size_t count) {
+  if (count > total_ - emitted_) return make_error("DELTA_BINARY_PACKED holds fewer values than the page declares");
   std::size_t i = 0;
   if (count > 0 && first_pending_) {
     out[0] = last_;
@@ -56,11 +56,10 @@ std::string DeltaBinaryPackedDecoder::decode(std::int64_t* out, std::size_t coun
   while (i < count) {
     if (in_miniblock_ == 0) {
       if (!in_block_ || miniblock_ == miniblocks_) {
-        auto err = next_block();
-        if (!err.empty()) return err;
+        LEANSCOPE_TRY(next_block());
       }
       const int w = widths_[miniblock_];
-      if (w > 64) return "DELTA_BINARY_PACKED bit width " + std::to_string(w) + " is over 64";
+      if (w > 64) return make_error("DELTA_BINARY_PACKED bit width {} is over 64", w);
       std::size_t bytes = static_cast<std::size_t>(per_miniblock_) * static_cast<std::size_t>(w) / 8;
       std::size_t available = std::min<std::size_t>(bytes, static_cast<std::size_t>(end_ - p_));
       mb_data_ = p_;
@@ -73,7 +72,7 @@ std::string DeltaBinaryPackedDecoder::decode(std::int64_t* out, std::size_t coun
     const int w = widths_[miniblock_ - 1];
     std::size_t take = std::min<std::size_t>(count - i, in_miniblock_);
     if (((mb_pos_ + take) * static_cast<std::uint64_t>(w) + 7) / 8 > mb_size_)
-      return "DELTA_BINARY_PACKED miniblock is truncated";
+      return make_error("DELTA_BINARY_PACKED miniblock is truncated");
     auto* deltas = reinterpret_cast<std::uint64_t*>(out + i);
     unpack_bits(mb_data_, mb_size_, w, deltas, take, mb_pos_);
     const auto min_delta = static_cast<std::uint64_t>(min_delta_);
@@ -87,7 +86,7 @@ std::string DeltaBinaryPackedDecoder::decode(std::int64_t* out, std::size_t coun
   }
   last_ = static_cast<std::int64_t>(last);
   emitted_ += count;
-  return "";
+  return {};
 }
 
 void delta_binary_packed_encode(const std::int64_t* values, std::size_t count, std::string& out) {

@@ -6,20 +6,22 @@
 #include <cstdint>
 #include <string>
 
+#include "common/error.h"
+
 namespace leanscope::parquet::detail {
 
 class DeltaBinaryPackedDecoder {
  public:
-  // Reads the header; returns an error message or "".
-  std::string init(const std::uint8_t* data, std::size_t size);
+  // Reads the header.
+  [[nodiscard]] Status init(const std::uint8_t* data, std::size_t size);
   [[nodiscard]] std::uint64_t total_values() const { return total_; }
-  // Decodes the next `count` values (count <= values left); error message or "".
-  std::string decode(std::int64_t* out, std::size_t count);
+  // Decodes the next `count` values (count <= values left).
+  [[nodiscard]] Status decode(std::int64_t* out, std::size_t count);
   // Bytes consumed so far (valid once every value was decoded: the end of the encoded block).
   [[nodiscard]] std::size_t consumed() const { return static_cast<std::size_t>(p_ - begin_); }
 
  private:
-  std::string next_block();
+  [[nodiscard]] Status next_block();
 
   const std::uint8_t* begin_ = nullptr;
   const std::uint8_t* p_ = nullptr;

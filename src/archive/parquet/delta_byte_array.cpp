@@ -8,49 +8,45 @@ namespace leanscope::parquet::detail {
 namespace {
 
 // Decodes `count` DELTA_BINARY_PACKED lengths, each in [0, limit]; returns bytes used via `used`.
-std::string decode_lengths(const std::uint8_t* data, std::size_t size, std::size_t count, const char* what,
-                           std::vector<std::int64_t>& lengths, std::size_t& used) {
+[[nodiscard]] Status decode_lengths(const std::uint8_t* data, std::size_t size, std::size_t count, const char* what,
+                                    std::vector<std::int64_t>& lengths, std::size_t& used) {
   DeltaBinaryPackedDecoder d;
-  auto err = d.init(data, size);
-  if (!err.empty()) return err;
+  LEANSCOPE_TRY(d.init(data, size));
   if (d.total_values() < count)
-    return std::string(what) + " holds " + std::to_string(d.total_values()) + " values, the page declares " +
-           std::to_string(count);
+    return make_error("{} holds {} values, the page declares {}", what, d.total_values(), count);
   lengths.resize(count);
-  err = d.decode(lengths.data(), count);
-  if (!err.empty()) return err;
+  LEANSCOPE_TRY(d.decode(lengths.data(), count));
   used = d.consumed();
-  return "";
+  return {};
 }
 
 }  // namespace
 
-std::string decode_delta_length_byte_array(const std::uint8_t* data, std::size_t size, std::size_t count,
-                                           const std::function<void(std::string_view)>& on_value) {
+Status decode_delta_length_byte_array(const std::uint8_t* data, std::size_t size, std::size_t count,
+                                      const std::function<void(std::string_view)>& on_value) {
   std::vector<std::int64_t> lengths;
   std::size_t used = 0;
-  auto err = decode_lengths(data, size, count, "DELTA_LENGTH_BYTE_ARRAY", lengths, used);
-  if (!err.empty()) return err;
+  LEANSCOPE_TRY(decode_lengths(data, size, count, "DELTA_LENGTH_BYTE_ARRAY", lengths, used));
   std::size_t pos = used;
   for (std::size_t i = 0; i < count; ++i) {
     std::int64_t n = lengths[i];
-    if (n < 0 || static_cast<std::uint64_t>(n) > size - pos) return "DELTA_LENGTH_BYTE_ARRAY value runs past the page";
+    if (n < 0 || static_cast<std::uint64_t>(n) > size - pos)
+      return make_error("DELTA_LENGTH_BYTE_ARRAY value runs past the page");
     on_value(std::string_view(reinterpret_cast<const char*>(data + pos), static_cast<std::size_t>(n)));
     pos += static_cast<std::size_t>(n);
   }
-  return "";
+  return {};
 }
 
-std::string decode_delta_byte_array(const std::uint8_t* data, std::size_t size, std::size_t count,
-                                    const std::function<void(std::string_view)>& on_value) {
+Status decode_delta_byte_array(const std::uint8_t* data, std::size_t size, std::size_t count,
+                               const std::function<void(std::string_view)>& on_value) {
   std::vector<std::int64_t> prefixes;
   std::size_t used = 0;
-  auto err = decode_lengths(data, size, count, "DELTA_BYTE_ARRAY", prefixes, used);
-  if (!err.empty()) return err;
+  LEANSCOPE_TRY(decode_lengths(data, size, count, "DELTA_BYTE_ARRAY", prefixes, used));
   std::string previous, current;
   std::size_t i = 0;
   bool bad_prefix = false;
-  err = decode_delta_length_byte_array(data + used, size - used, count, [&](std::string_view suffix) {
+  auto status = decode_delta_length_byte_array(data + used, size - used, count, [&](std::string_view suffix) {
     std::int64_t prefix = prefixes[i++];
     if (bad_prefix || prefix < 0 || static_cast<std::uint64_t>(prefix) > previous.size()) {
       bad_prefix = true;
@@ -61,9 +57,9 @@ std::string decode_delta_byte_array(const std::uint8_t* data, std::size_t size, 
     on_value(current);
     previous.swap(current);
   });
-  if (!err.empty()) return err;
-  if (bad_prefix) return "DELTA_BYTE_ARRAY prefix is longer than the previous value";
-  return "";
+  LEANSCOPE_TRY(status);
+  if (bad_prefix) return make_error("DELTA_BYTE_ARRAY prefix is longer than the previous value");
+  return {};
 }
 
 void encode_delta_length_byte_array(const std::string* values, std::size_t count, std::string& out) {

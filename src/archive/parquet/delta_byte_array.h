@@ -8,13 +8,15 @@
 #include <string>
 #include <string_view>
 
+#include "common/error.h"
+
 namespace leanscope::parquet::detail {
 
-// Calls on_value for each of `count` values; returns an error message or "".
-std::string decode_delta_length_byte_array(const std::uint8_t* data, std::size_t size, std::size_t count,
-                                           const std::function<void(std::string_view)>& on_value);
-std::string decode_delta_byte_array(const std::uint8_t* data, std::size_t size, std::size_t count,
-                                    const std::function<void(std::string_view)>& on_value);
+// Calls on_value for each of `count` values.
+[[nodiscard]] Status decode_delta_length_byte_array(const std::uint8_t* data, std::size_t size, std::size_t count,
+                                                    const std::function<void(std::string_view)>& on_value);
+[[nodiscard]] Status decode_delta_byte_array(const std::uint8_t* data, std::size_t size, std::size_t count,
+                                             const std::function<void(std::string_view)>& on_value);
 
 // Encoders (tests).
 void encode_delta_length_byte_array(const std::string* values, std::size_t count, std::string& out);

@@ -83,7 +83,7 @@ Result<FileInfo> inspect(const std::filesystem::path& path) {
 
 Result<FileInfo> inspect_buffer(std::span<const std::uint8_t> bytes, std::string_view name) {
   auto footer = parse_footer(bytes);
-  if (!footer.ok()) return make_error("{}: {}", name, footer.error().message);
+  if (!footer.ok()) return prefix_error(name, footer.error());
   const auto& meta = footer->meta;
   FileInfo info;
   info.num_rows = meta.num_rows;

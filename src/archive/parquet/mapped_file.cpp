@@ -22,16 +22,16 @@ MappedFile::MappedFile(MappedFile&& other) noexcept : data_(other.data_), size_(
 
 Result<MappedFile> MappedFile::open(const std::filesystem::path& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return make_error("{}: cannot open: {}", path.string(), std::strerror(errno));
+  if (fd < 0) return make_error(ErrorKind::Io, "{}: cannot open: {}", path.string(), std::strerror(errno));
   struct stat st {};
   if (::fstat(fd, &st) != 0) {
     int err = errno;
     ::close(fd);
-    return make_error("{}: cannot open: {}", path.string(), std::strerror(err));
+    return make_error(ErrorKind::Io, "{}: cannot open: {}", path.string(), std::strerror(err));
   }
   if (S_ISDIR(st.st_mode)) {
     ::close(fd);
-    return make_error("{}: cannot open: {}", path.string(), std::strerror(EISDIR));
+    return make_error(ErrorKind::Io, "{}: cannot open: {}", path.string(), std::strerror(EISDIR));
   }
   MappedFile file;
   file.size_ = static_cast<std::size_t>(st.st_size);
@@ -40,7 +40,7 @@ Result<MappedFile> MappedFile::open(const std::filesystem::path& path) {
     if (p == MAP_FAILED) {
       int err = errno;
       ::close(fd);
-      return make_error("{}: cannot open: {}", path.string(), std::strerror(err));
+      return make_error(ErrorKind::Io, "{}: cannot open: {}", path.string(), std::strerror(err));
     }
     file.data_ = static_cast<const std::uint8_t*>(p);
     file.mapped_ = true;

@@ -18,7 +18,7 @@ class MappedFile {
   MappedFile(const MappedFile&) = delete;
   MappedFile& operator=(const MappedFile&) = delete;
 
-  // Errors read "<path>: cannot open: <reason>".
+  // Errors (ErrorKind::Io) read "<path>: cannot open: <reason>".
   [[nodiscard]] static Result<MappedFile> open(const std::filesystem::path& path);
   [[nodiscard]] std::span<const std::uint8_t> bytes() const { return {data_, size_}; }
 

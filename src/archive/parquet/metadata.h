@@ -203,9 +203,9 @@ struct PageHeader {
   std::optional<DataPageHeaderV2> data_page_v2;
 };
 
-// Decoding: on failure `reader.failed()` is set and the message names the field.
-void decode_file_metadata(ThriftReader& reader, FileMetaData& out);
-void decode_page_header(ThriftReader& reader, PageHeader& out);
+// Decoding: the error names the field; reader.position() is where it was found.
+[[nodiscard]] Status decode_file_metadata(ThriftReader& reader, FileMetaData& out);
+[[nodiscard]] Status decode_page_header(ThriftReader& reader, PageHeader& out);
 
 void encode_file_metadata(const FileMetaData& metadata, std::string& out);
 void encode_page_header(const PageHeader& header, std::string& out);

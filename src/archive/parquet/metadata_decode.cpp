@@ -315,7 +315,7 @@ void decode_row_group(ThriftReader& r, RowGroup& out) {
 
 }  // namespace
 
-void decode_file_metadata(ThriftReader& r, FileMetaData& out) {
+Status decode_file_metadata(ThriftReader& r, FileMetaData& out) {
   bool seen_schema = false, seen_rows = false, seen_groups = false;
   read_struct(r, [&](const Field& h) {
     switch (h.id) {
@@ -372,9 +372,10 @@ void decode_file_metadata(ThriftReader& r, FileMetaData& out) {
   require(r, seen_schema, "FileMetaData.schema");
   require(r, seen_rows, "FileMetaData.num_rows");
   require(r, seen_groups, "FileMetaData.row_groups");
+  return r.status();
 }
 
-void decode_page_header(ThriftReader& r, PageHeader& out) {
+Status decode_page_header(ThriftReader& r, PageHeader& out) {
   bool seen[4] = {};
   read_struct(r, [&](const Field& h) {
     switch (h.id) {
@@ -448,6 +449,7 @@ void decode_page_header(ThriftReader& r, PageHeader& out) {
   require(r, seen[1], "PageHeader.type");
   require(r, seen[2], "PageHeader.uncompressed_page_size");
   require(r, seen[3], "PageHeader.compressed_page_size");
+  return r.status();
 }
 
 }  // namespace leanscope::parquet::detail

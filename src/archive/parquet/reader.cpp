@@ -55,7 +55,7 @@ std::string column_list(const std::vector<LeafInfo>& leaves) {
 Result<Table> read_table_from_buffer(std::span<const std::uint8_t> bytes, std::string_view name,
                                      const ReadOptions& options) {
   auto footer = parse_footer(bytes);
-  if (!footer.ok()) return make_error("{}: {}", name, footer.error().message);
+  if (!footer.ok()) return prefix_error(name, footer.error());
   const auto& meta = footer->meta;
   const auto& leaves = footer->leaves;
 
@@ -110,7 +110,7 @@ Result<Table> read_table_from_buffer(std::span<const std::uint8_t> bytes, std::s
       const auto& group = meta.row_groups[g];
       const auto rows = static_cast<std::size_t>(group.num_rows);
       auto s = reader->read_chunk(bytes, *group.columns[leaf.index].meta_data, row, rows, codecs);
-      if (!s.ok()) return make_error("{}: column '{}': row group {}: {}", name, leaf.name, g, s.error().message);
+      if (!s.ok()) return prefix_error(fmt::format("{}: column '{}': row group {}", name, leaf.name, g), s.error());
       row += rows;
     }
   }

@@ -2,21 +2,21 @@
 
 namespace leanscope::parquet::detail {
 
-bool RleBitPackedDecoder::next_run() {
+Status RleBitPackedDecoder::next_run() {
   std::uint64_t header;
-  if (!read_varint(p_, end_, header)) return false;
+  if (!read_varint(p_, end_, header)) return make_error("RLE/bit-packed run header is truncated");
   std::uint64_t n = header >> 1;
-  if (n == 0) return false;
+  if (n == 0) return make_error("RLE/bit-packed run of zero values");
   if (header & 1) {
     // Bit-packed run of n groups of 8 values. A short final run is accepted:
     // only the values whose bits are present are read.
     std::size_t available = static_cast<std::size_t>(end_ - p_);
-    if (n > (std::uint64_t{1} << 40)) return false;
+    if (n > (std::uint64_t{1} << 40)) return make_error("bit-packed run of {} groups is implausible", n);
     std::uint64_t bytes = n * static_cast<std::uint64_t>(width_);
     std::size_t present = bytes < available ? static_cast<std::size_t>(bytes) : available;
     std::uint64_t values = n * 8;
     if (width_ > 0 && bytes > available) values = present * 8 / static_cast<std::uint64_t>(width_);
-    if (values == 0) return false;
+    if (values == 0) return make_error("bit-packed run is truncated");
     literal_ = true;
     literal_data_ = p_;
     literal_size_ = present;
@@ -24,16 +24,17 @@ bool RleBitPackedDecoder::next_run() {
     left_ = static_cast<std::size_t>(values);
     p_ += present;
   } else {
-    if (static_cast<std::size_t>(end_ - p_) < static_cast<std::size_t>(value_bytes_)) return false;
+    if (static_cast<std::size_t>(end_ - p_) < static_cast<std::size_t>(value_bytes_))
+      return make_error("RLE run value is truncated");
     std::uint64_t v = 0;
     for (int i = 0; i < value_bytes_; ++i) v |= static_cast<std::uint64_t>(p_[i]) << (8 * i);
     p_ += value_bytes_;
-    if (width_ < 64 && (v >> width_) != 0) return false;  // value wider than the bit width
+    if (width_ < 64 && (v >> width_) != 0) return make_error("RLE run value {} is wider than {} bits", v, width_);
     literal_ = false;
     value_ = v;
     left_ = static_cast<std::size_t>(n);
   }
-  return true;
+  return {};
 }
 
 template <class T>

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "archive/parquet/bit_util.h"
+#include "common/error.h"
 
 namespace leanscope::parquet::detail {
 
@@ -20,11 +21,11 @@ class RleBitPackedDecoder {
   RleBitPackedDecoder(const std::uint8_t* data, std::size_t size, int bit_width)
       : p_(data), end_(data + size), width_(bit_width), value_bytes_((bit_width + 7) / 8) {}
 
-  // Decodes the next `count` values; false when the data ends first or is malformed.
+  // Decodes the next `count` values; an error when the data ends first or is malformed.
   template <class T>
-  bool get_batch(T* out, std::size_t count) {
+  [[nodiscard]] Status get_batch(T* out, std::size_t count) {
     while (count > 0) {
-      if (left_ == 0 && !next_run()) return false;
+      if (left_ == 0) LEANSCOPE_TRY(next_run());
       std::size_t take = std::min<std::size_t>(count, left_);
       if (literal_) {
         unpack_bits(literal_data_, literal_size_, width_, out, take, literal_pos_);
@@ -36,14 +37,14 @@ class RleBitPackedDecoder {
       count -= take;
       left_ -= take;
     }
-    return true;
+    return {};
   }
 
   // Skips `count` values (levels of pages read only for their count).
   [[nodiscard]] const std::uint8_t* position() const { return p_; }
 
  private:
-  bool next_run();
+  [[nodiscard]] Status next_run();
 
   const std::uint8_t* p_ = nullptr;
   const std::uint8_t* end_ = nullptr;

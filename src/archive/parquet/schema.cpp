@@ -213,9 +213,8 @@ Result<ParsedFooter> parse_footer(std::span<const std::uint8_t> bytes) {
   ParsedFooter out;
   out.data_end = bytes.size() - 8 - footer_len;
   ThriftReader reader(bytes.data() + out.data_end, footer_len);
-  decode_file_metadata(reader, out.meta);
-  if (reader.failed())
-    return make_error("bad footer: {} (at byte {} of {})", reader.error(), reader.position(), footer_len);
+  if (auto s = decode_file_metadata(reader, out.meta); !s.ok())
+    return make_error("bad footer: {} (at byte {} of {})", s.error().message, reader.position(), footer_len);
   if (out.meta.encrypted) return make_error("encrypted Parquet files are not supported");
   auto leaves = flat_leaves(out.meta);
   if (!leaves.ok()) return leaves.error();

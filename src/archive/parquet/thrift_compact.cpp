@@ -5,8 +5,8 @@
 namespace leanscope::parquet::detail {
 
 void ThriftReader::fail(std::string message) {
-  if (error_.empty()) {
-    error_ = std::move(message);
+  if (!error_) {
+    error_ = Error{std::move(message), ErrorKind::Input};
     failed_at_ = static_cast<std::size_t>(p_ - begin_);
   }
   p_ = end_;

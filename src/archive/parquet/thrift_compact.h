@@ -1,12 +1,16 @@
 // Thrift compact protocol, the encoding of Parquet footers and page headers.
 // The reader is bounded: every length and count is checked against the bytes
-// left, nesting depth is limited, unknown fields are skipped. Errors are
-// sticky: after the first one every read returns zero and failed() is true.
+// left, nesting depth is limited, unknown fields are skipped. A footer is
+// hundreds of small reads, so the reader keeps its first error (every later
+// read returns zero) and hands it over once, as a Status, from status().
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+
+#include "common/error.h"
 
 namespace leanscope::parquet::detail {
 
@@ -59,9 +63,11 @@ class ThriftReader {
   // Skips a value of the given type (nested values included).
   void skip(ThriftType type, bool bool_in_header = true);
 
+  // Records the first error (malformed input); later reads return zero.
   void fail(std::string message);
-  [[nodiscard]] bool failed() const { return !error_.empty(); }
-  [[nodiscard]] const std::string& error() const { return error_; }
+  [[nodiscard]] bool failed() const { return error_.has_value(); }
+  // The first error, if any.
+  [[nodiscard]] Status status() const { return error_ ? Status(*error_) : Status(); }
   // Bytes read so far; after a failure, where the failure was found.
   [[nodiscard]] std::size_t position() const { return failed() ? failed_at_ : static_cast<std::size_t>(p_ - begin_); }
   [[nodiscard]] std::size_t remaining() const { return static_cast<std::size_t>(end_ - p_); }
@@ -75,7 +81,7 @@ class ThriftReader {
   std::int16_t last_field_ = 0;
   std::int16_t saved_fields_[kMaxDepth + 1] = {};
   int depth_ = 0;
-  std::string error_;
+  std::optional<Error> error_;
   std::size_t failed_at_ = 0;
 };
 

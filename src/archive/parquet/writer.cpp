@@ -117,8 +117,13 @@ Result<std::string> encode_table(const Table& table, const WriteOptions& options
 
 Status write_table(const std::filesystem::path& path, const Table& table, const WriteOptions& options) {
   auto bytes = encode_table(table, options);
-  if (!bytes.ok()) return make_error("{}: {}", path.string(), bytes.error().message);
-  return write_file_atomic(path, *bytes);
+  if (!bytes.ok()) return prefix_error(path.string(), bytes.error());
+  if (auto s = write_file_atomic(path, *bytes); !s.ok()) {
+    Error error = s.error();
+    error.kind = ErrorKind::Io;
+    return error;
+  }
+  return {};
 }
 
 }  // namespace leanscope::parquet
