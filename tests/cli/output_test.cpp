@@ -99,8 +99,7 @@ TEST(HostileArchive, AFifoInsteadOfADatasetIsRefusedNotWaitedOn) {
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
   auto summary = run_leanscope({"summary", "--devnet", kId, "--data-dir", (dir / "data").string()}, 30);
   EXPECT_NE(summary.exit_code, -1) << "summary waited on the FIFO";
-  EXPECT_NE(summary.err.find(fifo.string() + ": not a regular file (a FIFO, socket or device)"), std::string::npos)
-      << summary.err;
+  EXPECT_NE(summary.err.find(fifo.string() + ": not a regular file"), std::string::npos) << summary.err;
   auto render = run_leanscope(
       {"render", "--devnet", "all", "--out", (dir / "site").string(), "--data-dir", (dir / "data").string()}, 30);
   EXPECT_NE(render.exit_code, -1) << "render waited on the FIFO";
