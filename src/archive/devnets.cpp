@@ -7,11 +7,29 @@
 
 #include "common/fs.h"
 #include "common/json_writer.h"
+#include "common/strings.h"
 
 namespace leanscope::archive {
 namespace fs = std::filesystem;
 
 std::string devnet_id_for(TimeMs start) { return "pqdevnet-" + format_compact_minute(start); }
+
+Status check_devnet_id(std::string_view id) {
+  const bool safe =
+      !id.empty() && id.size() <= 128 && id.front() != '.' && std::all_of(id.begin(), id.end(), [](char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+               c == '.';
+      });
+  if (safe) return {};
+  return make_error("devnet id '{}' is not a safe name (1 to 128 of A-Z a-z 0-9 . - _, not starting with '.')",
+                    escape_control(id.substr(0, 200)));
+}
+
+Status check_devnet_arg(std::string_view which) {
+  if (which == "latest" || which == "all") return {};
+  if (auto s = check_devnet_id(which); !s.ok()) return make_error("--devnet: {}", s.error().message);
+  return {};
+}
 
 fs::path devnets_path(const fs::path& data_dir) { return data_dir / "devnets.json"; }
 
@@ -43,6 +61,7 @@ Result<Devnet> parse_devnet(simdjson::dom::element e, std::string_view where) {
   std::string_view id;
   if (obj["id"].get_string().get(id) || id.empty())
     return make_error("{}: field 'id' must be a non-empty string", where);
+  if (auto safe = check_devnet_id(id); !safe.ok()) return make_error("{}: field 'id': {}", where, safe.error().message);
   d.id = std::string(id);
   std::string at = fmt::format("{} ({})", where, d.id);
   auto start = time_field(obj, "start_time", at);
@@ -159,6 +178,7 @@ Status save_devnets(const fs::path& data_dir, const DevnetsFile& file) {
 }
 
 Result<std::vector<Devnet>> select_devnets(const DevnetsFile& file, std::string_view which, bool allow_all) {
+  if (auto s = check_devnet_arg(which); !s.ok()) return s.error();
   if (file.devnets.empty()) return make_error("devnets.json lists no devnets (run 'leanscope detect' first)");
   if (which == "all") {
     if (!allow_all) return make_error("--devnet all is not accepted here; give an id or 'latest'");

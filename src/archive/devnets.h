@@ -34,6 +34,13 @@ struct DevnetsFile {
 
 [[nodiscard]] std::string devnet_id_for(TimeMs start);
 
+// Devnet ids become folder and file names: only a safe name is an id, 1 to
+// 128 of A-Z a-z 0-9 '.' '-' '_', not starting with '.' (so never "." or "..",
+// nor a temporary or hidden file). The error shows the id escaped, on one line.
+[[nodiscard]] Status check_devnet_id(std::string_view id);
+// check_devnet_id for a --devnet value, which may also be "latest" or "all".
+[[nodiscard]] Status check_devnet_arg(std::string_view which);
+
 [[nodiscard]] std::filesystem::path devnets_path(const std::filesystem::path& data_dir);
 // Error when the file is missing ("run detect first") or malformed (names the field).
 [[nodiscard]] Result<DevnetsFile> load_devnets(const std::filesystem::path& data_dir);

@@ -89,4 +89,19 @@ Status save_manifest(const fs::path& data_dir, const Manifest& manifest) {
   return write_file_atomic(manifest_path(data_dir), serialize_manifest(manifest));
 }
 
+Status record_dataset(const fs::path& data_dir, Manifest& manifest, const std::string& devnet,
+                      const std::string& dataset, const DatasetRecord& record) {
+  auto current = load_manifest(data_dir);
+  if (!current) return current.error();
+  // What this run knew and the file does not (an earlier save of this run
+  // that another writer's save replaced) is kept too.
+  for (const auto& [d, datasets] : manifest.devnets) {
+    for (const auto& [k, r] : datasets) current->devnets[d].try_emplace(k, r);
+  }
+  current->devnets[devnet][dataset] = record;
+  LEANSCOPE_TRY(save_manifest(data_dir, *current));
+  manifest = std::move(*current);
+  return {};
+}
+
 }  // namespace leanscope::archive

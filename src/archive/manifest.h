@@ -30,6 +30,11 @@ struct Manifest {
 [[nodiscard]] Result<Manifest> parse_manifest(std::string_view json, std::string_view name);
 [[nodiscard]] std::string serialize_manifest(const Manifest& manifest);
 [[nodiscard]] Status save_manifest(const std::filesystem::path& data_dir, const Manifest& manifest);
+// Sets one record in the manifest as it is on disk now (another writer's
+// records are kept) and saves it; `manifest` becomes the merged manifest.
+// Writers hold the data folder's lock (common/lock.h) around this.
+[[nodiscard]] Status record_dataset(const std::filesystem::path& data_dir, Manifest& manifest,
+                                    const std::string& devnet, const std::string& dataset, const DatasetRecord& record);
 
 // DATA/<devnet>/<dataset>.parquet
 [[nodiscard]] std::filesystem::path dataset_path(const std::filesystem::path& data_dir, std::string_view devnet,

@@ -2,6 +2,7 @@
 // Binary values are printed as lowercase hex; timestamps as ISO 8601 UTC at
 // the file's precision; in CSV an empty string is "" and a null is empty.
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstdio>
@@ -48,7 +49,7 @@ void print_aligned(const std::vector<std::vector<std::string>>& rows, const std:
     out += line;
     out += '\n';
   }
-  std::fwrite(out.data(), 1, out.size(), stdout);
+  print_table(out);
 }
 
 std::string join(const std::vector<std::string>& parts, const char* sep) {
@@ -209,11 +210,14 @@ int run_cat(const ParquetFlags& flags) {
   auto table = read_table(flags.file, options);
   if (!table.ok()) return fail(table.error());
   const bool json = flags.format == "json";
+  // Into a pipe the CSV is faithful; on a terminal, labels cannot drive it.
+  const bool terminal = !json && ::isatty(STDOUT_FILENO) != 0;
   std::size_t rows = table->num_rows;
   if (flags.limit >= 0) rows = std::min(rows, static_cast<std::size_t>(flags.limit));
   std::string out;
   auto flush = [&](bool force) {
     if (force || out.size() > (1 << 16)) {
+      if (terminal) out = escape_control(out, /*keep_newlines=*/true);
       std::fwrite(out.data(), 1, out.size(), stdout);
       out.clear();
     }

@@ -29,6 +29,7 @@ struct SyncFlags {
   std::string out = "site";
   std::string devnet = "latest";
   bool force = false;
+  bool no_wait = false;
   DetectOptions detect;  // detect's window and settings, with detect's defaults
 };
 
@@ -47,6 +48,11 @@ int run_sync_command(const SyncFlags& f) {
   options.devnet = f.devnet;
   options.force = f.force;
   options.progress = [](std::string_view line) { progress(line); };
+  // The data folder first, then the site: every writer takes them in this order.
+  auto data_lock = lock_for_writing(f.data_dir, f.no_wait);
+  if (!data_lock) return fail(data_lock.error());
+  auto site_lock = lock_for_writing(f.out, f.no_wait);
+  if (!site_lock) return fail(site_lock.error());
   auto summary = demo::run_sync(options);
   // The summary is the command's result: stdout, for a cron mail or a CI log.
   fmt::print("sync: {}\n", demo::format_sync_summary(summary));
@@ -60,10 +66,13 @@ void add_sync_command(CLI::App& app, Dispatch& dispatch) {
   auto f = std::make_shared<SyncFlags>();
   auto* sub = app.add_subcommand(
       "sync", "detect + fetch + render in one go (for cron or CI); non-zero exit when a step failed");
-  sub->add_option("--devnet", f->devnet, "Devnets to fetch and render: an id, latest or all")->capture_default_str();
+  sub->add_option("--devnet", f->devnet, "Devnets to fetch and render: an id, latest or all")
+      ->capture_default_str()
+      ->check(devnet_validator());
   sub->add_option("--out", f->out, "Site folder")->capture_default_str();
   sub->add_flag("--force", f->force, "Fetch and render again even when unchanged");
   sub->add_option("--data-dir", f->data_dir, "Data folder (devnets.json and the archive)")->capture_default_str();
+  add_no_wait_flag(*sub, f->no_wait);
   add_detect_options(*sub, f->detect, "detect: ");
   add_prom_options(*sub, f->prom);
   sub->callback([&dispatch, f] { dispatch.action = [f] { return run_sync_command(*f); }; });

@@ -33,6 +33,7 @@ struct DetectFlags {
   PromOptions prom;
   std::string data_dir = "data";
   DetectOptions detect;
+  bool no_wait = false;
 };
 
 int run_detect_command(const DetectFlags& f) {
@@ -42,6 +43,8 @@ int run_detect_command(const DetectFlags& f) {
 
   auto client = make_client(f.prom);
   if (!client) return fail(client.error());
+  auto lock = lock_for_writing(f.data_dir, f.no_wait);
+  if (!lock) return fail(lock.error());
   auto merged = detect::run_detect(*client, f.data_dir, p, [](std::string_view line) { progress(line); });
   if (!merged) return fail(merged.error());
 
@@ -53,7 +56,7 @@ int run_detect_command(const DetectFlags& f) {
   if (found.empty()) {
     fmt::print("No devnets found between {} and {}.\n", format_iso_z(p.window_start), format_iso_z(p.window_end));
   } else {
-    fmt::print("{}", detect::format_devnet_table(found));
+    print_table(detect::format_devnet_table(found));
   }
   fmt::print("{} found: {} new, {} updated, {} unchanged; {} in {}{}\n", found.size(), merged->added, merged->updated,
              merged->unchanged, merged->file.devnets.size(), archive::devnets_path(f.data_dir).string(),
@@ -66,6 +69,7 @@ void add_detect(CLI::App& app, Dispatch& dispatch) {
   auto* sub = app.add_subcommand("detect", "Find devnet iterations in Prometheus and merge them into devnets.json");
   add_detect_options(*sub, f->detect);
   sub->add_option("--data-dir", f->data_dir, "Data folder (devnets.json and the archive)")->capture_default_str();
+  add_no_wait_flag(*sub, f->no_wait);
   add_prom_options(*sub, f->prom);
   sub->callback([&dispatch, f] { dispatch.action = [f] { return run_detect_command(*f); }; });
 }
@@ -78,10 +82,14 @@ struct FetchFlags {
   std::string devnet;
   std::string dataset;
   bool force = false;
+  bool no_wait = false;
 };
 
 int run_fetch_command(const FetchFlags& f) {
   // Devnets first: without them there is nothing to ask the server.
+  if (!std::filesystem::is_directory(f.data_dir)) return fail(archive::load_devnets(f.data_dir).error());
+  auto lock = lock_for_writing(f.data_dir, f.no_wait);
+  if (!lock) return fail(lock.error());
   auto file = archive::load_devnets(f.data_dir);
   if (!file) return fail(file.error());
   if (auto selected = archive::select_devnets(*file, f.devnet); !selected) return fail(selected.error());
@@ -129,12 +137,13 @@ int run_fetch_command(const FetchFlags& f) {
 void add_fetch(CLI::App& app, Dispatch& dispatch) {
   auto f = std::make_shared<FetchFlags>();
   auto* sub = app.add_subcommand("fetch", "Fetch the datasets of devnets into the Parquet archive");
-  sub->add_option("--devnet", f->devnet, "Devnet id, 'latest' or 'all'")->required();
+  sub->add_option("--devnet", f->devnet, "Devnet id, 'latest' or 'all'")->required()->check(devnet_validator());
   std::vector<std::string> ids;
   for (const auto& d : archive::datasets()) ids.push_back(d.id);
   sub->add_option("--query", f->dataset, "Only this dataset (see 'leanscope queries')")->check(CLI::IsMember(ids));
   sub->add_flag("--force", f->force, "Refetch finished devnets even when their files are up to date");
   sub->add_option("--data-dir", f->data_dir, "Data folder (devnets.json and the archive)")->capture_default_str();
+  add_no_wait_flag(*sub, f->no_wait);
   add_prom_options(*sub, f->prom);
   sub->callback([&dispatch, f] { dispatch.action = [f] { return run_fetch_command(*f); }; });
 }
@@ -153,7 +162,7 @@ void add_devnets(CLI::App& app, Dispatch& dispatch) {
         fmt::print("No devnets in {}.\n", archive::devnets_path(*data_dir).string());
         return kExitOk;
       }
-      fmt::print("{}", detect::format_devnet_table(file->devnets));
+      print_table(detect::format_devnet_table(file->devnets));
       return kExitOk;
     };
   });
@@ -205,7 +214,7 @@ void add_metrics(CLI::App& app, Dispatch& dispatch) {
       int shown = 0;
       for (const auto& n : *names) {
         if (n.compare(0, f->prefix.size(), f->prefix) != 0) continue;
-        fmt::print("{}\n", n);
+        print_table(n + "\n");
         ++shown;
       }
       progress(fmt::format("{} metric names{} on {}", shown,

@@ -16,6 +16,7 @@ struct RenderFlags {
   std::string out = "site";
   bool force = false;
   std::string data_dir = "data";
+  bool no_wait = false;
 };
 
 int run_render(const RenderFlags& flags) {
@@ -25,6 +26,8 @@ int run_render(const RenderFlags& flags) {
   options.devnet = flags.devnet;
   options.force = flags.force;
   options.log = [](std::string_view line) { progress(line); };
+  auto lock = lock_for_writing(flags.out, flags.no_wait);
+  if (!lock) return fail(lock.error());
   auto summary = report::render_site(options);
   if (!summary) return fail(summary.error());
   progress(fmt::format("render: {} page(s) written, {} skipped (inputs unchanged); open {}/index.html",
@@ -41,10 +44,11 @@ void add_report_commands(CLI::App& app, Dispatch& dispatch) {
   auto flags = std::make_shared<RenderFlags>();
   auto* sub =
       app.add_subcommand("render", "Write the static site: index, devnet overviews, networking reports, data page");
-  sub->add_option("--devnet", flags->devnet, "Devnet id, 'latest' or 'all'")->required();
+  sub->add_option("--devnet", flags->devnet, "Devnet id, 'latest' or 'all'")->required()->check(devnet_validator());
   sub->add_option("--out", flags->out, "Site folder")->capture_default_str();
   sub->add_flag("--force", flags->force, "Rewrite pages whose inputs are unchanged");
   sub->add_option("--data-dir", flags->data_dir, "Data folder (devnets.json and the archive)")->capture_default_str();
+  add_no_wait_flag(*sub, flags->no_wait);
   sub->callback([&dispatch, flags] { dispatch.action = [flags] { return run_render(*flags); }; });
 }
 

@@ -18,6 +18,7 @@ struct SimulateFlags {
   std::string openmetrics;
   std::string data_dir;  // no default here: the archive is written only when asked for
   std::string truth;
+  bool no_wait = false;
 };
 }  // namespace
 
@@ -33,6 +34,7 @@ void add_simulate_command(CLI::App& app, Dispatch& dispatch) {
   sub->add_option("--data-dir", flags->data_dir,
                   "Write the archive (devnets.json, Parquet datasets, manifest.json) into DIR, as detect + fetch would")
       ->type_name("DIR");
+  add_no_wait_flag(*sub, flags->no_wait);
   sub->add_option("--truth", flags->truth, "Write the ground truth (iterations and incidents) as JSON")
       ->type_name("FILE");
   sub->add_option("--clients", flags->config.clients, "Nodes, one per client type: zeam, ream, qlean, ...")
@@ -76,6 +78,8 @@ void add_simulate_command(CLI::App& app, Dispatch& dispatch) {
         progress(fmt::format("wrote {}", flags->openmetrics));
       }
       if (!flags->data_dir.empty()) {
+        auto lock = lock_for_writing(flags->data_dir, flags->no_wait);
+        if (!lock) return fail(lock.error());
         auto written = sim::write_archive(*simulation, flags->data_dir);
         if (!written) return fail(written.error());
         progress(fmt::format("wrote {} devnet(s) into {}: {} rows, {} bytes of Parquet", written->devnets.size(),

@@ -55,10 +55,10 @@ int run_summary(const SummaryFlags& flags) {
   if (flags.format == "json") {
     fmt::print("{}\n", analysis::summary_json(*result, !flags.compact));
   } else if (flags.format == "csv") {
-    fmt::print("{}", analysis::summary_csv(*result));
+    print_data(analysis::summary_csv(*result));
   } else {
-    fmt::print("{}", analysis::summary_table(
-                         *result, flags.report.empty() ? std::nullopt : std::optional<std::string_view>(flags.report)));
+    print_table(analysis::summary_table(
+        *result, flags.report.empty() ? std::nullopt : std::optional<std::string_view>(flags.report)));
   }
   return kExitOk;
 }
@@ -67,7 +67,9 @@ int run_summary(const SummaryFlags& flags) {
 void add_summary_command(CLI::App& app, Dispatch& dispatch) {
   auto flags = std::make_shared<SummaryFlags>();
   auto* sub = app.add_subcommand("summary", "Print the summary of one devnet (table, JSON or CSV)");
-  sub->add_option("--devnet", flags->devnet, "Devnet id, or 'latest'")->capture_default_str();
+  sub->add_option("--devnet", flags->devnet, "Devnet id, or 'latest'")
+      ->capture_default_str()
+      ->check(devnet_validator());
   sub->add_option("--format", flags->format, "Output format: table, json or csv")
       ->capture_default_str()
       ->check(CLI::IsMember({"table", "json", "csv"}));

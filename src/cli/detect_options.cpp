@@ -38,6 +38,10 @@ void add_detect_options(CLI::App& sub, DetectOptions& o, const std::string& pref
       ->capture_default_str()
       ->check(CLI::Range(0.0, 10000.0));
   sub.add_flag("--no-merge", o.no_merge, prefix + "Overwrite devnets.json instead of merging (ids may change)");
+  sub.add_flag("--prune", o.prune,
+               prefix +
+                   "Replace known devnets a detection overlaps even when they have archived data (default: "
+                   "keep them and report a conflict)");
   sub.add_option("--step", o.step_seconds, prefix + "Query resolution in seconds")
       ->capture_default_str()
       ->check(CLI::Range(1, 3600));
@@ -66,6 +70,7 @@ Result<detect::Params> make_detect_params(const DetectOptions& o, std::string_vi
   p.min_clients = o.min_clients;
   p.min_duration_ms = static_cast<TimeMs>(o.min_duration_hours * 3'600'000.0);
   p.merge = !o.no_merge;
+  p.prune = o.prune;
   p.step_ms = static_cast<std::int64_t>(o.step_seconds) * 1000;
   p.selector = std::string(selector);
   return p;

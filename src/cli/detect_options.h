@@ -20,11 +20,12 @@ struct DetectOptions {
   int min_clients = 2;
   double min_duration_hours = 0.1;
   bool no_merge = false;
+  bool prune = false;
   int step_seconds = 60;
 };
 
 // Adds --days, --start, --end, --reset-threshold, --tolerance, --min-clients,
-// --min-duration, --no-merge and --step; `help_prefix` ("detect: ") tells a
+// --min-duration, --no-merge, --prune and --step; `help_prefix` ("detect: ") tells a
 // combined command's readers whose flags these are.
 void add_detect_options(CLI::App& command, DetectOptions& options, const std::string& help_prefix = "");
 

@@ -1,9 +1,14 @@
 // How commands speak: data on stdout, progress and errors on stderr.
 #pragma once
 
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <string>
 #include <string_view>
 
 #include "common/error.h"
+#include "common/lock.h"
 
 namespace leanscope::cli {
 
@@ -16,6 +21,19 @@ int fail(const Error& error);
 int fail(std::string_view message);
 // One progress line on stderr.
 void progress(std::string_view line);
+// Data meant for people on stdout (tables): control characters from labels
+// and ids shown escaped (common/strings.h escape_control), lines kept.
+void print_table(std::string_view text);
+// Data in a machine format (CSV) on stdout: as is into a pipe or file, with
+// control characters escaped when stdout is a terminal.
+void print_data(std::string_view text);
+// CLI11 check of a --devnet value: an id (archive::check_devnet_id), latest or all.
+[[nodiscard]] std::function<std::string(const std::string&)> devnet_validator();
+// The writer's lock on a data folder or a site (common/lock.h): waits with a
+// line on stderr, or fails at once with no_wait (--no-wait).
+[[nodiscard]] Result<FolderLock> lock_for_writing(const std::string& folder, bool no_wait);
+// Adds --no-wait to a command that writes.
+void add_no_wait_flag(CLI::App& command, bool& no_wait);
 // True when stderr is a terminal and NO_COLOR is unset.
 [[nodiscard]] bool use_color();
 

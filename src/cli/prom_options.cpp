@@ -38,9 +38,17 @@ void add_prom_options(CLI::App& command, PromOptions& o) {
   command.add_option("--connect-timeout", o.connect_timeout_seconds, "Seconds to connect")
       ->capture_default_str()
       ->check(CLI::Range(0.1, 3600.0));
-  command.add_option("--retries", o.attempts, "Attempts per request on 5xx, timeouts and refused connections")
+  command
+      .add_option("--retries", o.attempts,
+                  "Attempts per request on 5xx, timeouts and refused connections (a request and its retries stop "
+                  "after twice --timeout in all; Retry-After is honoured)")
       ->capture_default_str()
       ->check(CLI::Range(1, 20));
+  command
+      .add_option("--max-response-bytes", o.max_response_bytes,
+                  "A larger (decoded) response is an error, not an allocation")
+      ->capture_default_str()
+      ->check(CLI::Range(std::int64_t{1024}, std::int64_t{1} << 40));
 }
 
 Status validate_selector(std::string_view selector) {
@@ -112,6 +120,7 @@ Result<prom::ClientConfig> make_client_config(const PromOptions& o) {
   c.connect_timeout =
       std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(o.connect_timeout_seconds * 1000)));
   c.retry.max_attempts = o.attempts;
+  c.max_response_bytes = o.max_response_bytes;
   // Tests shorten the backoff through the environment; users keep 0.5 s x2.
   if (auto backoff = env.get("LEANSCOPE_RETRY_BACKOFF_MS")) {
     try {

@@ -1,12 +1,12 @@
 #include "common/fs.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 
 namespace leanscope {
 
@@ -72,10 +72,32 @@ Status write_file_atomic(const std::filesystem::path& path, std::string_view byt
 }
 
 Result<std::string> read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error("{}: cannot open: {}", path.string(), std::strerror(errno));
-  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return make_error("{}: cannot read", path.string());
+  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer;
+  // only a regular file is read.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return make_error("{}: cannot open: {}", path.string(), std::strerror(errno));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    const bool folder = S_ISDIR(st.st_mode);
+    ::close(fd);
+    return folder ? make_error("{}: cannot open: {}", path.string(), std::strerror(EISDIR))
+                  : make_error("{}: not a regular file (a FIFO, socket or device)", path.string());
+  }
+  std::string data;
+  data.reserve(static_cast<std::size_t>(st.st_size));
+  char buffer[64 * 1024];
+  for (;;) {
+    ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      ::close(fd);
+      return make_error("{}: cannot read: {}", path.string(), std::strerror(err));
+    }
+    if (n == 0) break;
+    data.append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
   return data;
 }
 

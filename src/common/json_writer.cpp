@@ -32,7 +32,7 @@ void append_json_string(std::string& out, std::string_view s) {
         out += "\\f";
         break;
       default:
-        if (c < 0x20) {
+        if (c < 0x20 || c == 0x7f) {
           out += fmt::format("\\u{:04x}", c);
         } else {
           out += static_cast<char>(c);

@@ -1,6 +1,7 @@
 // Small string helpers shared by several stages.
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -9,5 +10,11 @@ namespace leanscope {
 // Every piece of `text` between separators, empty pieces included:
 // split("a,,b", ',') = {"a", "", "b"}; split("", ',') = {""}.
 [[nodiscard]] std::vector<std::string_view> split(std::string_view text, char separator);
+
+// `text` with control characters (C0, DEL and the C1 range as UTF-8, which
+// terminals may obey as escape sequences) written as "\xNN", so data shown
+// on a terminal cannot move the cursor, retitle the window or fake lines. With keep_newlines, '\n' and '\t' stay as
+// they are.
+[[nodiscard]] std::string escape_control(std::string_view text, bool keep_newlines = false);
 
 }  // namespace leanscope

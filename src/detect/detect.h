@@ -34,8 +34,11 @@ struct Params {
   int min_clients = 2;                     // distinct jobs in a cluster for a devnet start
   TimeMs min_duration_ms = 6 * kMinuteMs;  // shorter devnets are dropped
   bool merge = true;                       // false: --no-merge, devnets.json is overwritten
-  std::int64_t step_ms = 60'000;           // query resolution
-  std::string selector;                    // --selector, merged into every query
+  // --prune: a known devnet that a detection overlaps is replaced even when
+  // the archive holds its data (without it, it is kept as a conflict).
+  bool prune = false;
+  std::int64_t step_ms = 60'000;  // query resolution
+  std::string selector;           // --selector, merged into every query
 
   // The flags as a JSON object, for devnets.json's detection_params.
   [[nodiscard]] std::string to_json() const;
@@ -82,11 +85,19 @@ struct MergeResult {
   int unchanged = 0;
   int kept = 0;     // known devnets not seen in this window, kept as they were
   int dropped = 0;  // known devnets replaced by a detection that overlaps them
+  // Known devnets with archived data that a detection overlaps: kept, one
+  // line each saying so (--prune replaces them).
+  std::vector<std::string> conflicts;
 };
 
+// True when the archive holds data of the devnet with this id.
+using HasArchive = std::function<bool(const std::string& id)>;
+
 // Merges detected devnets into the known file (docs/GUIDE.md, "Devnet detection", merging).
+// A known devnet `has_archive` says holds data is never dropped unless
+// params.prune (or !params.merge).
 [[nodiscard]] MergeResult merge_devnets(const archive::DevnetsFile& known, const std::vector<DetectedDevnet>& found,
-                                        const Params& params, TimeMs now);
+                                        const Params& params, TimeMs now, const HasArchive& has_archive = {});
 
 // The PromQL detect runs (selector filled in).
 [[nodiscard]] std::string head_slot_query(std::string_view selector);

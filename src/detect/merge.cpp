@@ -77,7 +77,7 @@ TimeMs overlap(TimeMs a0, TimeMs a1, TimeMs b0, TimeMs b1) { return std::min(a1,
 }  // namespace
 
 MergeResult merge_devnets(const archive::DevnetsFile& known, const std::vector<DetectedDevnet>& found,
-                          const Params& params, TimeMs now) {
+                          const Params& params, TimeMs now, const HasArchive& has_archive) {
   MergeResult r;
   r.file.schema_version = known.schema_version.empty() ? "1.0" : known.schema_version;
   r.file.generated_at = now;
@@ -138,15 +138,23 @@ MergeResult merge_devnets(const archive::DevnetsFile& known, const std::vector<D
   for (std::size_t i = 0; i < known.devnets.size(); ++i) {
     if (matched[i]) continue;
     const auto& k = known.devnets[i];
-    bool superseded = false;
+    const archive::Devnet* superseded_by = nullptr;
     for (const auto& e : detected_entries) {
       if (overlap(k.start, std::max(k.end, k.start + 1), e.start, e.end) > kSameDevnetMs ||
           (k.start >= e.start && k.start <= e.end)) {
-        superseded = true;
+        superseded_by = &e;
         break;
       }
     }
-    if (superseded) {
+    // An archived devnet is not merged away on the word of one answer (a
+    // misbehaving server can make three devnets look like one).
+    if (superseded_by != nullptr && !params.prune && has_archive && has_archive(k.id)) {
+      r.conflicts.push_back(
+          fmt::format("{} has archived data and overlaps the detected {} ({} .. {}): kept both (--prune replaces it)",
+                      k.id, superseded_by->id, format_iso_z(superseded_by->start), format_iso_z(superseded_by->end)));
+      superseded_by = nullptr;
+    }
+    if (superseded_by != nullptr) {
       ++r.dropped;
       continue;
     }

@@ -83,7 +83,15 @@ Result<MergeResult> run_detect(prom::Client& client, const std::filesystem::path
     if (!fine) return fine.error();
     d.start = refine_start(to_series(std::move(*fine), "job"), fine_start, d.start, params.reset_threshold);
   }
-  auto merged = merge_devnets(known, found, params, now_ms());
+  auto has_archive = [&](const std::string& id) {
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(data_dir / id, ec)) {
+      if (entry.path().extension() == ".parquet") return true;
+    }
+    return false;
+  };
+  auto merged = merge_devnets(known, found, params, now_ms(), has_archive);
+  for (const auto& conflict : merged.conflicts) say("detect: conflict: " + conflict);
   std::filesystem::create_directories(data_dir);
   LEANSCOPE_TRY(archive::save_devnets(data_dir, merged.file));
   return merged;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 
+#include "common/strings.h"
 #include "detect/detect.h"
 
 namespace leanscope::detect {
@@ -20,8 +21,9 @@ std::string format_devnet_table(const std::vector<archive::Devnet>& devnets) {
     }
     std::string clients = std::to_string(d.clients.size());
     if (!d.clients.empty()) clients += ": " + fmt::format("{}", fmt::join(d.clients, ", "));
-    rows.push_back(
-        {d.id, format_iso_z(d.start), format_iso_z(d.end), format_duration(d.end - d.start), slots, clients});
+    // Escaped here, before the widths are measured, so that columns stay aligned.
+    rows.push_back({escape_control(d.id), format_iso_z(d.start), format_iso_z(d.end), format_duration(d.end - d.start),
+                    slots, escape_control(clients)});
   }
   std::array<std::size_t, kColumns> width{};
   for (const auto& row : rows) {

@@ -156,8 +156,7 @@ class DatasetFetcher {
     r.rows = rows;
     r.bytes = file_size_or_zero(path);
     archive::DatasetRecord fresh{now_, rows, r.bytes, hash(devnet, spec)};
-    manifest_.devnets[devnet.id][spec.id] = fresh;
-    if (auto saved = archive::save_manifest(data_dir_, manifest_); !saved.ok()) {
+    if (auto saved = archive::record_dataset(data_dir_, manifest_, devnet.id, spec.id, fresh); !saved.ok()) {
       r.message = saved.error().message;
       return;
     }

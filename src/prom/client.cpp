@@ -218,6 +218,7 @@ struct Client::Batch {
   std::vector<detail::Request> requests;
   std::vector<std::pair<std::size_t, std::size_t>> owner;  // request -> (query, chunk)
   std::vector<std::size_t> chunks;                         // query -> its number of chunks
+  std::vector<TimeChunk> spans;                            // request -> the times it asked for
 };
 
 Result<Client::Batch> Client::plan(std::span<const RangeQuery> queries) const {
@@ -242,6 +243,7 @@ Result<Client::Batch> Client::plan(std::span<const RangeQuery> queries) const {
                                   format_iso_z(chunks[c].start), format_iso_z(chunks[c].end));
       batch.requests.push_back(std::move(r));
       batch.owner.emplace_back(q, c);
+      batch.spans.push_back(chunks[c]);
     }
   }
   return batch;
@@ -268,6 +270,7 @@ Status Client::query_range_each(std::span<const RangeQuery> queries, const OnQue
   std::vector<std::vector<Matrix>> parts(queries.size());
   std::vector<std::size_t> pending = batch->chunks;
   std::vector<bool> failed(queries.size(), false);
+  std::vector<std::int64_t> dropped(queries.size(), 0);
   auto fail = [&](std::size_t q, Error error) {
     if (failed[q]) return;
     failed[q] = true;
@@ -288,11 +291,18 @@ Status Client::query_range_each(std::span<const RangeQuery> queries, const OnQue
       fail(q, make_error("{}: {}", batch->requests[index].description, impl_->engine.scrub(matrix.error().message)));
       return {};
     }
+    dropped[q] +=
+        keep_requested_samples(*matrix, batch->spans[index].start, batch->spans[index].end, queries[q].step_ms);
     parts[q][c] = std::move(*matrix);
     if (--pending[q] > 0) return {};
     Matrix whole;
     for (auto& part : parts[q]) stitch(whole, std::move(part));
     parts[q].clear();
+    if (dropped[q] > 0) {
+      whole.warnings.push_back(
+          fmt::format("dropped {} sample{} the server sent outside the requested range or step grid, or repeated",
+                      dropped[q], dropped[q] == 1 ? "" : "s"));
+    }
     impl_->warn(fmt::format("query '{}'", short_query(queries[q].promql)), whole.warnings);
     on_query(q, std::move(whole));
     return {};

@@ -41,6 +41,11 @@ struct ClientConfig {
   std::chrono::milliseconds connect_timeout{10'000};
   std::chrono::milliseconds request_timeout{120'000};
   RetryPolicy retry;
+  // A request and its retries (Retry-After waits included) give up after
+  // this long in all; 0 = twice request_timeout.
+  std::chrono::milliseconds request_deadline{0};
+  // A response body (decoded) larger than this is an error, not an allocation.
+  std::int64_t max_response_bytes = std::int64_t{1} << 30;
   std::int64_t max_points_per_request = kMaxPointsPerRequest;
   // Receives the servers' warnings; empty = print them on stderr.
   std::function<void(std::string_view)> on_warning;
@@ -74,6 +79,16 @@ void stitch(Matrix& into, Matrix&& part);
 
 // Removes "user:password@" from URLs in `text`.
 [[nodiscard]] std::string scrub_url_credentials(std::string_view text);
+
+// Keeps a range answer's samples that are inside [start, end] and on the step
+// grid anchored at `start`, in time order, one per time (the first), with
+// series of the same labels merged: a misbehaving server cannot add foreign,
+// repeated or shuffled rows. Returns how many samples were dropped.
+std::int64_t keep_requested_samples(Matrix& matrix, TimeMs start, TimeMs end, std::int64_t step_ms);
+
+// "scheme://host:port" of a URL, lowercased, with the default port made
+// explicit; empty when the URL has no http(s) scheme.
+[[nodiscard]] std::string url_origin(std::string_view url);
 
 // What a client has received so far, retries and failed responses included.
 struct TransferStats {

@@ -7,6 +7,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "common/version.h"
@@ -20,23 +21,29 @@ namespace {
 
 std::once_flag curl_init_once;
 
+struct Active {
+  std::size_t index = 0;
+  CURL* easy = nullptr;
+  std::string body;
+  std::int64_t max_bytes = 0;
+  bool too_large = false;
+  char errbuf[CURL_ERROR_SIZE] = {};
+};
+
 std::size_t append_body(char* data, std::size_t size, std::size_t count, void* user) {
-  auto* body = static_cast<std::string*>(user);
+  auto* active = static_cast<Active*>(user);
+  std::string* body = &active->body;
   const std::size_t n = size * count;
+  // The body is decoded: a compressed bomb is stopped here too.
+  if (static_cast<std::int64_t>(body->size() + n) > active->max_bytes) {
+    active->too_large = true;
+    return 0;  // libcurl ends the transfer with CURLE_WRITE_ERROR
+  }
   // Keep room for simdjson's padding so the body is parsed in place.
   const std::size_t need = body->size() + n + simdjson::SIMDJSON_PADDING;
   if (body->capacity() < need) body->reserve(std::max(need, body->capacity() * 2));
   body->append(data, n);
   return n;
-}
-
-bool sensitive_header(std::string_view name) {
-  std::string lower(name);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (std::string_view word : {"auth", "token", "key", "secret", "cookie", "password", "session"}) {
-    if (lower.find(word) != std::string::npos) return true;
-  }
-  return false;
 }
 
 std::string snippet(std::string_view body) {
@@ -57,12 +64,35 @@ std::string http_cause(long status, std::string_view body) {
   return text.empty() ? fmt::format("HTTP {}{}", status, hint) : fmt::format("HTTP {}{}: {}", status, hint, text);
 }
 
-struct Active {
-  std::size_t index = 0;
-  CURL* easy = nullptr;
-  std::string body;
-  char errbuf[CURL_ERROR_SIZE] = {};
-};
+std::string base64(std::string_view in) {
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  std::size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    const auto v =
+        static_cast<std::uint32_t>(static_cast<unsigned char>(in[i]) << 16 |
+                                   static_cast<unsigned char>(in[i + 1]) << 8 | static_cast<unsigned char>(in[i + 2]));
+    for (int shift : {18, 12, 6, 0}) out += kAlphabet[(v >> shift) & 63];
+  }
+  if (i + 1 == in.size()) {
+    const auto v = static_cast<std::uint32_t>(static_cast<unsigned char>(in[i]) << 16);
+    out += kAlphabet[(v >> 18) & 63];
+    out += kAlphabet[(v >> 12) & 63];
+    out += "==";
+  } else if (i + 2 == in.size()) {
+    const auto v = static_cast<std::uint32_t>(static_cast<unsigned char>(in[i]) << 16 |
+                                              static_cast<unsigned char>(in[i + 1]) << 8);
+    out += kAlphabet[(v >> 18) & 63];
+    out += kAlphabet[(v >> 12) & 63];
+    out += kAlphabet[(v >> 6) & 63];
+    out += '=';
+  }
+  return out;
+}
+
+std::string seconds_text(std::chrono::milliseconds ms) {
+  return fmt::format("{:g} s", static_cast<double>(ms.count()) / 1000.0);
+}
 
 }  // namespace
 
@@ -94,9 +124,19 @@ TransferEngine::TransferEngine(const ClientConfig& config) : config_(config) {
     secrets_.push_back(config_.bearer_token);
   }
   if (!config_.password.empty()) secrets_.push_back(config_.password);
+  if (!config_.username.empty() || !config_.password.empty()) {
+    // As sent in "Authorization: Basic ...", which a server may echo.
+    const std::string encoded = base64(config_.username + ":" + config_.password);
+    secrets_.push_back(encoded);
+    // Without its '=' padding too: an echo may cut or re-wrap it.
+    std::string unpadded = encoded;
+    while (!unpadded.empty() && unpadded.back() == '=') unpadded.pop_back();
+    if (unpadded.size() >= 8) secrets_.push_back(unpadded);
+  }
   for (const auto& [name, value] : config_.headers) {
     headers_ = curl_slist_append(headers_, (name + ": " + value).c_str());
-    if (sensitive_header(name) && !value.empty()) secrets_.push_back(value);
+    // Every custom header's value: whether it is a secret is the user's business.
+    if (!value.empty()) secrets_.push_back(value);
   }
   // Longest first, so that a secret containing another is replaced whole.
   std::sort(secrets_.begin(), secrets_.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
@@ -131,10 +171,11 @@ CURL* TransferEngine::make_easy(const std::string& url, std::string* body, char*
   curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl decodes (gzip, ...)
   curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(config_.connect_timeout.count()));
   curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(config_.request_timeout.count()));
-  curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(easy, CURLOPT_MAXREDIRS, 5L);
+  // Redirects are followed by run(), within the same origin only: libcurl
+  // would send the custom headers (API keys) to any host it is sent to.
+  curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(config_.max_response_bytes));
   curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(easy, CURLOPT_USERAGENT, ("leanscope/" + std::string(version())).c_str());
   curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, config_.insecure ? 0L : 1L);
   curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, config_.insecure ? 0L : 2L);
@@ -152,6 +193,14 @@ Status TransferEngine::run(std::span<const Request> requests, const OnSuccess& o
   const std::size_t n = requests.size();
   const std::size_t max_active = static_cast<std::size_t>(std::max(1, config_.concurrency));
   const int max_attempts = std::max(1, config_.retry.max_attempts);
+  const auto deadline_span =
+      config_.request_deadline.count() > 0 ? config_.request_deadline : 2 * config_.request_timeout;
+  constexpr int kMaxRedirects = 5;
+  std::vector<std::string> urls;  // where each request goes now (after same-origin redirects)
+  urls.reserve(n);
+  for (const auto& r : requests) urls.push_back(r.url);
+  std::vector<int> redirects(n, 0);
+  std::vector<std::optional<Clock::time_point>> deadline(n);
   std::deque<std::size_t> ready;
   for (std::size_t i = 0; i < n; ++i) ready.push_back(i);
   std::vector<std::pair<Clock::time_point, std::size_t>> waiting;  // retry due time, request
@@ -180,11 +229,20 @@ Status TransferEngine::run(std::span<const Request> requests, const OnSuccess& o
       auto a = std::make_unique<Active>();
       a->index = ready.front();
       ready.pop_front();
-      a->easy = make_easy(requests[a->index].url, &a->body, a->errbuf);
+      a->easy = make_easy(urls[a->index], &a->body, a->errbuf);
       if (!a->easy) {
         failure = make_error("{}: cannot create an HTTP handle", requests[a->index].description);
         break;
       }
+      a->max_bytes = config_.max_response_bytes;
+      curl_easy_setopt(a->easy, CURLOPT_WRITEFUNCTION, append_body);
+      curl_easy_setopt(a->easy, CURLOPT_WRITEDATA, a.get());
+      if (!deadline[a->index]) deadline[a->index] = Clock::now() + deadline_span;
+      // An attempt never outlives its request's deadline.
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline[a->index] - Clock::now());
+      curl_easy_setopt(
+          a->easy, CURLOPT_TIMEOUT_MS,
+          static_cast<long>(std::clamp(left, std::chrono::milliseconds(1), config_.request_timeout).count()));
       curl_easy_setopt(a->easy, CURLOPT_PRIVATE, a.get());
       curl_multi_add_handle(multi_, a->easy);
       active.push_back(std::move(a));
@@ -204,6 +262,11 @@ Status TransferEngine::run(std::span<const Request> requests, const OnSuccess& o
       curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
       curl_off_t wire = 0;
       curl_easy_getinfo(easy, CURLINFO_SIZE_DOWNLOAD_T, &wire);
+      char* location = nullptr;
+      curl_easy_getinfo(easy, CURLINFO_REDIRECT_URL, &location);
+      const std::string redirect_target = location != nullptr ? location : "";
+      curl_off_t retry_after = 0;
+      if (curl_easy_getinfo(easy, CURLINFO_RETRY_AFTER, &retry_after) != CURLE_OK) retry_after = 0;
       ++stats_.responses;
       stats_.wire_bytes += static_cast<std::int64_t>(wire);
       stats_.body_bytes += static_cast<std::int64_t>(raw->body.size());
@@ -226,23 +289,55 @@ Status TransferEngine::run(std::span<const Request> requests, const OnSuccess& o
         ++done;
         continue;
       }
-      if (code == CURLE_OK) {
+      std::chrono::milliseconds asked_wait{0};
+      if (code == CURLE_OK && status >= 300 && status < 400) {
+        const std::string& target = redirect_target;
+        if (!target.empty() && url_origin(target) == url_origin(urls[a->index]) &&
+            redirects[a->index] < kMaxRedirects) {
+          ++redirects[a->index];
+          --attempts[a->index];  // a redirect is not a failed attempt
+          urls[a->index] = target;
+          ready.push_front(a->index);
+          continue;
+        }
+        cause = target.empty() ? fmt::format("HTTP {} without a Location", status)
+                : redirects[a->index] >= kMaxRedirects
+                    ? fmt::format("HTTP {}: more than {} redirects", status, kMaxRedirects)
+                    : fmt::format(
+                          "HTTP {}: redirected to another origin ({}), not followed: credentials and "
+                          "headers are only sent to {}",
+                          status, scrub_url_credentials(url_origin(target)),
+                          scrub_url_credentials(url_origin(urls[a->index])));
+      } else if (code == CURLE_OK) {
         retry = retryable_http_status(status);
         cause = http_cause(status, a->body);
+        if ((status == 429 || status == 503) && retry_after > 0) {
+          asked_wait = std::chrono::seconds(std::min<curl_off_t>(retry_after, 24 * 3600));
+        }
+      } else if ((code == CURLE_WRITE_ERROR && a->too_large) || code == CURLE_FILESIZE_EXCEEDED) {
+        cause = fmt::format("the response is larger than --max-response-bytes ({} bytes)", config_.max_response_bytes);
       } else {
         retry = retryable_curl_code(code);
         cause = a->errbuf[0] != '\0' ? std::string(a->errbuf) : std::string(curl_easy_strerror(code));
         if (code == CURLE_COULDNT_CONNECT) cause = "cannot connect: " + cause;
         if (code == CURLE_OPERATION_TIMEDOUT) cause = "timed out: " + cause;
       }
+      std::string tries = attempt > 1 ? fmt::format(" (gave up after {} attempts)", attempt) : std::string();
       if (retry && attempt < max_attempts) {
         const double factor = std::pow(std::max(1.0, config_.retry.multiplier), attempt - 1);
         auto delay = std::chrono::milliseconds(
             static_cast<std::int64_t>(static_cast<double>(config_.retry.initial_backoff.count()) * factor));
-        waiting.emplace_back(Clock::now() + delay, a->index);
-        continue;
+        delay = std::max(delay, asked_wait);  // the server's Retry-After
+        if (Clock::now() + delay < *deadline[a->index]) {
+          waiting.emplace_back(Clock::now() + delay, a->index);
+          continue;
+        }
+        tries =
+            fmt::format(" (gave up after {} attempt{}: a request and its retries may take {} in all{})", attempt,
+                        attempt == 1 ? "" : "s", seconds_text(deadline_span),
+                        asked_wait.count() > 0 ? fmt::format(", the server asked to wait {}", seconds_text(asked_wait))
+                                               : std::string());
       }
-      std::string tries = attempt > 1 ? fmt::format(" (gave up after {} attempts)", attempt) : std::string();
       Error error = make_error("{}: {}{}", request.description, scrub(cause), tries);
       if (code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST) unreachable_ = error.message;
       if (!on_failure) {

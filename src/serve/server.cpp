@@ -3,6 +3,7 @@
 // points, so the traversal and caching rules are ours and tested.
 #include "serve/server.h"
 #include "common/strings.h"
+#include "serve/connection_guard.h"
 
 #include <fcntl.h>
 #include <pthread.h>
@@ -14,6 +15,8 @@
 #include <httplib.h>
 
 #include <fmt/format.h>
+
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -32,6 +35,7 @@ struct SiteServer::Impl {
   std::uint16_t port = 0;
   std::atomic<bool> stopping{false};
   std::atomic<bool> run_active{false};
+  std::unique_ptr<detail::ConnectionGuard> guard;  // created once the port is bound
 };
 
 namespace {
@@ -72,6 +76,33 @@ void set_plain(httplib::Response& res, int status, std::string_view text) {
   res.set_content(fmt::format("{} {}\n", status, text), "text/plain; charset=utf-8");
 }
 
+// httplib applies the request's ranges to whatever the handler answers, and
+// trusts them: a range past the end gives a 206 with a wrapped-around length.
+// So they are checked here against the file's size, ends past the end
+// clamped, and dropped when one cannot be satisfied (the answer is then a
+// 416, which must not be cut into ranges itself). The Request is httplib's
+// own mutable object, handed to handlers as const.
+bool fit_ranges(const httplib::Request& req, std::uintmax_t size) {
+  auto& ranges = const_cast<httplib::Request&>(req).ranges;
+  // Several ranges: httplib's multipart answer misstates the size; a Range
+  // may be ignored (RFC 9110 14.2), so the whole file is sent.
+  if (ranges.size() > 1) ranges.clear();
+  const auto n = static_cast<ssize_t>(size);
+  bool satisfiable = true;
+  for (auto& [first, last] : ranges) {
+    if (first < 0) {  // "-N": the last N bytes
+      if (last <= 0 || n == 0) satisfiable = false;
+      last = std::min<ssize_t>(last, n);
+    } else if (first >= n || (last >= 0 && last < first)) {
+      satisfiable = false;
+    } else if (last >= n) {
+      last = n - 1;
+    }
+  }
+  if (!satisfiable) ranges.clear();
+  return satisfiable;
+}
+
 void answer_file(const httplib::Request& req, httplib::Response& res, const fs::path& file) {
   auto open_file = std::make_shared<OpenFile>();
   open_file->fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
@@ -98,6 +129,11 @@ void answer_file(const httplib::Request& req, httplib::Response& res, const fs::
   }
   if (not_modified) {
     res.status = 304;
+    return;
+  }
+  if (!fit_ranges(req, size)) {
+    res.set_header("Content-Range", fmt::format("bytes */{}", size));
+    set_plain(res, 416, "Range Not Satisfiable");
     return;
   }
   // The status stays unset: httplib then answers 206 to a Range request.
@@ -170,8 +206,13 @@ Result<std::unique_ptr<SiteServer>> SiteServer::create(ServeOptions options) {
     ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
   });
   http.set_keep_alive_timeout(2);  // keeps Ctrl-C quick while a browser holds a connection
-  http.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+  // More workers than httplib's default 8, so that a few slow clients (cut
+  // after header_deadline) never make the others wait.
+  const auto workers = static_cast<std::size_t>(std::clamp(impl->options.workers, 1, 1024));
+  http.new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
+  http.set_pre_routing_handler([self](const httplib::Request& req, httplib::Response&) {
     request_started = Clock::now();
+    if (self->guard) self->guard->request_started(fmt::format("{}:{}", req.remote_addr, req.remote_port));
     return httplib::Server::HandlerResponse::Unhandled;
   });
   http.Get(".*", [self](const httplib::Request& req, httplib::Response& res) {
@@ -211,8 +252,10 @@ Result<std::unique_ptr<SiteServer>> SiteServer::create(ServeOptions options) {
       res.set_content(fmt::format("{}\n", res.status), "text/plain; charset=utf-8");
     }
   });
-  http.set_logger(
-      [self](const httplib::Request& req, const httplib::Response& res) { log_request(self->options, req, res); });
+  http.set_logger([self](const httplib::Request& req, const httplib::Response& res) {
+    log_request(self->options, req, res);
+    if (self->guard) self->guard->request_finished(fmt::format("{}:{}", req.remote_addr, req.remote_port));
+  });
 
   const std::string& host = impl->options.host;
   if (impl->options.port == 0) {
@@ -225,6 +268,8 @@ Result<std::unique_ptr<SiteServer>> SiteServer::create(ServeOptions options) {
     }
     impl->port = static_cast<std::uint16_t>(impl->options.port);
   }
+  detail::raise_backlog(impl->port, 1024);
+  impl->guard = std::make_unique<detail::ConnectionGuard>(impl->port, impl->options.header_deadline);
   return std::unique_ptr<SiteServer>(new SiteServer(std::move(impl)));
 }
 

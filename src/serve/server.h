@@ -6,6 +6,7 @@
 // canonical site folder, so symlinks that point outside are refused too.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -26,6 +27,11 @@ struct ServeOptions {
   // below the site's parent folder, it is served under that URL prefix
   // ("/data/"); empty or missing: not served.
   std::filesystem::path data_dir;
+  // A connection must send a request's headers within this (a slow client
+  // is disconnected instead of holding a worker).
+  std::chrono::milliseconds header_deadline{5000};
+  // Connections answered at once; more wait in the listen backlog.
+  int workers = 64;
   // One line per request (method path status bytes ms) to this sink; none when empty.
   std::function<void(std::string_view line)> log;
 };

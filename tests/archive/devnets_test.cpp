@@ -78,6 +78,34 @@ TEST(Devnets, ErrorsNameTheFileAndTheField) {
   EXPECT_EQ(backwards.error().message, "d.json: devnets[0] (a): end_time is before start_time");
 }
 
+TEST(Devnets, UnsafeIdsAreRejectedWhereverTheyComeFrom) {
+  for (const std::string& id :
+       std::vector<std::string>{"../../x", "/etc", "..", ".", "a/b", ".hidden", "", "a\\b", std::string(129, 'a')}) {
+    EXPECT_FALSE(check_devnet_id(id).ok()) << id;
+    const std::string json =
+        R"({"devnets":[{"id":")" + id + R"(","start_time":"2026-01-01T00:00:00Z","end_time":"2026-01-01T01:00:00Z"}]})";
+    EXPECT_FALSE(parse_devnets(json, "d.json")) << id;
+  }
+  auto traversal = parse_devnets(
+      R"({"devnets":[{"id":"../../x","start_time":"2026-01-01T00:00:00Z","end_time":"2026-01-01T01:00:00Z"}]})",
+      "d.json");
+  ASSERT_FALSE(traversal);
+  EXPECT_EQ(traversal.error().message,
+            "d.json: devnets[0]: field 'id': devnet id '../../x' is not a safe name (1 to 128 of A-Z a-z 0-9 . - _, "
+            "not starting with '.')");
+  EXPECT_TRUE(check_devnet_id("pqdevnet-20260109T1200Z").ok());
+  EXPECT_TRUE(check_devnet_id("devnet_3.b-1").ok());
+
+  auto file = parse_devnets(kReferenceShaped, "devnets.json");
+  ASSERT_TRUE(file);
+  auto newline = select_devnets(*file, "a\nb");
+  ASSERT_FALSE(newline);
+  EXPECT_EQ(newline.error().message.find('\n'), std::string::npos);
+  EXPECT_EQ(newline.error().message.rfind("--devnet: devnet id 'a\\x0ab' is not a safe name", 0), 0u)
+      << newline.error().message;
+  EXPECT_FALSE(select_devnets(*file, "../pqdevnet-20260109T1200Z"));
+}
+
 TEST(Devnets, SelectByIdLatestAndAll) {
   auto file = parse_devnets(kReferenceShaped, "devnets.json");
   ASSERT_TRUE(file);

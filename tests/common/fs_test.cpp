@@ -1,6 +1,7 @@
 #include "common/fs.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include "support/test_support.h"
 
@@ -41,6 +42,18 @@ TEST(Fs, ReadingAMissingFileNamesIt) {
   auto r = read_file("/nonexistent/leanscope.txt");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().message.rfind("/nonexistent/leanscope.txt: cannot open", 0), 0u);
+}
+
+TEST(Fs, AFifoOrAFolderIsRefusedWithoutWaiting) {
+  testing::TempDir dir;
+  const auto fifo = dir / "devnets.json";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  auto r = read_file(fifo);  // before: waited for a writer forever
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message, fifo.string() + ": not a regular file (a FIFO, socket or device)");
+  auto folder = read_file(dir.path());
+  ASSERT_FALSE(folder);
+  EXPECT_NE(folder.error().message.find("Is a directory"), std::string::npos) << folder.error().message;
 }
 
 }  // namespace

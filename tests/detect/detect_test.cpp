@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <map>
+
+#include "prom/fake_prometheus.h"
+#include "support/test_support.h"
 
 using namespace leanscope;
 using namespace leanscope::detect;
@@ -304,6 +308,94 @@ TEST(MergeDevnets, MinDurationDropsShortRunsAndNoMergeOverwrites) {
   ASSERT_EQ(over.file.devnets.size(), 1u);
   EXPECT_EQ(over.file.devnets[0].start, longrun.start);
   EXPECT_NE(over.file.detection_params_json.find("\"merge\":false"), std::string::npos);
+}
+
+TEST(MergeDevnets, ArchivedDevnetsAreNotMergedAwayUnlessPruned) {
+  Scenario sc;
+  archive::DevnetsFile known;
+  for (TimeMs g : sc.genesis) {
+    archive::Devnet d;
+    d.start = g;
+    d.end = g + 2 * kHour;
+    d.id = archive::devnet_id_for(g);
+    known.devnets.push_back(d);
+  }
+  // One detection over all three (as a misbehaving server can make it look).
+  DetectedDevnet one{kT0 - 30 * kMin, sc.end(), 0, 9000, {"a_0", "b_0"}, false, false};
+  auto p = window(kT0 - kHour, sc.end() + 10 * kMin);
+  auto archived = [&](const std::string& id) { return id != known.devnets[2].id; };
+  auto r = merge_devnets(known, {one}, p, kT0, archived);
+  EXPECT_EQ(r.dropped, 1);  // the one without archived data
+  ASSERT_EQ(r.conflicts.size(), 2u);
+  EXPECT_EQ(r.conflicts[0], known.devnets[0].id + " has archived data and overlaps the detected " +
+                                archive::devnet_id_for(one.start) + " (" + format_iso_z(one.start) + " .. " +
+                                format_iso_z(one.end) + "): kept both (--prune replaces it)");
+  EXPECT_EQ(r.file.devnets.size(), 3u);
+  p.prune = true;
+  auto pruned = merge_devnets(known, {one}, p, kT0, archived);
+  EXPECT_TRUE(pruned.conflicts.empty());
+  EXPECT_EQ(pruned.file.devnets.size(), 1u);
+}
+
+TEST(RunDetect, AHostileServerLeavesArchivedDevnetsAlone) {
+  Scenario sc;
+  leanscope::testing::TempDir data;
+  archive::DevnetsFile known;
+  for (TimeMs g : sc.genesis) {
+    archive::Devnet d;
+    d.start = g;
+    d.end = g + 2 * kHour;
+    d.id = archive::devnet_id_for(g);
+    d.clients = {"qlean_0", "ream_0", "zeam_0"};
+    known.devnets.push_back(d);
+    leanscope::testing::write_text(data.path() / d.id / "peers.parquet", "PAR1 stand-in");
+  }
+  ASSERT_TRUE(archive::save_devnets(data.path(), known).ok());
+  // The server claims one iteration over the three: a reset 30 minutes
+  // before the first, then the head slot rising to the end; shuffled, with a
+  // sample of another year and negated values before the reset.
+  const TimeMs reset = kT0 - 30 * kMin;
+  leanscope::testing::FakePrometheus server([&](const httplib::Request& req, httplib::Response& res, int) {
+    if (req.get_param_value("query") != "lean_head_slot") {
+      res.set_content(leanscope::testing::FakePrometheus::matrix({}), "application/json");
+      return;
+    }
+    const auto start = static_cast<TimeMs>(std::stod(req.get_param_value("start")) * 1000);
+    const auto end = static_cast<TimeMs>(std::stod(req.get_param_value("end")) * 1000);
+    const auto step = static_cast<TimeMs>(std::stod(req.get_param_value("step")) * 1000);
+    std::vector<std::string> samples;
+    for (TimeMs t = start; t <= end; t += step) {
+      const double v = t < reset ? -1e6 : static_cast<double>((t - reset) / 4000);
+      samples.push_back("[" + std::to_string(t / 1000) + ",\"" + std::to_string(v) + "\"]");
+    }
+    std::reverse(samples.begin(), samples.end());
+    samples.push_back("[" + std::to_string((start + 365 * 24 * kHour) / 1000) + ",\"1\"]");
+    std::string values = "[";
+    for (const auto& x : samples) values += (values.size() > 1 ? "," : "") + x;
+    values += "]";
+    res.set_content(
+        leanscope::testing::FakePrometheus::matrix({{R"({"job":"zeam_0"})", values}, {R"({"job":"ream_0"})", values}}),
+        "application/json");
+  });
+  prom::ClientConfig config;
+  config.base_url = server.url();
+  config.on_warning = [](std::string_view) {};
+  auto client = prom::Client::create(config);
+  ASSERT_TRUE(client.ok());
+  auto p = window(kT0 - kHour, sc.end() + 10 * kMin);
+  std::vector<std::string> lines;
+  auto merged = run_detect(*client, data.path(), p, [&](std::string_view l) { lines.emplace_back(l); });
+  ASSERT_TRUE(merged.ok()) << merged.error().message;
+  EXPECT_EQ(merged->conflicts.size(), 3u);
+  auto after = archive::load_devnets(data.path());
+  ASSERT_TRUE(after.ok());
+  for (const auto& k : known.devnets) {
+    auto it = std::find_if(after->devnets.begin(), after->devnets.end(), [&](const auto& d) { return d.id == k.id; });
+    ASSERT_NE(it, after->devnets.end()) << k.id;
+    EXPECT_EQ(it->start, k.start);
+    EXPECT_EQ(it->end, k.end);
+    EXPECT_EQ(it->clients, k.clients);
+  }
 }
 
 TEST(Queries, SelectorIsMergedIntoDetectQueries) {

@@ -10,13 +10,19 @@
 #include <map>
 #include <thread>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "archive/manifest.h"
 #include "archive/parquet/parquet.h"
+#include "common/lock.h"
 #include "prom/fake_prometheus.h"
 #include "support/test_support.h"
 
 namespace fs = std::filesystem;
 using namespace leanscope;
+using leanscope::FolderLock;
+using leanscope::LockWait;
 using leanscope::testing::FakePrometheus;
 using leanscope::testing::TempDir;
 
@@ -44,20 +50,30 @@ void write_devnets(const fs::path& dir) {
 // Samples of every query on the request's grid: zeam_0 all along, the same
 // node "ream" scraped under its bare name for the first 10 minutes, then as
 // "ream_0"; `points` limits how many samples each series has (retention).
-std::string answer(const httplib::Request& req, int points = 1'000'000) {
+// `hostile` sends the same samples shuffled and twice, with one of another
+// year and one off the step grid in every series.
+std::string answer(const httplib::Request& req, int points = 1'000'000, bool hostile = false) {
   const auto start = static_cast<TimeMs>(std::stod(req.get_param_value("start")) * 1000);
   const auto end = static_cast<TimeMs>(std::stod(req.get_param_value("end")) * 1000);
   const auto step = static_cast<TimeMs>(std::stod(req.get_param_value("step")) * 1000);
   std::map<std::string, std::string> values;
   int n = 0;
+  auto add = [&](const std::string& job, const std::string& sample) {
+    auto& v = values[job];
+    v = hostile ? sample + (v.empty() ? "" : ",") + v : v + (v.empty() ? "" : ",") + sample;
+  };
   for (TimeMs t = start; t <= end && n < points; t += step, ++n) {
     const std::string sample = "[" + std::to_string(t / 1000) + ",\"" + std::to_string((t - kStart) / 4000) + "\"]";
-    auto add = [&](const std::string& job) {
-      auto& v = values[job];
-      v += (v.empty() ? "" : ",") + sample;
-    };
-    add("zeam_0");
-    add(t < kStart + 10 * 60'000 ? "ream" : "ream_0");
+    for (int copy = 0; copy < (hostile ? 2 : 1); ++copy) {
+      add("zeam_0", sample);
+      add(t < kStart + 10 * 60'000 ? "ream" : "ream_0", sample);
+    }
+  }
+  if (hostile) {
+    for (const std::string& far : {std::to_string(start / 1000 - 365 * 86400), std::to_string(start / 1000 + 7)}) {
+      add("zeam_0", "[" + far + ",\"-5\"]");
+      add("ream_0", "[" + far + ",\"-5\"]");
+    }
   }
   std::vector<std::pair<std::string, std::string>> series;
   for (const auto& [job, v] : values) {
@@ -182,6 +198,26 @@ TEST(Fetch, PastRetentionKeepsTheArchivedFiles) {
     }
     EXPECT_EQ(snapshot(dir.path()), before);
   }
+}
+
+TEST(FetchFaults, AHostileServerLeavesTheArchiveByteIdentical) {
+  TempDir dir;
+  write_devnets(dir.path());
+  std::atomic<bool> hostile{false};
+  FakePrometheus server([&](const httplib::Request& req, httplib::Response& res, int) {
+    res.set_content(answer(req, 1'000'000, hostile.load()), "application/json");
+  });
+  auto client = client_for(server.url());
+  auto request = request_all();
+  request.force = true;
+  ASSERT_TRUE(fetch::run_fetch(client, dir.path(), request).ok());
+  const auto before = snapshot(dir.path());
+  hostile = true;
+  auto summary = fetch::run_fetch(client, dir.path(), request);
+  ASSERT_TRUE(summary.ok()) << summary.error().message;
+  EXPECT_TRUE(summary->failures().empty());
+  // Same rows, same bytes: nothing duplicated, foreign or out of order got in.
+  EXPECT_EQ(snapshot(dir.path()), before);
 }
 
 // The fault tests: the archive after a failed fetch is the archive before it.
@@ -345,6 +381,88 @@ TEST(FetchFaults, ConnectionRefusedLeavesTheArchiveAlone) {
   EXPECT_EQ(summary->failures().size(), archive::datasets().size());
   EXPECT_NE(summary->failures().front()->message.find("cannot connect"), std::string::npos);
   EXPECT_EQ(snapshot(dir.path()), before);
+}
+
+// ---- several leanscope processes on one data folder -------------------------
+
+// Three devnets an hour apart, each 30 minutes long.
+std::vector<std::string> write_three_devnets(const fs::path& dir) {
+  archive::DevnetsFile file;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    archive::Devnet d = devnet();
+    d.start += i * 3600'000;
+    d.end += i * 3600'000;
+    d.id = archive::devnet_id_for(d.start);
+    ids.push_back(d.id);
+    file.devnets.push_back(d);
+  }
+  EXPECT_TRUE(archive::save_devnets(dir, file).ok());
+  return ids;
+}
+
+TEST(FetchProcesses, ConcurrentRunsLoseNoManifestRecord) {
+  TempDir dir;
+  const auto ids = write_three_devnets(dir.path());
+  FakePrometheus server([](const httplib::Request& req, httplib::Response& res, int) {
+    res.set_content(answer(req), "application/json");
+  });
+  std::vector<leanscope::testing::CommandResult> results(ids.size());
+  std::vector<std::thread> runs;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    runs.emplace_back([&, i] {
+      results[i] = leanscope::testing::run_leanscope(
+          {"fetch", "--devnet", ids[i], "--data-dir", dir.path().string(), "--prometheus-url", server.url()}, 120);
+    });
+  }
+  for (auto& t : runs) t.join();
+  for (const auto& r : results) EXPECT_EQ(r.exit_code, 0) << r.err;
+  auto manifest = archive::load_manifest(dir.path());
+  ASSERT_TRUE(manifest.ok()) << manifest.error().message;
+  std::size_t records = 0;
+  for (const auto& [devnet, datasets] : manifest->devnets) records += datasets.size();
+  EXPECT_EQ(records, ids.size() * archive::datasets().size());
+  for (const auto& id : ids) {
+    for (const auto& spec : archive::datasets()) {
+      EXPECT_EQ(manifest->devnets[id].count(spec.id), 1u) << id << "/" << spec.id;
+    }
+  }
+}
+
+TEST(FetchProcesses, NoWaitFailsAtOnceWhileAnotherWriterHoldsTheFolder) {
+  TempDir dir;
+  write_devnets(dir.path());
+  auto held = FolderLock::acquire(dir.path(), LockWait::NoWait);
+  ASSERT_TRUE(held.ok());
+  auto r = leanscope::testing::run_leanscope({"fetch", "--devnet", "all", "--no-wait", "--data-dir",
+                                              dir.path().string(), "--prometheus-url", "http://127.0.0.1:9"},
+                                             60);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "leanscope: error: " + dir.path().string() + " is being written by another leanscope (pid " +
+                       std::to_string(::getpid()) + "); not waiting (--no-wait)\n");
+}
+
+TEST(FetchProcesses, TemporaryFilesOfAKilledRunAreRemovedByTheNext) {
+  TempDir dir;
+  write_devnets(dir.path());
+  // What a `kill -9` during a write leaves: a temporary file of a dead pid.
+  pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  const fs::path stale = dir.path() / devnet().id / (".head_slot.parquet.tmp." + std::to_string(child) + ".0");
+  leanscope::testing::write_text(stale, "PAR1 half written");
+  FakePrometheus server([](const httplib::Request& req, httplib::Response& res, int) {
+    res.set_content(answer(req), "application/json");
+  });
+  auto r = leanscope::testing::run_leanscope({"fetch", "--devnet", "all", "--query", "head_slot", "--data-dir",
+                                              dir.path().string(), "--prometheus-url", server.url()},
+                                             120);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_FALSE(fs::exists(stale));
+  EXPECT_NE(r.err.find("leanscope: removed 1 temporary file(s) of interrupted runs in " + dir.path().string()),
+            std::string::npos)
+      << r.err;
 }
 
 TEST(Fetch, NothingToFetchIsAnError) {

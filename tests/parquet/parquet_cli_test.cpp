@@ -1,6 +1,7 @@
 // `leanscope parquet schema|cat|stats` on files written by the codec and on
 // the broken fixtures: exact output, one-line errors, exit codes.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include "archive/parquet/parquet.h"
 #include "support/test_support.h"
@@ -100,6 +101,60 @@ TEST(ParquetCli, BrokenFileIsOneLineError) {
   EXPECT_EQ(r.err, "leanscope: error: " + path +
                        ": column 's': row group 0: page at byte 27: dictionary index 3 is out of range (dictionary "
                        "of 2)\n");
+}
+
+TEST(ParquetCli, AFifoIsRefusedAtOnceNotWaitedOn) {
+  TempDir dir;
+  const auto fifo = dir / "t.parquet";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  for (const char* command : {"schema", "cat", "stats"}) {
+    auto r = run_leanscope({"parquet", command, fifo.string()}, 20);
+    EXPECT_EQ(r.exit_code, 1) << command << ": " << r.err;  // -1: killed after waiting 20 s
+    EXPECT_EQ(r.err, "leanscope: error: " + fifo.string() + ": not a regular file (a FIFO, socket or device)\n");
+  }
+}
+
+// A string column holding terminal escapes (a window title, a colour, a CSI).
+Table hostile_table() {
+  Table t;
+  t.num_rows = 1;
+  Column s;
+  s.name = "client";
+  s.kind = ValueKind::String;
+  s.dict = {
+      "ream_0\x1b]0;pwned\x07\x1b[31mred\xc2\x9b"
+      "2J"};
+  s.codes = {0};
+  t.columns = {s};
+  t.metadata = {{"promql", "x\x1b[2Jy"}};
+  return t;
+}
+
+TEST(ParquetCli, EscapesReachATerminalEscapedButPipesFaithfully) {
+  TempDir dir;
+  auto path = (dir / "t.parquet").string();
+  ASSERT_TRUE(write_table(path, hostile_table()).ok());
+  // Into a pipe: CSV as stored, JSON escaped by JSON's rules.
+  auto csv = run_leanscope({"parquet", "cat", path});
+  EXPECT_EQ(csv.out,
+            "client\nream_0\x1b]0;pwned\x07\x1b[31mred\xc2\x9b"
+            "2J\n");
+  auto json = run_leanscope({"parquet", "cat", "--format", "json", path});
+  EXPECT_EQ(json.out,
+            "{\"client\":\"ream_0\\u001b]0;pwned\\u0007\\u001b[31mred\xc2\x9b"
+            "2J\"}\n");
+  // The schema table is for people: escaped even into a pipe.
+  auto schema = run_leanscope({"parquet", "schema", path});
+  EXPECT_EQ(schema.out.find('\x1b'), std::string::npos) << schema.out;
+  EXPECT_NE(schema.out.find("x\\x1b[2Jy"), std::string::npos) << schema.out;
+  // On a terminal (script(1) gives the command one): escaped.
+  if (!testing::have_program("script")) GTEST_SKIP() << "script(1) not installed";
+  auto tty = testing::run_command(
+      {"script", "-qec", testing::leanscope_binary().string() + " parquet cat " + path, "/dev/null"}, 60);
+  EXPECT_EQ(tty.exit_code, 0) << tty.err;
+  EXPECT_EQ(tty.out.find('\x1b'), std::string::npos) << tty.out;
+  EXPECT_EQ(tty.out.find('\x07'), std::string::npos) << tty.out;
+  EXPECT_NE(tty.out.find("ream_0\\x1b]0;pwned\\x07\\x1b[31mred\\xc2\\x9b2J"), std::string::npos) << tty.out;
 }
 
 }  // namespace

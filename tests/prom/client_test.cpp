@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -414,6 +415,188 @@ TEST(Faults, UnauthorizedIsNotRetriedAndHintsAtCredentials) {
   EXPECT_NE(m.error().message.find("HTTP 401"), std::string::npos);
   EXPECT_NE(m.error().message.find("PROMETHEUS_TOKEN"), std::string::npos);
   EXPECT_EQ(m.error().message.find("wrong-token"), std::string::npos);
+}
+
+// ---- hostile servers ------------------------------------------------------
+
+TEST(Hostile, OnlyRequestedSamplesAreKeptSortedOnceAndCounted) {
+  // Shuffled, repeated, off the grid, a year away and a series sent twice.
+  FakePrometheus server([](const httplib::Request&, httplib::Response& res, int) {
+    const std::string t0 = std::to_string(kT0 / 1000);
+    const std::string t1 = std::to_string(kT0 / 1000 + 60), t2 = std::to_string(kT0 / 1000 + 120);
+    const std::string far = std::to_string(kT0 / 1000 + 365 * 86400);
+    const std::string values = "[[" + t2 + ",\"2\"],[" + t0 + ",\"0\"],[" + t0 + ",\"9\"],[" + far + ",\"5\"],[" +
+                               std::to_string(kT0 / 1000 + 30) + ",\"7\"]]";
+    res.set_content(FakePrometheus::matrix({{R"({"job":"a"})", values}, {R"({"job":"a"})", "[[" + t1 + ",\"1\"]]"}}),
+                    "application/json");
+  });
+  auto config = fast_config(server.url());
+  std::vector<std::string> warnings;
+  config.on_warning = [&](std::string_view w) { warnings.emplace_back(w); };
+  auto client = Client::create(config);
+  auto m = client->query_range({"up", kT0, kT0 + 120'000, 60'000});
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  ASSERT_EQ(m->series.size(), 1u);
+  EXPECT_EQ(m->series[0].times, (std::vector<TimeMs>{kT0, kT0 + 60'000, kT0 + 120'000}));
+  EXPECT_EQ(m->series[0].values, (std::vector<double>{0, 1, 2}));
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0],
+            "query 'up': dropped 3 samples the server sent outside the requested range or step grid, or repeated");
+}
+
+TEST(Hostile, AForeignSampleInOneChunkDoesNotHideTheNext) {
+  // The first chunk also answers with a point of the far future: the second
+  // chunk's samples must still be kept.
+  FakePrometheus server([](const httplib::Request& req, httplib::Response& res, int) {
+    const auto start = static_cast<TimeMs>(std::stod(req.get_param_value("start")) * 1000);
+    std::string values = "[[" + std::to_string(start / 1000) + ",\"1\"]";
+    if (start == kT0) values += ",[" + std::to_string(kT0 / 1000 + 365 * 86400) + ",\"1\"]";
+    values += "]";
+    res.set_content(FakePrometheus::matrix({{R"({"job":"a"})", values}}), "application/json");
+  });
+  auto config = fast_config(server.url());
+  config.max_points_per_request = 1;
+  auto client = Client::create(config);
+  auto m = client->query_range({"up", kT0, kT0 + 120'000, 60'000});
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  EXPECT_EQ(m->series.at(0).times, (std::vector<TimeMs>{kT0, kT0 + 60'000, kT0 + 120'000}));
+}
+
+TEST(Hostile, AResponseLargerThanTheLimitIsAnErrorNotAnAllocation) {
+  FakePrometheus server([](const httplib::Request&, httplib::Response& res, int) {
+    res.set_content(std::string(4 << 20, ' ') + FakePrometheus::matrix({}), "application/json");
+  });
+  auto config = fast_config(server.url());
+  config.max_response_bytes = 1 << 20;
+  auto client = Client::create(config);
+  auto m = client->query_range({"up", kT0, kT0, 60'000});
+  ASSERT_FALSE(m.ok());
+  EXPECT_NE(m.error().message.find("the response is larger than --max-response-bytes (1048576 bytes)"),
+            std::string::npos)
+      << m.error().message;
+  EXPECT_EQ(server.calls(), 1);  // not retried
+}
+
+TEST(Hostile, CredentialsAndHeadersNeverFollowARedirectToAnotherHost) {
+  FakePrometheus other([](const httplib::Request& req, httplib::Response& res, int) { serve_ramp(req, res); });
+  std::vector<std::string> keys_seen_by_other;
+  std::mutex mutex;
+  FakePrometheus thief([&](const httplib::Request& req, httplib::Response& res, int) {
+    std::lock_guard<std::mutex> lock(mutex);
+    keys_seen_by_other.push_back(req.get_header_value("X-Api-Key") + "|" + req.get_header_value("Authorization"));
+    serve_ramp(req, res);
+  });
+  // "localhost" and "127.0.0.1" are different origins, like two hosts.
+  const std::string thief_origin = "http://localhost:" + thief.url().substr(thief.url().rfind(':') + 1);
+  FakePrometheus server([&](const httplib::Request& req, httplib::Response& res, int) {
+    res.set_redirect(thief_origin + req.path + "?" + "query=up&start=" + req.get_param_value("start") +
+                     "&end=" + req.get_param_value("end") + "&step=" + req.get_param_value("step"));
+  });
+  auto config = fast_config(server.url());
+  config.headers.push_back({"X-Api-Key", "S3cr3t-key"});
+  config.bearer_token = "tok-123456";
+  auto client = Client::create(config);
+  auto m = client->query_range({"up", kT0, kT0, 60'000});
+  ASSERT_FALSE(m.ok());
+  EXPECT_TRUE(keys_seen_by_other.empty());
+  EXPECT_NE(m.error().message.find("redirected to another origin (" + thief_origin + "), not followed"),
+            std::string::npos)
+      << m.error().message;
+
+  // Within the same origin a redirect is followed, headers and all.
+  std::vector<std::string> keys;
+  FakePrometheus moved([&](const httplib::Request& req, httplib::Response& res, int) {
+    if (req.path.rfind("/new", 0) != 0) {
+      res.set_redirect("/new" + req.path + "?query=up&start=" + req.get_param_value("start") +
+                       "&end=" + req.get_param_value("end") + "&step=" + req.get_param_value("step"));
+      return;
+    }
+    std::lock_guard<std::mutex> lock(mutex);
+    keys.push_back(req.get_header_value("X-Api-Key"));
+    serve_ramp(req, res);
+  });
+  auto same = fast_config(moved.url());
+  same.headers.push_back({"X-Api-Key", "S3cr3t-key"});
+  auto same_client = Client::create(same);
+  auto ok = same_client->query_range({"up", kT0, kT0, 60'000});
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
+  EXPECT_EQ(keys, (std::vector<std::string>{"S3cr3t-key"}));
+}
+
+TEST(Hostile, EchoedCredentialsAreScrubbedInEveryForm) {
+  // The server echoes the request's headers in its error body.
+  FakePrometheus server([](const httplib::Request& req, httplib::Response& res, int) {
+    res.status = 400;
+    res.set_content("echo: " + req.get_header_value("Authorization") + " key=" + req.get_header_value("X-Api-Key"),
+                    "text/plain");
+  });
+  auto config = fast_config(server.url());
+  config.username = "ann";
+  config.password = "hunter22";
+  config.headers.push_back({"X-Api-Key", "S3cr3t-key"});
+  auto client = Client::create(config);
+  auto m = client->query_range({"up", kT0, kT0, 60'000});
+  ASSERT_FALSE(m.ok());
+  const auto& msg = m.error().message;
+  EXPECT_EQ(msg.find("YW5uOmh1bnRlcjIy"), std::string::npos) << msg;  // base64("ann:hunter22")
+  EXPECT_EQ(msg.find("S3cr3t-key"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("echo: Basic *** key=***"), std::string::npos) << msg;
+}
+
+TEST(Hostile, RetryAfterIsHonouredWithinTheDeadline) {
+  std::vector<std::chrono::steady_clock::time_point> at;
+  std::mutex mutex;
+  FakePrometheus server([&](const httplib::Request& req, httplib::Response& res, int call) {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      at.push_back(std::chrono::steady_clock::now());
+    }
+    if (call == 0) {
+      res.status = 429;
+      res.set_header("Retry-After", "1");
+      res.set_content("slow down", "text/plain");
+      return;
+    }
+    serve_ramp(req, res);
+  });
+  auto client = Client::create(fast_config(server.url()));
+  auto m = client->query_range({"up", kT0, kT0, 60'000});
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  ASSERT_EQ(at.size(), 2u);
+  // The backoff alone is 10 ms: the second request waited for the server's second.
+  EXPECT_GE(at[1] - at[0], std::chrono::milliseconds(1000));
+
+  // Asked to wait longer than the deadline allows: give up at once, saying why.
+  FakePrometheus busy([](const httplib::Request&, httplib::Response& res, int) {
+    res.status = 503;
+    res.set_header("Retry-After", "3600");
+    res.set_content("maintenance", "text/plain");
+  });
+  auto busy_client = Client::create(fast_config(busy.url()));
+  auto failed = busy_client->query_range({"up", kT0, kT0, 60'000});
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(busy.calls(), 1);
+  EXPECT_NE(failed.error().message.find("gave up after 1 attempt: a request and its retries may take 6 s in all, "
+                                        "the server asked to wait 3600 s"),
+            std::string::npos)
+      << failed.error().message;
+}
+
+TEST(Hostile, AStallingServerIsBoundedByTheRequestDeadline) {
+  FakePrometheus stall([](const httplib::Request&, httplib::Response& res, int) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(600));
+    res.set_content("{}", "application/json");
+  });
+  auto config = fast_config(stall.url());
+  config.request_timeout = std::chrono::milliseconds(200);
+  config.retry.max_attempts = 20;
+  auto client = Client::create(config);
+  auto failed = client->query_range({"up", kT0, kT0, 60'000});
+  ASSERT_FALSE(failed.ok());
+  // Twenty attempts of 200 ms would be 4 s; the deadline (2 x 200 ms) ends it after two or three.
+  EXPECT_LE(stall.calls(), 3);
+  EXPECT_NE(failed.error().message.find("a request and its retries may take 0.4 s in all"), std::string::npos)
+      << failed.error().message;
 }
 
 }  // namespace

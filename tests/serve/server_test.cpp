@@ -3,6 +3,13 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <thread>
 
@@ -196,8 +203,139 @@ TEST(SiteServer, AnswersWithTypesValidatorsAndLogs) {
   EXPECT_TRUE(run_status.ok());
   std::lock_guard lock(log_mutex);
   ASSERT_FALSE(lines.empty());
-  EXPECT_EQ(lines.front().rfind("GET / 200 12 ", 0), 0u) << lines.front();
-  EXPECT_NE(lines.front().find("ms"), std::string::npos);
+  // Each request came on its own connection, so on its own worker: the log
+  // lines may come in any order.
+  auto first = std::find_if(lines.begin(), lines.end(), [](const auto& l) { return l.rfind("GET / 200 12 ", 0) == 0; });
+  ASSERT_NE(first, lines.end()) << lines.front();
+  EXPECT_NE(first->find("ms"), std::string::npos);
+}
+
+// A client that sends a request's header lines one by one, slowly.
+class SlowClient {
+ public:
+  explicit SlowClient(std::uint16_t port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    timeval timeout{0, 1000};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  }
+  ~SlowClient() { ::close(fd_); }
+  // Sends one more line; false once the server has closed the connection.
+  bool send_line(const std::string& line) {
+    char byte;
+    if (::recv(fd_, &byte, 1, MSG_DONTWAIT) == 0) return false;  // EOF: the server hung up
+    return connected_ && ::send(fd_, line.data(), line.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(line.size());
+  }
+
+ private:
+  int fd_ = -1;
+  bool connected_ = false;
+};
+
+TEST(SiteServer, SlowClientsAreCutAndHoldNoWorkerFromOthers) {
+  TempDir tmp;
+  write_text(tmp / "site/index.html", "<p>hello</p>");
+  ServeOptions options;
+  options.site = tmp / "site";
+  options.port = 0;
+  options.header_deadline = std::chrono::milliseconds(1000);
+  auto created = SiteServer::create(options);
+  ASSERT_TRUE(created.ok()) << created.error().message;
+  auto& server = *created;
+  std::thread runner([&] { (void)server->run(); });
+
+  // Eight clients, each sending a header line every 300 ms for up to 12 s.
+  constexpr int kLines = 40;
+  std::vector<int> lines_sent(8, 0);
+  std::vector<std::thread> slow;
+  for (int i = 0; i < 8; ++i) {
+    slow.emplace_back([&, i] {
+      SlowClient c(server->port());
+      if (!c.send_line("GET / HTTP/1.1\r\n")) return;
+      for (int n = 0; n < kLines && c.send_line("X-Slow: " + std::to_string(n) + "\r\n"); ++n) {
+        ++lines_sent[static_cast<std::size_t>(i)];
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  // Everyone else is answered meanwhile (before: every worker was held).
+  httplib::Client client("127.0.0.1", server->port());
+  client.set_read_timeout(8, 0);
+  auto index = client.Get("/");
+  ASSERT_TRUE(index) << httplib::to_string(index.error());
+  EXPECT_EQ(index->status, 200);
+  for (auto& t : slow) t.join();
+  // Each slow client was disconnected after about a second, long before its 40 lines.
+  for (int sent : lines_sent) EXPECT_LT(sent, kLines);
+  server->stop();
+  runner.join();
+}
+
+TEST(SiteServer, FiveHundredConcurrentRequestsAreAllAnswered) {
+  TempDir tmp;
+  write_text(tmp / "site/index.html", "<p>hello</p>");
+  ServeOptions options;
+  options.site = tmp / "site";
+  options.port = 0;
+  auto created = SiteServer::create(options);
+  ASSERT_TRUE(created.ok()) << created.error().message;
+  auto& server = *created;
+  std::thread runner([&] { (void)server->run(); });
+  std::atomic<int> answered{0};
+  std::vector<std::thread> clients;
+  for (int i = 0; i < 500; ++i) {
+    clients.emplace_back([&] {
+      httplib::Client client("127.0.0.1", server->port());
+      client.set_connection_timeout(60, 0);
+      client.set_read_timeout(60, 0);
+      auto r = client.Get("/");
+      if (r && r->status == 200 && r->body == "<p>hello</p>") ++answered;
+    });
+  }
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(answered.load(), 500);
+  server->stop();
+  runner.join();
+}
+
+TEST(SiteServer, RangesPastTheEndAre416) {
+  TempDir tmp;
+  write_text(tmp / "site/f.txt", "1234567");
+  ServeOptions options;
+  options.site = tmp / "site";
+  options.port = 0;
+  auto created = SiteServer::create(options);
+  ASSERT_TRUE(created.ok()) << created.error().message;
+  auto& server = *created;
+  std::thread runner([&] { (void)server->run(); });
+  httplib::Client client("127.0.0.1", server->port());
+  for (const char* range : {"bytes=7-", "bytes=100-200", "bytes=7-7"}) {
+    auto r = client.Get("/f.txt", {{"Range", range}});
+    ASSERT_TRUE(r) << range;
+    EXPECT_EQ(r->status, 416) << range;
+    EXPECT_EQ(r->get_header_value("Content-Range"), "bytes */7") << range;
+  }
+  // An end past the end is the end (before: a Content-Length of 96 for 2 bytes).
+  auto tail = client.Get("/f.txt", {{"Range", "bytes=5-100"}});
+  ASSERT_TRUE(tail);
+  EXPECT_EQ(tail->status, 206);
+  EXPECT_EQ(tail->get_header_value("Content-Range"), "bytes 5-6/7");
+  EXPECT_EQ(tail->body, "67");
+  auto suffix = client.Get("/f.txt", {{"Range", "bytes=-30"}});
+  ASSERT_TRUE(suffix);
+  EXPECT_EQ(suffix->get_header_value("Content-Range"), "bytes 0-6/7");
+  EXPECT_EQ(suffix->body, "1234567");
+  auto several = client.Get("/f.txt", {{"Range", "bytes=0-0,5-6"}});
+  ASSERT_TRUE(several);
+  EXPECT_EQ(several->status, 200);
+  EXPECT_EQ(several->body, "1234567");
+  server->stop();
+  runner.join();
 }
 
 TEST(SiteServer, StopBeforeRunReturnsPromptly) {

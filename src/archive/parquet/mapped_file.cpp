@@ -21,7 +21,8 @@ MappedFile::MappedFile(MappedFile&& other) noexcept : data_(other.data_), size_(
 }
 
 Result<MappedFile> MappedFile::open(const std::filesystem::path& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return make_error(ErrorKind::Io, "{}: cannot open: {}", path.string(), std::strerror(errno));
   struct stat st {};
   if (::fstat(fd, &st) != 0) {
@@ -32,6 +33,10 @@ Result<MappedFile> MappedFile::open(const std::filesystem::path& path) {
   if (S_ISDIR(st.st_mode)) {
     ::close(fd);
     return make_error(ErrorKind::Io, "{}: cannot open: {}", path.string(), std::strerror(EISDIR));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return make_error(ErrorKind::Input, "{}: not a regular file (a FIFO, socket or device)", path.string());
   }
   MappedFile file;
   file.size_ = static_cast<std::size_t>(st.st_size);
