@@ -130,7 +130,7 @@ TEST(FetchOnPrometheus, EveryDatasetMatchesWhatPrometheusReturns) {
   std::smatch traffic;
   ASSERT_TRUE(std::regex_search(
       r.err, traffic,
-      std::regex(R"(received ([0-9.]+) (B|KB|MB) in ([0-9]+) responses \(([0-9.]+) (B|KB|MB) decoded\))")))
+      std::regex(R"(received ([0-9.]+) (B|kB|MB) in ([0-9]+) responses \(([0-9.]+) (B|kB|MB) decoded\))")))
       << r.err;
   EXPECT_GE(std::stoi(traffic[3]), 11) << r.err;  // at least one request per dataset query
 
