@@ -54,7 +54,7 @@ TEST(SyncCommand, DetectFetchRenderAgainstPrometheus) {
   auto second = run_leanscope(args);
   ASSERT_EQ(second.exit_code, 0) << second.err;
   EXPECT_NE(second.out.find("devnets: 0 new, 0 updated, 2 unchanged"), std::string::npos) << second.out;
-  EXPECT_NE(second.out.find("datasets: 0 fetched"), std::string::npos) << second.out;
+  EXPECT_NE(second.out.find("datasets: 0 written"), std::string::npos) << second.out;
   EXPECT_NE(second.out.find("pages: 0 written"), std::string::npos) << second.out;
 }
 
