@@ -1,23 +1,42 @@
 # The README's two commands: `make demo` and `make test`. Both install what is
-# missing (scripts/install-deps.sh), then build.
+# missing (scripts/install-deps.sh), then build: the demo only what it runs,
+# the tests everything.
 SHELL := /bin/bash
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
 DEMO_OUT ?= demo
+PREFIX ?= /usr/local
+DESTDIR ?=
 
-.PHONY: all deps build demo test unit-asan lint format tidy bench fuzz clean
+.PHONY: all deps deps-demo build demo install test unit-asan lint format tidy bench fuzz clean
 
 all: build
 
 deps:
-	@scripts/install-deps.sh
+	@scripts/install-deps.sh --test
 
+deps-demo:
+	@scripts/install-deps.sh --demo
+
+# Everything: leanscope, its man page, the tests and the benchmarks.
 build: deps
 	@cmake --preset release >/dev/null
 	@cmake --build --preset release -j $(JOBS)
 
-demo: build
+# Runtime packages, uPlot, the leanscope binary and its man page; no test
+# tools, no test or benchmark programs (make test adds them to the same build).
+demo: deps-demo
+	@cmake --preset release -DLEANSCOPE_TESTS=OFF -DLEANSCOPE_BENCH=OFF >/dev/null
+	@cmake --build --preset release -j $(JOBS) --target leanscope leanscope_man
 	./build/release/leanscope demo --out $(DEMO_OUT)
+
+# Installs what `make demo` or `make build` built: PREFIX/bin/leanscope and
+# PREFIX/share/man/man1/leanscope.1 (DESTDIR for packaging). Builds nothing,
+# so `sudo make install` leaves no root-owned files in build/.
+install:
+	@if [[ ! -x build/release/leanscope || ! -f build/release/leanscope.1 ]]; then \
+	  echo "make install: nothing built yet; run 'make demo' or 'make build' first"; exit 1; fi
+	@DESTDIR="$(DESTDIR)" cmake --install build/release --prefix "$(PREFIX)"
 
 # Lint, unit tests under ASan/UBSan, a short fuzz run, then every test (unit,
 # integration, browser) through ctest; the output ends with ctest's summary.

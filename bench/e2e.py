@@ -155,10 +155,10 @@ def page_open_ms(page):
 
 def received_bytes(fetch_stderr):
     """Bytes on the wire from fetch's summary line: "... received 12.3 MB in 33 responses ..."."""
-    m = re.search(r"received ([0-9.]+) (B|KB|MB|GB) in", fetch_stderr)
+    m = re.search(r"received ([0-9.]+) (B|kB|MB|GB) in", fetch_stderr)
     if not m:
         return float("nan")
-    return float(m.group(1)) * {"B": 1, "KB": 2**10, "MB": 2**20, "GB": 2**30}[m.group(2)]  # format_bytes is binary
+    return float(m.group(1)) * {"B": 1, "kB": 1e3, "MB": 1e6, "GB": 1e9}[m.group(2)]  # SI units
 
 
 def run_size(binary, work, hours, clients):

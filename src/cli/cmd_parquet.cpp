@@ -271,7 +271,13 @@ void add_parquet_commands(CLI::App& app, Dispatch& dispatch) {
   stats->callback([&dispatch, flags] { dispatch.action = [flags] { return run_stats(*flags); }; });
   auto* cat = add("cat", "The rows as CSV (header, RFC 4180) or JSON lines");
   cat->add_option("--columns", flags->columns, "Comma-separated column names (default: all)");
-  cat->add_option("--limit", flags->limit, "Print at most N rows")->check(CLI::NonNegativeNumber);
+  cat->add_option("--limit", flags->limit, "Print at most N rows")
+      ->type_name("N")
+      ->check([](const std::string& text) -> std::string {
+        // A plain message, not CLI::NonNegativeNumber's "not in range 0 to <DBL_MAX>".
+        if (!text.empty() && text.front() == '-') return fmt::format("must be 0 or more, not {}", text);
+        return {};
+      });
   cat->add_option("--format", flags->format, "csv or json")
       ->capture_default_str()
       ->check(CLI::IsMember({"csv", "json"}));

@@ -37,9 +37,9 @@ void print_failures(const demo::SyncSummary& summary);
 
 int run_sync_command(const SyncFlags& f) {
   auto params = make_detect_params(f.detect, f.prom.selector, now_ms());
-  if (!params) return fail(params.error());
+  if (!params) return usage_error(params.error());
   auto config = make_client_config(f.prom);
-  if (!config) return fail(config.error());
+  if (!config) return usage_error(config.error());
   demo::SyncOptions options;
   options.prometheus = std::move(*config);
   options.detect = std::move(*params);
@@ -59,7 +59,7 @@ int run_sync_command(const SyncFlags& f) {
   std::fflush(stdout);
   if (summary.ok()) return kExitOk;
   print_failures(summary);
-  return fail(fmt::format("sync: {} step(s) failed", summary.failures.size()));
+  return fail(fmt::format("sync: {} step{} failed", summary.failures.size(), summary.failures.size() == 1 ? "" : "s"));
 }
 
 void add_sync_command(CLI::App& app, Dispatch& dispatch) {
@@ -123,9 +123,10 @@ void add_demo_command(CLI::App& app, Dispatch& dispatch) {
       progress(fmt::format("demo: {}", demo::format_sync_summary(result->sync)));
       print_failures(result->sync);
       // --data-dir too: the data page links to the archive beside the site.
+      // The command works when pasted: this binary's path unless it is on PATH.
       fmt::print("Site: {}\n", result->site_index.string());
-      fmt::print("Serve it: leanscope serve --site {} --data-dir {}\n", result->site.string(),
-                 result->data_dir.string());
+      fmt::print("Serve it: {} serve --site {} --data-dir {}\n", leanscope_command(),
+                 shell_quote(result->site.string()), shell_quote(result->data_dir.string()));
       std::fflush(stdout);
       return result->sync.ok() ? kExitOk : kExitFailure;
     };

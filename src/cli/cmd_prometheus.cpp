@@ -14,6 +14,8 @@
 #include "cli/detect_options.h"
 #include "cli/output.h"
 #include "cli/prom_options.h"
+#include "common/units.h"
+#include "demo/sync.h"
 #include "detect/detect.h"
 #include "fetch/fetch.h"
 
@@ -21,6 +23,7 @@ namespace leanscope::cli {
 
 namespace {
 
+// Its errors are usage errors: the configuration is all the client checks.
 Result<prom::Client> make_client(const PromOptions& options) {
   auto config = make_client_config(options);
   if (!config) return config.error();
@@ -38,11 +41,11 @@ struct DetectFlags {
 
 int run_detect_command(const DetectFlags& f) {
   auto params = make_detect_params(f.detect, f.prom.selector, now_ms());
-  if (!params) return fail(params.error());
+  if (!params) return usage_error(params.error());
   const detect::Params& p = *params;
 
   auto client = make_client(f.prom);
-  if (!client) return fail(client.error());
+  if (!client) return usage_error(client.error());
   auto lock = lock_for_writing(f.data_dir, f.no_wait);
   if (!lock) return fail(lock.error());
   auto merged = detect::run_detect(*client, f.data_dir, p, [](std::string_view line) { progress(line); });
@@ -76,6 +79,50 @@ void add_detect(CLI::App& app, Dispatch& dispatch) {
 
 // ---- fetch ----------------------------------------------------------------
 
+// "datasets: 7 written, 2 skipped, 0 failed; 12,345 rows, 1.20 MB written (1
+// devnet); received 340 kB in 33 responses (2.10 MB decoded)": the pipeline's
+// summary shape (sync, render, demo) with what only fetch knows.
+std::string fetch_summary_line(const fetch::FetchSummary& summary, const prom::TransferStats& received) {
+  demo::SyncSummary counts;
+  counts.fetch_ran = true;
+  std::int64_t rows = 0, bytes = 0;
+  std::set<std::string> devnets;
+  for (const auto& r : summary.results) {
+    devnets.insert(r.devnet);
+    switch (r.outcome) {
+      case fetch::Outcome::Written:
+        ++counts.datasets_fetched;
+        rows += r.rows;
+        bytes += r.bytes;
+        break;
+      case fetch::Outcome::UpToDate:
+      case fetch::Outcome::KeptArchive:
+        ++counts.datasets_skipped;
+        break;
+      case fetch::Outcome::Failed:
+        ++counts.datasets_failed;
+        break;
+    }
+  }
+  std::string line = demo::format_sync_summary(counts);
+  line += fmt::format("; {} rows, {} written ({} devnet{})", fetch::group_thousands(rows),
+                      format_bytes(static_cast<double>(bytes)), devnets.size(), devnets.size() == 1 ? "" : "s");
+  if (received.requests == 0) return line;
+  if (received.responses == 0) {
+    // Nothing came back: say so rather than "received 0 B".
+    return line + fmt::format("; no answer from the server ({} request{})", received.requests,
+                              received.requests == 1 ? "" : "s");
+  }
+  line += fmt::format("; received {} in {} response{} ({} decoded)",
+                      format_bytes(static_cast<double>(received.wire_bytes)), received.responses,
+                      received.responses == 1 ? "" : "s", format_bytes(static_cast<double>(received.body_bytes)));
+  if (received.requests > received.responses) {
+    line += fmt::format(", {} request{} unanswered", received.requests - received.responses,
+                        received.requests - received.responses == 1 ? "" : "s");
+  }
+  return line;
+}
+
 struct FetchFlags {
   PromOptions prom;
   std::string data_dir = "data";
@@ -94,7 +141,7 @@ int run_fetch_command(const FetchFlags& f) {
   if (!file) return fail(file.error());
   if (auto selected = archive::select_devnets(*file, f.devnet); !selected) return fail(selected.error());
   auto client = make_client(f.prom);
-  if (!client) return fail(client.error());
+  if (!client) return usage_error(client.error());
 
   fetch::FetchRequest request;
   request.devnet = f.devnet;
@@ -104,27 +151,8 @@ int run_fetch_command(const FetchFlags& f) {
   auto summary = fetch::run_fetch(*client, f.data_dir, request, [](std::string_view line) { progress(line); });
   if (!summary) return fail(summary.error());
 
-  int written = 0, skipped = 0, kept = 0;
-  std::int64_t rows = 0, bytes = 0;
-  std::set<std::string> devnets;
-  for (const auto& r : summary->results) {
-    devnets.insert(r.devnet);
-    if (r.outcome == fetch::Outcome::Written) {
-      ++written;
-      rows += r.rows;
-      bytes += r.bytes;
-    }
-    if (r.outcome == fetch::Outcome::UpToDate) ++skipped;
-    if (r.outcome == fetch::Outcome::KeptArchive) ++kept;
-  }
+  progress("fetch: " + fetch_summary_line(*summary, client->stats()));
   const auto failures = summary->failures();
-  const auto received = client->stats();
-  progress(fmt::format(
-      "fetch: {} devnet{}, {} datasets: {} written ({} rows, {}), {} up to date, {} kept, {} failed; "
-      "received {} in {} response{} ({} decoded)",
-      devnets.size(), devnets.size() == 1 ? "" : "s", summary->results.size(), written, fetch::group_thousands(rows),
-      fetch::format_bytes(bytes), skipped, kept, failures.size(), fetch::format_bytes(received.wire_bytes),
-      received.responses, received.responses == 1 ? "" : "s", fetch::format_bytes(received.body_bytes)));
   if (!failures.empty()) {
     std::string names;
     for (const auto* r : failures) names += (names.empty() ? "" : ", ") + r->devnet + "/" + r->dataset;
@@ -208,7 +236,7 @@ void add_metrics(CLI::App& app, Dispatch& dispatch) {
   sub->callback([&dispatch, f] {
     dispatch.action = [f] {
       auto client = make_client(f->prom);
-      if (!client) return fail(client.error());
+      if (!client) return usage_error(client.error());
       auto names = client->label_values("__name__", f->prom.selector);
       if (!names) return fail(names.error());
       int shown = 0;

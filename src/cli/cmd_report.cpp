@@ -1,11 +1,13 @@
 // leanscope render: the static site from the archive (report/site.h).
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <memory>
 #include <string>
 
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "demo/sync.h"
 #include "report/site.h"
 
 namespace leanscope::cli {
@@ -30,8 +32,13 @@ int run_render(const RenderFlags& flags) {
   if (!lock) return fail(lock.error());
   auto summary = report::render_site(options);
   if (!summary) return fail(summary.error());
-  progress(fmt::format("render: {} page(s) written, {} skipped (inputs unchanged); open {}/index.html",
-                       summary->written.size(), summary->skipped.size(), flags.out));
+  demo::SyncSummary counts;
+  counts.render_ran = true;
+  counts.pages_written = static_cast<int>(summary->written.size());
+  counts.pages_skipped = static_cast<int>(summary->skipped.size());
+  counts.pages_failed = static_cast<int>(summary->failed.size());
+  progress(fmt::format("render: {}; open {}", demo::format_sync_summary(counts),
+                       (std::filesystem::path(flags.out) / "index.html").string()));
   if (!summary->failed.empty()) {
     for (std::size_t i = 1; i < summary->failed.size(); ++i) progress("leanscope: " + summary->failed[i]);
     return fail(summary->failed.front());

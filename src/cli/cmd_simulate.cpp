@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "common/time.h"
+#include "common/units.h"
 #include "sim/simulator.h"
 
 namespace leanscope::cli {
@@ -82,8 +83,8 @@ void add_simulate_command(CLI::App& app, Dispatch& dispatch) {
         if (!lock) return fail(lock.error());
         auto written = sim::write_archive(*simulation, flags->data_dir);
         if (!written) return fail(written.error());
-        progress(fmt::format("wrote {} devnet(s) into {}: {} rows, {} bytes of Parquet", written->devnets.size(),
-                             flags->data_dir, written->rows, written->bytes));
+        progress(fmt::format("wrote {} devnet(s) into {}: {} rows, {} of Parquet", written->devnets.size(),
+                             flags->data_dir, written->rows, format_bytes(static_cast<double>(written->bytes))));
       }
       if (!flags->truth.empty()) {
         if (auto s = sim::write_truth(*simulation, flags->truth); !s) return fail(s.error());

@@ -19,5 +19,6 @@ void add_pipeline_commands(CLI::App& app, Dispatch& dispatch);    // sync demo
 void add_simulate_command(CLI::App& app, Dispatch& dispatch);     // simulate
 void add_serve_command(CLI::App& app, Dispatch& dispatch);        // serve
 void add_parquet_commands(CLI::App& app, Dispatch& dispatch);     // parquet schema|cat|stats
+void add_man_command(CLI::App& app, Dispatch& dispatch);          // help-man (hidden: the build's man page)
 
 }  // namespace leanscope::cli

@@ -6,7 +6,9 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "cli/config.h"
 #include "cli/output.h"
+#include "cli/usage.h"
 #include "common/version.h"
 
 int main(int argc, char** argv) {
@@ -21,8 +23,12 @@ int main(int argc, char** argv) {
       "Pipeline: detect -> fetch -> render (or sync for all three); demo shows it on a simulated devnet.",
       "leanscope"};
   app.require_subcommand(1);
+  // Global flags (--config) also after the command: `leanscope fetch --config x.toml`.
+  app.fallthrough();
   app.set_version_flag("--version", fmt::format("leanscope {} (commit {})", version(), git_commit()));
-  app.footer("Exit status: 0 success, 1 failure (one-line cause on stderr), 2 usage error.");
+  app.footer(
+      "Every long flag can also be set in leanscope.toml (see --config).\n"
+      "Exit status: 0 success, 1 failure (one-line cause on stderr), 2 usage error.");
 
   cli::Dispatch dispatch;
   cli::add_prometheus_commands(app, dispatch);
@@ -32,6 +38,8 @@ int main(int argc, char** argv) {
   cli::add_simulate_command(app, dispatch);
   cli::add_serve_command(app, dispatch);
   cli::add_parquet_commands(app, dispatch);
+  cli::add_man_command(app, dispatch);
+  cli::enable_config_file(app);
 
   try {
     app.parse(argc, argv);
@@ -42,10 +50,11 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    fmt::print(stderr, "leanscope: usage error: {}\nRun 'leanscope --help' for the commands and their flags.\n",
-               e.what());
-    return cli::kExitUsage;
+    const auto usage = cli::explain_parse_error(app, e);
+    cli::set_command(usage.command);
+    return cli::usage_error(usage.message);
   }
+  cli::set_command(cli::chosen_command(app));
   if (!dispatch.action) return cli::fail("no command chosen");
   try {
     return dispatch.action();

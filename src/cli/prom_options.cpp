@@ -21,11 +21,41 @@ std::function<std::string(const std::string&)> selector_validator() {
   };
 }
 
+namespace {
+
+// CLI11 names the option itself: "--header: ...", not "--header: --header ...".
+std::string without_flag_name(std::string message, std::string_view flag) {
+  for (const std::string& prefix : {std::string(flag) + ": ", std::string(flag) + " "}) {
+    if (message.compare(0, prefix.size(), prefix) == 0) return message.substr(prefix.size());
+  }
+  return message;
+}
+
+}  // namespace
+
+std::function<std::string(const std::string&)> prometheus_url_validator() {
+  return [](const std::string& text) {
+    // Blank: not given (the environment and .env are asked later).
+    if (text.find_first_not_of(' ') == std::string::npos) return std::string();
+    prom::ClientConfig config;
+    config.base_url = text;
+    auto client = prom::Client::create(std::move(config));
+    return client.ok() ? std::string() : without_flag_name(client.error().message, "--prometheus-url");
+  };
+}
+
 void add_prom_options(CLI::App& command, PromOptions& o) {
-  command.add_option("--prometheus-url", o.url,
-                     "Prometheus API root (Prometheus, Thanos, Mimir, VictoriaMetrics); default: env PROMETHEUS_URL "
-                     "or .env. Auth: env PROMETHEUS_TOKEN (bearer) or PROMETHEUS_USER/PROMETHEUS_PASSWORD (basic)");
-  command.add_option("--header", o.headers, "Extra request header 'Name: value', repeatable (e.g. X-Scope-OrgID)");
+  command
+      .add_option("--prometheus-url", o.url,
+                  "Prometheus API root (Prometheus, Thanos, Mimir, VictoriaMetrics); default: env PROMETHEUS_URL "
+                  "or .env. Auth: env PROMETHEUS_TOKEN (bearer) or PROMETHEUS_USER/PROMETHEUS_PASSWORD (basic)")
+      ->type_name("URL")
+      ->check(prometheus_url_validator());
+  command.add_option("--header", o.headers, "Extra request header 'Name: value', repeatable (e.g. X-Scope-OrgID)")
+      ->check([](const std::string& text) {
+        auto header = prom::parse_header(text);
+        return header.ok() ? std::string() : without_flag_name(header.error().message, "--header");
+      });
   command.add_option("--selector", o.selector, "Label matchers added to every query, e.g. '{network=\"devnet-3\"}'")
       ->check(selector_validator());
   command.add_flag("--insecure", o.insecure, "Do not verify the server's TLS certificate");
@@ -121,6 +151,9 @@ Result<prom::ClientConfig> make_client_config(const PromOptions& o) {
       std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(o.connect_timeout_seconds * 1000)));
   c.retry.max_attempts = o.attempts;
   c.max_response_bytes = o.max_response_bytes;
+  // The URL (from the flag, the file, the environment or .env) and the
+  // settings, checked before anything runs.
+  if (auto client = prom::Client::create(c); !client.ok()) return client.error();
   // Tests shorten the backoff through the environment; users keep 0.5 s x2.
   if (auto backoff = env.get("LEANSCOPE_RETRY_BACKOFF_MS")) {
     try {

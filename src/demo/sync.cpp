@@ -59,7 +59,7 @@ void fetch_step(const SyncOptions& options, prom::Client& client, SyncSummary& s
         break;
     }
   }
-  say(options, fmt::format("fetch: {} fetched, {} skipped, {} failed ({})", summary.datasets_fetched,
+  say(options, fmt::format("fetch: {} written, {} skipped, {} failed ({})", summary.datasets_fetched,
                            summary.datasets_skipped, summary.datasets_failed, clock.elapsed()));
 }
 
@@ -82,9 +82,10 @@ void render_step(const SyncOptions& options, SyncSummary& summary) {
   summary.render_ran = true;
   summary.pages_written += static_cast<int>(rendered->written.size());
   summary.pages_skipped += static_cast<int>(rendered->skipped.size());
+  summary.pages_failed += static_cast<int>(rendered->failed.size());
   for (const auto& failed : rendered->failed) summary.failures.push_back("render: " + failed);
-  say(options, fmt::format("render: {} pages written, {} unchanged ({})", rendered->written.size(),
-                           rendered->skipped.size(), clock.elapsed()));
+  say(options, fmt::format("render: {} written, {} skipped, {} failed ({})", rendered->written.size(),
+                           rendered->skipped.size(), rendered->failed.size(), clock.elapsed()));
 }
 
 SyncSummary run_sync(const SyncOptions& options) {
@@ -141,14 +142,14 @@ std::string format_sync_summary(const SyncSummary& s) {
     out += text;
   };
   if (s.fetch_ran) {
-    part(fmt::format("datasets: {} fetched, {} skipped, {} failed", s.datasets_fetched, s.datasets_skipped,
+    part(fmt::format("datasets: {} written, {} skipped, {} failed", s.datasets_fetched, s.datasets_skipped,
                      s.datasets_failed));
   }
   if (s.render_ran) {
-    part(fmt::format("pages: {} written, {} skipped", s.pages_written, s.pages_skipped));
+    part(fmt::format("pages: {} written, {} skipped, {} failed", s.pages_written, s.pages_skipped, s.pages_failed));
   }
   if (out.empty()) out = "nothing changed";
-  if (!s.failures.empty()) part(fmt::format("{} failure(s)", s.failures.size()));
+  if (!s.failures.empty()) part(fmt::format("{} failure{}", s.failures.size(), s.failures.size() == 1 ? "" : "s"));
   return out;
 }
 

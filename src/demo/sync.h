@@ -37,6 +37,7 @@ struct SyncSummary {
   int datasets_failed = 0;
   int pages_written = 0;
   int pages_skipped = 0;
+  int pages_failed = 0;  // devnets whose pages could not be made
   // One line per failure: "<step>: <cause>".
   std::vector<std::string> failures;
 
@@ -49,8 +50,9 @@ struct SyncSummary {
 // The render step alone (the demo without Prometheus uses it), adding to `summary`.
 void render_step(const SyncOptions& options, SyncSummary& summary);
 
-// "devnets: 1 new, 0 updated, 2 unchanged; datasets: 7 fetched, 14 skipped, 0 failed;
-//  pages: 4 written, 6 skipped; 1 failure(s)" (steps that did not run are left out).
+// "devnets: 1 new, 0 updated, 2 unchanged; datasets: 7 written, 14 skipped, 0 failed;
+//  pages: 4 written, 6 skipped, 0 failed; 1 failure" (steps that did not run are
+// left out): the one summary shape of sync, demo, fetch and render.
 [[nodiscard]] std::string format_sync_summary(const SyncSummary& summary);
 
 }  // namespace leanscope::demo

@@ -9,6 +9,7 @@
 #include "archive/clients.h"
 #include "archive/manifest.h"
 #include "archive/read.h"
+#include "common/units.h"
 
 namespace leanscope::fetch {
 
@@ -32,12 +33,7 @@ std::string group_thousands(std::int64_t n) {
   return n < 0 ? "-" + out : out;
 }
 
-std::string format_bytes(std::int64_t n) {
-  if (n < 1024) return fmt::format("{} B", n);
-  if (n < 1024 * 1024) return fmt::format("{:.1f} KB", static_cast<double>(n) / 1024.0);
-  if (n < 1024LL * 1024 * 1024) return fmt::format("{:.1f} MB", static_cast<double>(n) / (1024.0 * 1024.0));
-  return fmt::format("{:.2f} GB", static_cast<double>(n) / (1024.0 * 1024.0 * 1024.0));
-}
+std::string format_bytes(std::int64_t n) { return leanscope::format_bytes(static_cast<double>(n)); }
 
 std::string describe(const DatasetResult& r) {
   switch (r.outcome) {

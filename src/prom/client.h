@@ -92,7 +92,8 @@ std::int64_t keep_requested_samples(Matrix& matrix, TimeMs start, TimeMs end, st
 
 // What a client has received so far, retries and failed responses included.
 struct TransferStats {
-  std::int64_t responses = 0;
+  std::int64_t requests = 0;    // attempts made, answered or not
+  std::int64_t responses = 0;   // attempts the server answered (any HTTP status)
   std::int64_t wire_bytes = 0;  // response bodies as sent (compressed when the server compressed)
   std::int64_t body_bytes = 0;  // the same, decoded
 };

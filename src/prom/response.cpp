@@ -355,6 +355,7 @@ struct Envelope {
 // Iterates the top-level object; `on_data` reads "data".
 template <class OnData>
 Status walk(std::string_view body, std::size_t capacity, std::vector<std::string>& warnings, OnData on_data) {
+  if (looks_like_html(body)) return Error{std::string(kHtmlAnswer)};
   std::string copy;
   if (capacity < body.size() + simdjson::SIMDJSON_PADDING) {
     copy.reserve(body.size() + simdjson::SIMDJSON_PADDING);
@@ -447,6 +448,14 @@ Result<std::vector<std::string>> decode_string_list(std::string_view body, std::
   if (!status.ok()) return status.error();
   if (warnings) *warnings = std::move(local_warnings);
   return out;
+}
+
+bool looks_like_html(std::string_view body) {
+  std::size_t i = 0;
+  while (i < body.size() && is_json_space(body[i])) ++i;
+  if (body.substr(i, 3) == "\xEF\xBB\xBF") i += 3;  // a byte-order mark
+  // JSON starts with '{' or '['; every HTML page (doctype, comment, tag) with '<'.
+  return i < body.size() && body[i] == '<';
 }
 
 std::optional<ApiError> decode_api_error(std::string_view body) {

@@ -46,6 +46,13 @@ struct ApiError {
 [[nodiscard]] Result<std::vector<std::string>> decode_string_list(std::string_view body,
                                                                   std::vector<std::string>* warnings = nullptr);
 
+// True when a body is an HTML page (a login proxy, a web UI, a wrong path)
+// rather than the API's JSON.
+[[nodiscard]] bool looks_like_html(std::string_view body);
+// What to tell the user about such a body.
+inline constexpr std::string_view kHtmlAnswer =
+    "the server answered HTML, not the Prometheus API: check --prometheus-url";
+
 // The error of an error body, when the body is one.
 [[nodiscard]] std::optional<ApiError> decode_api_error(std::string_view body);
 

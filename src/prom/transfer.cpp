@@ -60,7 +60,7 @@ std::string http_cause(long status, std::string_view body) {
   std::string hint;
   if (status == 401 || status == 403) hint = " (check PROMETHEUS_TOKEN or PROMETHEUS_USER/PROMETHEUS_PASSWORD)";
   if (status == 404) hint = " (is the URL the Prometheus API root?)";
-  std::string text = snippet(body);
+  std::string text = looks_like_html(body) ? std::string(kHtmlAnswer) : snippet(body);
   return text.empty() ? fmt::format("HTTP {}{}", status, hint) : fmt::format("HTTP {}{}: {}", status, hint, text);
 }
 
@@ -267,7 +267,8 @@ Status TransferEngine::run(std::span<const Request> requests, const OnSuccess& o
       const std::string redirect_target = location != nullptr ? location : "";
       curl_off_t retry_after = 0;
       if (curl_easy_getinfo(easy, CURLINFO_RETRY_AFTER, &retry_after) != CURLE_OK) retry_after = 0;
-      ++stats_.responses;
+      ++stats_.requests;
+      if (status > 0) ++stats_.responses;
       stats_.wire_bytes += static_cast<std::int64_t>(wire);
       stats_.body_bytes += static_cast<std::int64_t>(raw->body.size());
       curl_multi_remove_handle(multi_, easy);

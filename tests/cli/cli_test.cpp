@@ -1,8 +1,11 @@
 // Golden-file CLI tests: every folder under tests/cli/cases holds
-//   cmd              the arguments, one per line ({TMP} = a fresh temp folder)
+//   cmd              the arguments, one per line ({TMP} = a fresh temp folder,
+//                    also the working directory)
 //   exit             the expected exit code
 //   stdout, stderr   expected output, exactly (optional)
 //   stdout.contains, stderr.contains   lines that must each appear (optional)
+//   env              K=V lines added to the environment (optional)
+//   files/           copied into {TMP} first, {TMP} replaced in them (optional)
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -37,7 +40,21 @@ TEST_P(GoldenCli, MatchesExpectedOutput) {
   TempDir tmp;
   std::vector<std::string> args;
   for (auto& line : lines_of(read_text(dir / "cmd"))) args.push_back(replace_all(line, "{TMP}", tmp.path().string()));
-  auto r = run_leanscope(args, 60);
+  std::vector<std::string> env;
+  if (fs::exists(dir / "env")) {
+    for (auto& line : lines_of(read_text(dir / "env"))) env.push_back(replace_all(line, "{TMP}", tmp.path().string()));
+  }
+  if (fs::exists(dir / "files")) {
+    for (auto& entry : fs::recursive_directory_iterator(dir / "files")) {
+      const fs::path target = tmp.path() / fs::relative(entry.path(), dir / "files");
+      if (entry.is_directory()) {
+        fs::create_directories(target);
+      } else {
+        write_text(target, replace_all(read_text(entry.path()), "{TMP}", tmp.path().string()));
+      }
+    }
+  }
+  auto r = run_leanscope(args, 60, env, tmp.path());
   auto expect_text = [&](const char* file, const std::string& actual) {
     if (fs::exists(dir / file)) {
       EXPECT_EQ(replace_all(read_text(dir / file), "{TMP}", tmp.path().string()), actual) << file;

@@ -54,7 +54,7 @@ TEST(SyncCommand, DetectFetchRenderAgainstPrometheus) {
   auto second = run_leanscope(args);
   ASSERT_EQ(second.exit_code, 0) << second.err;
   EXPECT_NE(second.out.find("devnets: 0 new, 0 updated, 2 unchanged"), std::string::npos) << second.out;
-  EXPECT_NE(second.out.find("datasets: 0 fetched"), std::string::npos) << second.out;
+  EXPECT_NE(second.out.find("datasets: 0 written"), std::string::npos) << second.out;
   EXPECT_NE(second.out.find("pages: 0 written"), std::string::npos) << second.out;
 }
 
@@ -65,9 +65,9 @@ TEST(SyncCommand, RefusedServerExitsNonZeroWithASummary) {
                           "--data-dir", (tmp / "data").string(), "--out", (tmp / "site").string()});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_NE(r.out.find("sync: "), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("1 failure(s)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("; 1 failure\n"), std::string::npos) << r.out;
   EXPECT_NE(r.err.find("leanscope: failed: detect:"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("leanscope: error: sync: 1 step(s) failed"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("leanscope: error: sync: 1 step failed"), std::string::npos) << r.err;
 }
 
 }  // namespace

@@ -27,15 +27,20 @@ TEST(SyncSummary, SaysWhatEachStepDid) {
   s.pages_written = 4;
   s.pages_skipped = 6;
   EXPECT_EQ(format_sync_summary(s),
-            "devnets: 1 new, 0 updated, 2 unchanged; datasets: 7 fetched, 14 skipped, 0 failed; "
-            "pages: 4 written, 6 skipped");
+            "devnets: 1 new, 0 updated, 2 unchanged; datasets: 7 written, 14 skipped, 0 failed; "
+            "pages: 4 written, 6 skipped, 0 failed");
   EXPECT_TRUE(s.ok());
   s.datasets_failed = 1;
   s.failures.push_back("fetch pqdevnet-x/peer_events: boom");
   EXPECT_FALSE(s.ok());
   EXPECT_EQ(format_sync_summary(s),
-            "devnets: 1 new, 0 updated, 2 unchanged; datasets: 7 fetched, 14 skipped, 1 failed; "
-            "pages: 4 written, 6 skipped; 1 failure(s)");
+            "devnets: 1 new, 0 updated, 2 unchanged; datasets: 7 written, 14 skipped, 1 failed; "
+            "pages: 4 written, 6 skipped, 0 failed; 1 failure");
+  s.failures.push_back("render pqdevnet-x: boom");
+  s.pages_failed = 1;
+  EXPECT_EQ(format_sync_summary(s),
+            "devnets: 1 new, 0 updated, 2 unchanged; datasets: 7 written, 14 skipped, 1 failed; "
+            "pages: 4 written, 6 skipped, 1 failed; 2 failures");
 }
 
 SyncOptions refused_server(const TempDir& tmp) {

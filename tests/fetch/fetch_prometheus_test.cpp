@@ -130,7 +130,7 @@ TEST(FetchOnPrometheus, EveryDatasetMatchesWhatPrometheusReturns) {
   std::smatch traffic;
   ASSERT_TRUE(std::regex_search(
       r.err, traffic,
-      std::regex(R"(received ([0-9.]+) (B|KB|MB) in ([0-9]+) responses \(([0-9.]+) (B|KB|MB) decoded\))")))
+      std::regex(R"(received ([0-9.]+) (B|kB|MB) in ([0-9]+) responses \(([0-9.]+) (B|kB|MB) decoded\))")))
       << r.err;
   EXPECT_GE(std::stoi(traffic[3]), 11) << r.err;  // at least one request per dataset query
 
@@ -171,7 +171,7 @@ TEST(FetchOnPrometheus, EveryDatasetMatchesWhatPrometheusReturns) {
   // The devnets are long finished: a second fetch skips every dataset.
   r = run_leanscope({"fetch", "--prometheus-url", sim.url(), "--devnet", "all", "--data-dir", data.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.err.find(fmt::format("0 written (0 rows, 0 B), {} up to date",
+  EXPECT_NE(r.err.find(fmt::format("datasets: 0 written, {} skipped, 0 failed; 0 rows, 0 B written",
                                    truth.iterations.size() * archive::datasets().size())),
             std::string::npos)
       << r.err;

@@ -488,8 +488,8 @@ TEST(Format, ThousandsAndBytes) {
   EXPECT_EQ(fetch::group_thousands(1234567), "1,234,567");
   EXPECT_EQ(fetch::group_thousands(-1234), "-1,234");
   EXPECT_EQ(fetch::format_bytes(512), "512 B");
-  EXPECT_EQ(fetch::format_bytes(2048), "2.0 KB");
-  EXPECT_EQ(fetch::format_bytes(5 * 1024 * 1024), "5.0 MB");
+  EXPECT_EQ(fetch::format_bytes(2048), "2.05 kB");  // SI, as everywhere
+  EXPECT_EQ(fetch::format_bytes(5'000'000), "5.00 MB");
 }
 
 TEST(RenderedPromql, SelectorGoesIntoEveryQuery) {

@@ -183,9 +183,23 @@ TEST(Stats, CountEveryResponseAndTheBytesAsSentAndDecoded) {
   ASSERT_TRUE(m.ok()) << m.error().message;
   const auto stats = client->stats();
   EXPECT_EQ(stats.responses, 2);
+  EXPECT_EQ(stats.requests, 2);
   EXPECT_EQ(stats.body_bytes, static_cast<std::int64_t>(body.size() + std::string("overloaded").size()));
   EXPECT_GT(stats.wire_bytes, 0);
   EXPECT_LT(stats.wire_bytes, stats.body_bytes / 4);  // compressed on the wire
+}
+
+TEST(Stats, RequestsNobodyAnsweredAreNotResponses) {
+  auto config = fast_config("http://127.0.0.1:" + std::to_string(leanscope::testing::free_loopback_port()));
+  config.retry.max_attempts = 2;
+  auto client = Client::create(config);
+  ASSERT_TRUE(client.ok());
+  auto m = client->query_range({"up", kT0, kT0 + 60'000, 60'000});
+  ASSERT_FALSE(m.ok());
+  const auto stats = client->stats();
+  EXPECT_EQ(stats.responses, 0);
+  EXPECT_EQ(stats.requests, 2);
+  EXPECT_EQ(stats.wire_bytes, 0);
 }
 
 TEST(QueryRangeEach, EachQueryArrivesWholeAndAFailureStopsNoOther) {
@@ -304,6 +318,22 @@ TEST(Faults, MalformedJsonIsAClearError) {
   ASSERT_FALSE(m.ok());
   EXPECT_NE(m.error().message.find("malformed response"), std::string::npos) << m.error().message;
   EXPECT_NE(m.error().message.find("lean_head_slot"), std::string::npos) << m.error().message;
+}
+
+TEST(Faults, AnHtmlPageSaysSoInsteadOfParserJargon) {
+  // A login proxy answering 200 with its page, and a web UI's 404 page.
+  for (int status : {200, 404}) {
+    FakePrometheus server([status](const httplib::Request&, httplib::Response& res, int) {
+      res.status = status;
+      res.set_content("<!DOCTYPE html>\n<html><body>Sign in</body></html>", "text/html");
+    });
+    auto client = Client::create(fast_config(server.url()));
+    auto m = client->query_range({"lean_head_slot", kT0, kT0, 60'000});
+    ASSERT_FALSE(m.ok());
+    EXPECT_NE(m.error().message.find(kHtmlAnswer), std::string::npos) << m.error().message;
+    EXPECT_EQ(m.error().message.find("Sign in"), std::string::npos) << m.error().message;
+    EXPECT_EQ(m.error().message.find("malformed"), std::string::npos) << m.error().message;
+  }
 }
 
 TEST(Faults, SlowResponseTimesOutAndIsRetried) {

@@ -173,6 +173,22 @@ TEST(DecodeMatrix, MalformedBodiesAreClearErrors) {
   EXPECT_NE(m.error().message.find("malformed response"), std::string::npos) << m.error().message;
 }
 
+TEST(DecodeMatrix, AnHtmlPageIsNamedAsSuch) {
+  for (const char* body : {"<!DOCTYPE html><html></html>", "\n  <html><head><title>Login</title>", "<!-- proxy -->",
+                           "\xEF\xBB\xBF<html>"}) {
+    EXPECT_TRUE(looks_like_html(body)) << body;
+    auto m = decode_matrix(body);
+    ASSERT_FALSE(m.ok());
+    EXPECT_EQ(m.error().message, kHtmlAnswer);
+    auto list = decode_string_list(body);
+    ASSERT_FALSE(list.ok());
+    EXPECT_EQ(list.error().message, kHtmlAnswer);
+  }
+  EXPECT_FALSE(looks_like_html(R"({"status":"success"})"));
+  EXPECT_FALSE(looks_like_html(""));
+  EXPECT_FALSE(looks_like_html("not json"));
+}
+
 TEST(DecodeMatrix, ErrorStatusCarriesServerText) {
   auto m = decode_matrix(R"({"status":"error","errorType":"bad_data","error":"parse error at char 3"})");
   ASSERT_FALSE(m.ok());

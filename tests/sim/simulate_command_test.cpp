@@ -48,10 +48,12 @@ std::vector<std::string> simulate_args(const fs::path& dir, const std::string& s
           (dir / "data").string()};
 }
 
-// Every file under `dir`, relative path -> bytes.
+// Every file under `dir`, relative path -> bytes; the writer's lock file
+// (it holds the writer's process id) is not output.
 std::map<std::string, std::string> files_under(const fs::path& dir) {
   std::map<std::string, std::string> out;
   for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (e.path().filename() == ".leanscope.lock") continue;
     if (e.is_regular_file()) out[fs::relative(e.path(), dir).string()] = read_text(e.path());
   }
   return out;
