@@ -59,7 +59,8 @@ void load_all(const fs::path& data_dir, const archive::Devnet& devnet, const std
 }  // namespace
 
 Result<DevnetData> DevnetData::load(const fs::path& data_dir, const archive::Devnet& devnet,
-                                    const std::vector<std::string>& datasets) {
+                                    const std::vector<std::string>& datasets,
+                                    const archive::DetectionThresholds& thresholds) {
   std::vector<std::string> ids;
   for (const auto& id : datasets) {
     if (archive::find_dataset(id) == nullptr) return make_error("unknown dataset '{}'", id);
@@ -73,6 +74,7 @@ Result<DevnetData> DevnetData::load(const fs::path& data_dir, const archive::Dev
   DevnetData out;
   out.devnet_ = devnet;
   out.data_dir_ = data_dir;
+  out.thresholds_ = thresholds;
   // Names seen anywhere decide bare -> suffixed for every dataset.
   std::vector<std::string> seen(devnet.clients.begin(), devnet.clients.end());
   for (auto& l : loaded) {

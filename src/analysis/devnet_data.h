@@ -21,14 +21,17 @@ class DevnetData {
   // Reads `datasets` (registry ids; node_info is always read, for versions)
   // of `devnet` inside its window. A missing file is a dataset without data;
   // a malformed one is an error naming the file.
+  // `thresholds`: those the devnet was detected with (devnets.json).
   [[nodiscard]] static Result<DevnetData> load(const std::filesystem::path& data_dir, const archive::Devnet& devnet,
-                                               const std::vector<std::string>& datasets);
+                                               const std::vector<std::string>& datasets,
+                                               const archive::DetectionThresholds& thresholds = {});
 
   [[nodiscard]] const archive::Devnet& devnet() const { return devnet_; }
   [[nodiscard]] const std::filesystem::path& data_dir() const { return data_dir_; }
   // Sorted: devnets.json's clients and every job of the lean_* datasets.
   [[nodiscard]] const std::vector<std::string>& clients() const { return clients_; }
   [[nodiscard]] const std::map<std::string, std::string>& versions() const { return versions_; }
+  [[nodiscard]] const archive::DetectionThresholds& thresholds() const { return thresholds_; }
   // A loaded dataset's series (owner normalised). Asking for a dataset that
   // was not loaded is a programming error: reports declare what they read.
   [[nodiscard]] const std::vector<archive::KeyedSeries>& series(std::string_view dataset) const;
@@ -47,6 +50,7 @@ class DevnetData {
   std::filesystem::path data_dir_;
   std::vector<std::string> clients_;
   std::map<std::string, std::string> versions_;
+  archive::DetectionThresholds thresholds_;
   std::map<std::string, Dataset, std::less<>> datasets_;
 };
 

@@ -47,7 +47,7 @@ void restarts(const Inputs& in, std::vector<Finding>& findings) {
       if (ks.client != client || !is_head_slot(ks)) continue;
       const auto& s = ks.series;
       for (std::size_t i = 1; i < s.size(); ++i) {
-        if (s.v[i] < s.v[i - 1] - kResetThreshold) resets.push_back({s.t[i - 1], s.t[i], true, s.v[i - 1], s.v[i]});
+        if (s.v[i] < s.v[i - 1] - in.reset_threshold) resets.push_back({s.t[i - 1], s.t[i], true, s.v[i - 1], s.v[i]});
       }
     }
     for (const auto* list : {&in.peer_events, &in.attestations}) {

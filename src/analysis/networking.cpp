@@ -33,14 +33,15 @@ std::vector<std::vector<KeyedSeries>*> lean_datasets(Inputs& in) {
   return {&in.head_slot, &in.validators, &in.peers, &in.peer_events, &in.attestations};
 }
 
-// Times of head-slot resets (drops by more than kResetThreshold) of a client.
-std::vector<TimeMs> head_slot_resets(const std::vector<KeyedSeries>& head_slot, const std::string& client) {
+// Times of head-slot resets (drops by more than the reset threshold) of a client.
+std::vector<TimeMs> head_slot_resets(const Inputs& in, const std::string& client) {
+  const auto& head_slot = in.head_slot;
   std::vector<TimeMs> out;
   for (const auto& ks : head_slot) {
     if (ks.client != client || !is_head_slot(ks)) continue;
     const auto& s = ks.series;
     for (std::size_t i = 1; i < s.size(); ++i) {
-      if (s.v[i] < s.v[i - 1] - kResetThreshold) out.push_back(s.t[i]);
+      if (s.v[i] < s.v[i - 1] - in.reset_threshold) out.push_back(s.t[i]);
     }
   }
   std::sort(out.begin(), out.end());
@@ -54,10 +55,10 @@ void trim_to_devnet(Inputs& in) {
   std::map<std::string, TimeMs> end_reset;  // client -> its first reset near the end
   for (const auto& c : in.clients) {
     TimeMs from = start, to = end;
-    for (TimeMs t : head_slot_resets(in.head_slot, c)) {
+    for (TimeMs t : head_slot_resets(in, c)) {
       // Before its reset near the start, a client still ran the previous devnet.
-      if (t <= start + kClusterToleranceMs) from = std::max(from, t);
-      if (t >= end - kClusterToleranceMs && t > from && !end_reset.count(c)) end_reset[c] = t;
+      if (t <= start + in.cluster_tolerance_ms) from = std::max(from, t);
+      if (t >= end - in.cluster_tolerance_ms && t > from && !end_reset.count(c)) end_reset[c] = t;
     }
     span[c] = {from, to};
   }
@@ -93,10 +94,10 @@ void trim_to_devnet(Inputs& in) {
         first_head = {{ks.series.t.front(), ks.series.v.front()}};
     }
     if (first_head) {
-      origin.fresh = first_head->second <= kResetThreshold;
+      origin.fresh = first_head->second <= in.reset_threshold;
     } else {
-      origin.fresh =
-          in.devnet.start_slot && *in.devnet.start_slot <= kResetThreshold && *first <= start + kClusterToleranceMs;
+      origin.fresh = in.devnet.start_slot && *in.devnet.start_slot <= in.reset_threshold &&
+                     *first <= start + in.cluster_tolerance_ms;
     }
     in.origins[c] = origin;
   }
@@ -156,6 +157,8 @@ const std::vector<std::string>& networking_datasets() {
 NetworkingAnalysis analyse_networking(const DevnetData& data) {
   detail::Inputs in;
   in.devnet = data.devnet();
+  in.reset_threshold = data.thresholds().reset_threshold;
+  in.cluster_tolerance_ms = data.thresholds().tolerance_ms;
   in.clients = data.clients();
   in.versions = data.versions();
   in.head_slot = data.series("head_slot");

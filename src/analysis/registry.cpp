@@ -53,8 +53,9 @@ std::vector<std::string> datasets_of(const std::vector<const ReportDefinition*>&
 }
 
 Result<DevnetAnalysis> analyse_devnet(const std::filesystem::path& data_dir, const archive::Devnet& devnet,
-                                      const std::vector<const ReportDefinition*>& reports) {
-  auto data = DevnetData::load(data_dir, devnet, datasets_of(reports));
+                                      const std::vector<const ReportDefinition*>& reports,
+                                      const archive::DetectionThresholds& thresholds) {
+  auto data = DevnetData::load(data_dir, devnet, datasets_of(reports), thresholds);
   if (!data) return data.error();
   DevnetAnalysis out;
   for (const auto* r : reports) {

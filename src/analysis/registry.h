@@ -42,7 +42,8 @@ struct DevnetAnalysis {
 };
 [[nodiscard]] Result<DevnetAnalysis> analyse_devnet(const std::filesystem::path& data_dir,
                                                     const archive::Devnet& devnet,
-                                                    const std::vector<const ReportDefinition*>& reports);
+                                                    const std::vector<const ReportDefinition*>& reports,
+                                                    const archive::DetectionThresholds& thresholds = {});
 // Every registered report.
 [[nodiscard]] std::vector<const ReportDefinition*> all_reports();
 

@@ -117,7 +117,14 @@ Result<DevnetsFile> parse_devnets(std::string_view json, std::string_view name) 
     if (auto t = parse_iso8601(generated)) file.generated_at = *t;
   }
   simdjson::dom::object params;
-  if (!obj["detection_params"].get_object().get(params)) file.detection_params_json = simdjson::minify(params);
+  if (!obj["detection_params"].get_object().get(params)) {
+    file.detection_params_json = simdjson::minify(params);
+    double number = 0;
+    if (!params["reset_threshold"].get_double().get(number) && std::isfinite(number) && number > 0)
+      file.thresholds.reset_threshold = number;
+    if (!params["tolerance_minutes"].get_double().get(number) && std::isfinite(number) && number > 0)
+      file.thresholds.tolerance_ms = static_cast<TimeMs>(number * 60'000.0);
+  }
   simdjson::dom::array devnets;
   if (obj["devnets"].get_array().get(devnets)) return make_error("{}: field 'devnets' must be an array", name);
   std::size_t index = 0;

@@ -25,10 +25,21 @@ struct Devnet {
   std::string notes;
 };
 
+// The detection thresholds a devnet was found with: `detect` writes them
+// into devnets.json's detection_params and the analysis reads them from
+// there, so both see one value (these are the defaults of both).
+inline constexpr double kDefaultResetThreshold = 100;   // slots: a larger drop of the head slot is a reset
+inline constexpr double kDefaultToleranceMinutes = 10;  // resets of one devnet start lie within this
+struct DetectionThresholds {
+  double reset_threshold = kDefaultResetThreshold;
+  TimeMs tolerance_ms = static_cast<TimeMs>(kDefaultToleranceMinutes * 60'000);
+};
+
 struct DevnetsFile {
   std::string schema_version = "1.0";
   TimeMs generated_at = 0;
   std::string detection_params_json = "{}";  // a JSON object, kept as written
+  DetectionThresholds thresholds;            // from detection_params (defaults where absent)
   std::vector<Devnet> devnets;               // oldest first
 };
 

@@ -15,8 +15,8 @@ namespace leanscope::cli {
 struct DetectOptions {
   int days = 7;
   std::string start, end;
-  double reset_threshold = 100;
-  double tolerance_minutes = 10;
+  double reset_threshold = archive::kDefaultResetThreshold;
+  double tolerance_minutes = archive::kDefaultToleranceMinutes;
   int min_clients = 2;
   double min_duration_hours = 0.1;
   bool no_merge = false;

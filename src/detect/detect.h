@@ -29,8 +29,9 @@ inline constexpr TimeMs kSameDevnetMs = 5 * kMinuteMs;
 struct Params {
   TimeMs window_start = 0;
   TimeMs window_end = 0;
-  double reset_threshold = 100;            // a drop of more than this many slots is a reset
-  TimeMs tolerance_ms = 10 * kMinuteMs;    // resets of one cluster lie within this of its first
+  double reset_threshold = archive::kDefaultResetThreshold;  // a drop of more than this many slots is a reset
+  // Resets of one cluster lie within this of its first.
+  TimeMs tolerance_ms = static_cast<TimeMs>(archive::kDefaultToleranceMinutes * 60'000);
   int min_clients = 2;                     // distinct jobs in a cluster for a devnet start
   TimeMs min_duration_ms = 6 * kMinuteMs;  // shorter devnets are dropped
   bool merge = true;                       // false: --no-merge, devnets.json is overwritten

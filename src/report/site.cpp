@@ -99,6 +99,7 @@ Status write_if_changed(const fs::path& path, const std::string& bytes, bool for
 struct DevnetJob {
   const archive::Devnet* devnet;
   DevnetNeighbours neighbours;
+  archive::DetectionThresholds thresholds;  // devnets.json's detection_params
 };
 
 Status render_devnet(const RenderOptions& options, const archive::Manifest& manifest, const DevnetJob& job,
@@ -117,6 +118,7 @@ Status render_devnet(const RenderOptions& options, const archive::Manifest& mani
   // What every page of the devnet depends on.
   InputsHash common;
   common.add(version()).add(git_commit());
+  common.add(fmt::format("thresholds {} {}", job.thresholds.reset_threshold, job.thresholds.tolerance_ms));
   add_devnet(common, d);
   common.add(job.neighbours.older.value_or("-")).add(job.neighbours.newer.value_or("-")).add(ctx.data_href);
   for (const auto& link : links) common.add(link.id).add(link.title);
@@ -162,7 +164,7 @@ Status render_devnet(const RenderOptions& options, const archive::Manifest& mani
 
   // The overview needs every report's findings, so all reports run, from
   // one load of the datasets they read.
-  auto analysed = analysis::analyse_devnet(options.data_dir, d, kinds);
+  auto analysed = analysis::analyse_devnet(options.data_dir, d, kinds, job.thresholds);
   if (!analysed) return analysed.error();
   detail::OverviewInput overview;
   overview.context = &ctx;
@@ -235,7 +237,7 @@ Result<RenderSummary> render_site(const RenderOptions& options) {
       summary.failed.push_back(fmt::format("{}: not a usable folder name (devnets.json id)", all[i].id));
       continue;
     }
-    DevnetJob job{&all[i], {}};
+    DevnetJob job{&all[i], {}, file->thresholds};
     if (i > 0) job.neighbours.older = all[i - 1].id;
     if (i + 1 < all.size()) job.neighbours.newer = all[i + 1].id;
     Status status = render_devnet(options, *manifest, job, links, state, log);

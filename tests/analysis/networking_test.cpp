@@ -184,3 +184,47 @@ TEST(AnalyseNetworking, AnEmptyArchiveGivesPanelsWithoutData) {
 
 }  // namespace
 }  // namespace leanscope::analysis
+
+namespace leanscope::analysis {
+namespace {
+
+// A head slot that drops by 400 slots mid-devnet (5 minutes in): with a
+// 1-minute tolerance it is not the devnet's start, so it is a restart under
+// a 100-slot reset threshold and nothing under a 1000-slot one; with the
+// default 10-minute tolerance it is the devnet's start, not a restart.
+TEST(AnalyseNetworking, UsesTheThresholdsTheDevnetWasDetectedWith) {
+  testing::TempDir dir;
+  Archive a(dir.path());
+  std::vector<double> head = ramp(400, 15, 11);
+  for (std::size_t i = 5; i < head.size(); ++i) head[i] -= 400;
+  a.add("head_slot", 0, {{"job", "zeam_0"}, {"instance", "z:1"}}, 0, head);
+  a.add("head_slot", 0, {{"job", "ream_0"}, {"instance", "r:1"}}, 0, ramp(400, 15, 11));
+  a.write();
+  const auto restarts = [&](const archive::DetectionThresholds& t) {
+    auto data = DevnetData::load(dir.path(), a.devnet(), {"head_slot"}, t);
+    EXPECT_TRUE(data.ok());
+    const auto r = analyse_networking(*data);
+    return std::count_if(r.findings.begin(), r.findings.end(), [](const Finding& f) { return f.kind == "restart"; });
+  };
+  EXPECT_EQ(restarts({}), 0);
+  archive::DetectionThresholds tight;
+  tight.tolerance_ms = 60'000;
+  EXPECT_EQ(restarts(tight), 1);
+  tight.reset_threshold = 1000;
+  EXPECT_EQ(restarts(tight), 0);
+}
+
+TEST(DetectionThresholds, AreReadFromDevnetsJsonDetectionParams) {
+  auto file = archive::parse_devnets(
+      R"({"schema_version":"1.0","detection_params":{"reset_threshold":250,"tolerance_minutes":3},"devnets":[]})",
+      "devnets.json");
+  ASSERT_TRUE(file.ok()) << file.error().message;
+  EXPECT_EQ(file->thresholds.reset_threshold, 250);
+  EXPECT_EQ(file->thresholds.tolerance_ms, 3 * 60'000);
+  auto plain = archive::parse_devnets(R"({"devnets":[]})", "devnets.json");
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain->thresholds.reset_threshold, archive::kDefaultResetThreshold);
+}
+
+}  // namespace
+}  // namespace leanscope::analysis

@@ -13,11 +13,6 @@
 
 namespace leanscope::analysis::detail {
 
-// A head slot lower than the previous one by more than this is a reset
-// (detect's default --reset-threshold, docs/GUIDE.md "Devnet detection").
-inline constexpr double kResetThreshold = 100;
-// Resets of different clients within this time form one devnet start.
-inline constexpr TimeMs kClusterToleranceMs = 10 * kMinuteMs;
 // A series that first appears this long after its client did was created
 // inside the window (counters with labels appear on their first increase).
 inline constexpr TimeMs kLateSeriesMs = 2 * kMinuteMs;
@@ -42,6 +37,10 @@ struct ClientOrigin {
 
 struct Inputs {
   archive::Devnet devnet;
+  // What a reset of the head slot is and how close resets of one devnet
+  // start lie: the thresholds the devnet was detected with.
+  double reset_threshold = archive::kDefaultResetThreshold;
+  TimeMs cluster_tolerance_ms = archive::DetectionThresholds{}.tolerance_ms;
   std::vector<std::string> clients;  // sorted
   std::vector<KeyedSeries> head_slot;
   std::vector<KeyedSeries> validators;

@@ -1,0 +1,107 @@
+// The chart kinds of the generic page writer in headless Chromium: steps,
+// a distribution (bars), reference lines, markers and shaded spans, a real
+// +Inf sample, and a network-wide single panel: every chart is drawn and no
+// chart reports an error.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <regex>
+
+#include "common/fs.h"
+#include "report/page_writer.h"
+#include "support/test_support.h"
+
+namespace leanscope::report {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr TimeMs kT0 = 1'790'000'000'000;
+
+std::string body_attribute(const std::string& dom, const std::string& name) {
+  const std::regex re("<body[^>]*\\s" + name + "=\"([^\"]*)\"");
+  std::smatch m;
+  return std::regex_search(dom, m, re) ? m[1].str() : std::string("(missing)");
+}
+
+analysis::TimeSeries ramp(int n, double step) {
+  analysis::TimeSeries s;
+  for (int i = 0; i < n; ++i) {
+    s.t.push_back(kT0 + i * 60'000LL);
+    s.v.push_back(i * step);
+  }
+  return s;
+}
+
+analysis::ReportModel model() {
+  analysis::ReportModel m;
+  m.id = "kinds";
+  m.title = "Chart kinds";
+  m.devnet.id = "pqdevnet-20260920T1000Z";
+  m.devnet.start = kT0;
+  m.devnet.end = kT0 + 60 * 60'000LL;
+  m.clients = {"ream_0", "zeam_0"};
+
+  analysis::Section steps;
+  steps.id = "steps";
+  steps.title = "Sync status";
+  steps.chart = analysis::ChartKind::Steps;
+  steps.ylabel = "Status";
+  auto status = ramp(60, 0);
+  for (std::size_t i = 0; i < status.v.size(); ++i) status.v[i] = i < 20 ? 1 : 2;
+  steps.panels = {{"ream_0", {{"status", status}}, {{kT0 + 20 * 60'000LL, "restart"}}, {}},
+                  {"zeam_0", {{"status", status}}, {}, {{kT0 + 5 * 60'000LL, kT0 + 15 * 60'000LL, "stall"}}}};
+
+  analysis::Section lines;
+  lines.id = "memory";
+  lines.title = "Memory";
+  lines.unit = analysis::Unit::Bytes;
+  lines.ylabel = "Working set";
+  auto mem = ramp(60, 1e6);
+  mem.v[30] = std::numeric_limits<double>::infinity();  // a real +Inf sample
+  lines.panels = {{"ream_0", {{"working set", mem}}, {}, {}}, {"zeam_0", {{"working set", ramp(60, 2e6)}}, {}, {}}};
+  lines.reference_lines = {{1.5e8, "", "limit 150 MB"}};
+
+  analysis::Section network;
+  network.id = "network";
+  network.title = "Network finality";
+  network.unit = analysis::Unit::Slots;
+  network.ylabel = "Slots";
+  network.per_client = false;
+  network.panels = {{"network", {{"finalized", ramp(60, 15)}, {"head", ramp(60, 15.5)}}, {}, {}}};
+
+  analysis::Section bars;
+  bars.id = "distribution";
+  bars.title = "Verification time distribution";
+  bars.unit = analysis::Unit::Percent;
+  bars.ylabel = "Share of observations";
+  bars.chart = analysis::ChartKind::Bars;
+  bars.bars = analysis::BarChart{{"≤ 5 ms", "≤ 10 ms", "≤ 25 ms", "> 25 ms"},
+                                 {{"ream_0", {10, 60, 25, 5}}, {"zeam_0", {5, 20, 50, 25}}}};
+
+  m.sections = {steps, lines, network, bars};
+  return m;
+}
+
+TEST(PageWriterInChromium, DrawsEveryChartKindWithoutErrors) {
+  ASSERT_TRUE(leanscope::testing::have_program("chromium")) << "chromium is not installed (Debian package chromium)";
+  PageContext ctx;
+  ctx.devnet = model().devnet;
+  ctx.reports = {{"kinds", "Chart kinds"}};
+  leanscope::testing::TempDir dir;
+  const fs::path page = dir / "kinds.html";
+  const std::string html = report_page_html(model(), ctx);
+  EXPECT_NE(html.find("data-kind=\"steps\""), std::string::npos);
+  EXPECT_NE(html.find("class=\"chart-annotations\""), std::string::npos);
+  EXPECT_NE(html.find("class=\"chart-bars\""), std::string::npos);
+  EXPECT_NE(html.find("\"inf\""), std::string::npos);  // not taken for a missing sample
+  ASSERT_TRUE(write_file_atomic(page, html).ok());
+  const auto dom = leanscope::testing::chromium_dump_dom("file://" + page.string());
+  ASSERT_TRUE(dom.has_value());
+  // 2 step panels + 2 memory panels + 1 network panel + 1 distribution.
+  EXPECT_EQ(body_attribute(*dom, "data-charts-rendered"), "6");
+  EXPECT_EQ(body_attribute(*dom, "data-chart-errors"), "0");
+}
+
+}  // namespace
+}  // namespace leanscope::report
