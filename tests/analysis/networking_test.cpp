@@ -201,7 +201,11 @@ TEST(AnalyseNetworking, UsesTheThresholdsTheDevnetWasDetectedWith) {
   a.add("head_slot", 0, {{"job", "ream_0"}, {"instance", "r:1"}}, 0, ramp(400, 15, 11));
   a.write();
   const auto restarts = [&](const archive::DetectionThresholds& t) {
-    auto data = DevnetData::load(dir.path(), a.devnet(), {"head_slot"}, t);
+    // Every dataset the networking analysis reads (reading another asserts).
+    auto data = DevnetData::load(
+        dir.path(), a.devnet(),
+        {"head_slot", "validators_count", "network_peers", "peer_events", "attestation_metrics", "container_network"},
+        t);
     EXPECT_TRUE(data.ok());
     const auto r = analyse_networking(*data);
     return std::count_if(r.findings.begin(), r.findings.end(), [](const Finding& f) { return f.kind == "restart"; });
