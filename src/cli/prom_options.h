@@ -36,12 +36,10 @@ void add_prom_options(CLI::App& command, PromOptions& options);
 // URL, a URL that is not http(s), a bad header or setting.
 [[nodiscard]] Result<prom::ClientConfig> make_client_config(const PromOptions& options);
 
-// Checks a --selector: label matchers, with or without braces.
-[[nodiscard]] Status validate_selector(std::string_view selector);
 // Checks a --prometheus-url as the client would (scheme, host), naming it
 // without credentials; blank passes (the environment is asked later).
 [[nodiscard]] std::function<std::string(const std::string&)> prometheus_url_validator();
-// validate_selector as a CLI11 validator.
+// prom::validate_selector as a CLI11 validator.
 [[nodiscard]] std::function<std::string(const std::string&)> selector_validator();
 
 }  // namespace leanscope::cli
