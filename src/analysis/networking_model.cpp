@@ -218,13 +218,13 @@ ReportModel networking_model(const NetworkingAnalysis& a) {
         "client.";
   }
   s.push_back(text_section("summary", "Summary", kSummaryText));
-  s.back().tables.push_back(summary_table(a));
+  m.summary_table = summary_table(a);
+  s.back().tables.push_back(m.summary_table);
   s.push_back(text_section("findings", "Findings", kFindingsText));
   s.back().findings = true;
 
   m.findings = a.findings;
   for (const auto& c : a.summary) m.client_figures[c.client] = client_figures(c);
-  m.summary_table = summary_table(a);
   return m;
 }
 

@@ -124,14 +124,13 @@ std::string summary_table(const DevnetAnalysis& a, std::optional<std::string_vie
       if (!section.note.empty()) out += section.note + "\n";
     }
   }
+  // The findings of the reports shown (each model's are sorted by start).
   std::vector<Finding> findings;
-  for (const auto& f : all_findings(a)) {
-    if (!report || std::any_of(a.models.begin(), a.models.end(), [&](const ReportModel& m) {
-          return m.id == *report && std::any_of(m.findings.begin(), m.findings.end(), [&](const Finding& g) {
-                   return g.kind == f.kind && g.client == f.client && g.start == f.start;
-                 });
-        })) {
-      findings.push_back(f);
+  if (!report) {
+    findings = all_findings(a);
+  } else {
+    for (const auto& m : a.models) {
+      if (m.id == *report) findings.insert(findings.end(), m.findings.begin(), m.findings.end());
     }
   }
   if (findings.empty()) {

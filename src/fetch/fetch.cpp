@@ -23,15 +23,8 @@ std::vector<const DatasetResult*> FetchSummary::failures() const {
   return out;
 }
 
-std::string group_thousands(std::int64_t n) {
-  std::string digits = std::to_string(n < 0 ? -n : n);
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return n < 0 ? "-" + out : out;
-}
+// Row counts are far below 2^53, so the double is exact.
+std::string group_thousands(std::int64_t n) { return format_count(static_cast<double>(n)); }
 
 std::string format_bytes(std::int64_t n) { return leanscope::format_bytes(static_cast<double>(n)); }
 

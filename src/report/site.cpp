@@ -25,14 +25,8 @@ using detail::InputsHash;
 
 namespace {
 
-// Devnet ids become folder names: only plain names are accepted.
-bool safe_id(std::string_view id) {
-  if (id.empty() || id == "." || id == "..") return false;
-  return std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-           c == '.';
-  });
-}
+// Devnet ids become folder names: only the archive's safe names are used.
+bool safe_id(std::string_view id) { return archive::check_devnet_id(id).ok(); }
 
 void add_devnet(InputsHash& h, const archive::Devnet& d) {
   h.add(d.id).add(d.start).add(d.end).add(fmt::format("{}", d.duration_hours));
