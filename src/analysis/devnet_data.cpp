@@ -60,7 +60,7 @@ void load_all(const fs::path& data_dir, const archive::Devnet& devnet, const std
 
 Result<DevnetData> DevnetData::load(const fs::path& data_dir, const archive::Devnet& devnet,
                                     const std::vector<std::string>& datasets,
-                                    const archive::DetectionThresholds& thresholds) {
+                                    const archive::DetectionThresholds& thresholds, Settings settings) {
   std::vector<std::string> ids;
   for (const auto& id : datasets) {
     if (archive::find_dataset(id) == nullptr) return make_error("unknown dataset '{}'", id);
@@ -75,6 +75,7 @@ Result<DevnetData> DevnetData::load(const fs::path& data_dir, const archive::Dev
   out.devnet_ = devnet;
   out.data_dir_ = data_dir;
   out.thresholds_ = thresholds;
+  out.settings_ = std::move(settings);
   // Names seen anywhere decide bare -> suffixed for every dataset.
   std::vector<std::string> seen(devnet.clients.begin(), devnet.clients.end());
   for (auto& l : loaded) {
@@ -125,6 +126,11 @@ std::size_t DevnetData::samples(std::string_view dataset) const {
 
 std::size_t DevnetData::label(std::string_view dataset, std::string_view column) {
   return archive::label_index(dataset, column);
+}
+
+double DevnetData::setting(std::string_view key, double fallback) const {
+  const auto it = settings_.find(key);
+  return it == settings_.end() ? fallback : it->second;
 }
 
 }  // namespace leanscope::analysis

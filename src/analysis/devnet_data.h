@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "analysis/settings.h"
 #include "archive/devnets.h"
 #include "archive/read.h"
 #include "common/error.h"
@@ -24,7 +25,8 @@ class DevnetData {
   // `thresholds`: those the devnet was detected with (devnets.json).
   [[nodiscard]] static Result<DevnetData> load(const std::filesystem::path& data_dir, const archive::Devnet& devnet,
                                                const std::vector<std::string>& datasets,
-                                               const archive::DetectionThresholds& thresholds = {});
+                                               const archive::DetectionThresholds& thresholds = {},
+                                               Settings settings = {});
 
   [[nodiscard]] const archive::Devnet& devnet() const { return devnet_; }
   [[nodiscard]] const std::filesystem::path& data_dir() const { return data_dir_; }
@@ -32,6 +34,9 @@ class DevnetData {
   [[nodiscard]] const std::vector<std::string>& clients() const { return clients_; }
   [[nodiscard]] const std::map<std::string, std::string>& versions() const { return versions_; }
   [[nodiscard]] const archive::DetectionThresholds& thresholds() const { return thresholds_; }
+  // A threshold of findings from leanscope.toml, else `fallback` (the
+  // default the report declares in its SettingSpec).
+  [[nodiscard]] double setting(std::string_view key, double fallback) const;
   // A loaded dataset's series (owner normalised). Asking for a dataset that
   // was not loaded is a programming error: reports declare what they read.
   [[nodiscard]] const std::vector<archive::KeyedSeries>& series(std::string_view dataset) const;
@@ -51,6 +56,7 @@ class DevnetData {
   std::vector<std::string> clients_;
   std::map<std::string, std::string> versions_;
   archive::DetectionThresholds thresholds_;
+  Settings settings_;
   std::map<std::string, Dataset, std::less<>> datasets_;
 };
 

@@ -25,7 +25,7 @@ void isolated(const Inputs& in, const NetworkingAnalysis& out, std::vector<Findi
     const auto* peers = find_line(panel, "peers");
     if (peers == nullptr) continue;
     for (const auto& e : episodes(*peers, [](double v) { return v <= 0; })) {
-      if (e.end - e.start < kIsolationMs) continue;
+      if (e.end - e.start < in.isolation_ms) continue;
       findings.push_back({panel.client, "isolated", e.start, e.end,
                           fmt::format("{} had no connected peers for {} ({} to {}).", panel.client,
                                       format_duration(e.end - e.start), when(in, e.start), when(in, e.end))});

@@ -159,6 +159,7 @@ NetworkingAnalysis analyse_networking(const DevnetData& data) {
   in.devnet = data.devnet();
   in.reset_threshold = data.thresholds().reset_threshold;
   in.cluster_tolerance_ms = data.thresholds().tolerance_ms;
+  in.isolation_ms = static_cast<TimeMs>(data.setting("isolated.minutes", 5) * 60'000);
   in.clients = data.clients();
   in.versions = data.versions();
   in.head_slot = data.series("head_slot");
@@ -186,6 +187,7 @@ analysis::ReportDefinition networking_report() {
   r.title = "Networking";
   r.description = "Peers, peer coverage and churn, attestation arrivals, bandwidth against EIP-7870, and findings.";
   r.datasets = networking_datasets();
+  r.settings = {{"isolated.minutes", 5, "A client with 0 peers for at least this many minutes is isolated."}};
   r.analyse = [](const DevnetData& data) -> Result<ReportModel> { return networking_model(analyse_networking(data)); };
   return r;
 }

@@ -29,6 +29,11 @@ const ReportDefinition* find_report(std::string_view id) {
 Status register_report(ReportDefinition report) {
   if (report.id.empty() || !report.analyse) return make_error("a report needs an id and an analysis");
   if (find_report(report.id) != nullptr) return make_error("a report '{}' is already registered", report.id);
+  for (const auto& s : report.settings) {
+    for (const auto& known : all_settings()) {
+      if (known.key == s.key) return make_error("report '{}': setting '{}' is already declared", report.id, s.key);
+    }
+  }
   for (const auto& d : report.datasets) {
     if (archive::find_dataset(d) == nullptr) return make_error("report '{}': unknown dataset '{}'", report.id, d);
   }
@@ -39,6 +44,12 @@ Status register_report(ReportDefinition report) {
 std::vector<const ReportDefinition*> all_reports() {
   std::vector<const ReportDefinition*> out;
   for (const auto& r : registry()) out.push_back(&r);
+  return out;
+}
+
+std::vector<SettingSpec> all_settings() {
+  std::vector<SettingSpec> out;
+  for (const auto& r : registry()) out.insert(out.end(), r.settings.begin(), r.settings.end());
   return out;
 }
 
@@ -54,8 +65,8 @@ std::vector<std::string> datasets_of(const std::vector<const ReportDefinition*>&
 
 Result<DevnetAnalysis> analyse_devnet(const std::filesystem::path& data_dir, const archive::Devnet& devnet,
                                       const std::vector<const ReportDefinition*>& reports,
-                                      const archive::DetectionThresholds& thresholds) {
-  auto data = DevnetData::load(data_dir, devnet, datasets_of(reports), thresholds);
+                                      const archive::DetectionThresholds& thresholds, const Settings& settings) {
+  auto data = DevnetData::load(data_dir, devnet, datasets_of(reports), thresholds, settings);
   if (!data) return data.error();
   DevnetAnalysis out;
   for (const auto* r : reports) {

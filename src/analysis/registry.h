@@ -23,6 +23,8 @@ struct ReportDefinition {
   std::string title;        // "Networking"
   std::string description;  // one sentence for the overview
   std::vector<std::string> datasets;
+  // The thresholds of its findings that leanscope.toml may set.
+  std::vector<SettingSpec> settings;
   std::function<Result<ReportModel>(const DevnetData&)> analyse;
 };
 
@@ -43,8 +45,11 @@ struct DevnetAnalysis {
 [[nodiscard]] Result<DevnetAnalysis> analyse_devnet(const std::filesystem::path& data_dir,
                                                     const archive::Devnet& devnet,
                                                     const std::vector<const ReportDefinition*>& reports,
-                                                    const archive::DetectionThresholds& thresholds = {});
+                                                    const archive::DetectionThresholds& thresholds = {},
+                                                    const Settings& settings = {});
 // Every registered report.
 [[nodiscard]] std::vector<const ReportDefinition*> all_reports();
+// Every setting of every report, in registry order.
+[[nodiscard]] std::vector<SettingSpec> all_settings();
 
 }  // namespace leanscope::analysis

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "cli/config.h"
 #include "cli/detect_options.h"
 #include "cli/output.h"
 #include "cli/prom_options.h"
@@ -47,6 +48,9 @@ int run_sync_command(const SyncFlags& f) {
   options.out = f.out;
   options.devnet = f.devnet;
   options.force = f.force;
+  auto settings = finding_settings();
+  if (!settings) return usage_error(settings.error());
+  options.settings = std::move(settings).value();
   options.progress = [](std::string_view line) { progress(line); };
   // The data folder first, then the site: every writer takes them in this order.
   auto data_lock = lock_for_writing(f.data_dir, f.no_wait);

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "cli/config.h"
 #include "cli/output.h"
 #include "demo/sync.h"
 #include "report/site.h"
@@ -28,6 +29,9 @@ int run_render(const RenderFlags& flags) {
   options.devnet = flags.devnet;
   options.force = flags.force;
   options.log = [](std::string_view line) { progress(line); };
+  auto settings = finding_settings();
+  if (!settings) return usage_error(settings.error());
+  options.settings = std::move(settings).value();
   auto lock = lock_for_writing(flags.out, flags.no_wait);
   if (!lock) return fail(lock.error());
   auto summary = report::render_site(options);

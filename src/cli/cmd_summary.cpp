@@ -14,6 +14,7 @@
 #include "archive/devnets.h"
 #include "archive/manifest.h"
 #include "cli/commands.h"
+#include "cli/config.h"
 #include "cli/output.h"
 
 namespace leanscope::cli {
@@ -28,6 +29,8 @@ struct SummaryFlags {
 };
 
 int run_summary(const SummaryFlags& flags) {
+  auto settings = finding_settings();
+  if (!settings) return usage_error(settings.error());
   auto file = archive::load_devnets(flags.data_dir);
   if (!file) return fail(file.error());
   auto selected = archive::select_devnets(*file, flags.devnet, /*allow_all=*/false);
@@ -40,7 +43,7 @@ int run_summary(const SummaryFlags& flags) {
     return kExitUsage;
   }
   const auto reports = analysis::all_reports();
-  auto result = analysis::analyse_devnet(flags.data_dir, devnet, reports, file->thresholds);
+  auto result = analysis::analyse_devnet(flags.data_dir, devnet, reports, file->thresholds, *settings);
   if (!result) return fail(result.error());
   bool any = false;
   for (const auto& d : analysis::datasets_of(reports)) {

@@ -1,5 +1,7 @@
 #include "cli/config.h"
 
+#include "analysis/registry.h"
+
 #include <fmt/format.h>
 
 #include <toml++/toml.h>
@@ -544,6 +546,16 @@ Status FindingsConfig::expect_only(std::span<const std::string_view> known) cons
   if (first == nullptr) return {};
   return make_error("{}:{}: [findings] unknown threshold '{}' (known: {})", source, first->line, first_name,
                     fmt::join(known, ", "));
+}
+
+Result<analysis::Settings> finding_settings() {
+  const auto specs = analysis::all_settings();
+  std::vector<std::string_view> known;
+  for (const auto& s : specs) known.push_back(s.key);
+  LEANSCOPE_TRY(g_config.findings.expect_only(known));
+  analysis::Settings out;
+  for (const auto& [key, threshold] : g_config.findings.thresholds) out[key] = threshold.value;
+  return out;
 }
 
 void enable_config_file(CLI::App& app) {

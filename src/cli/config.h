@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "analysis/settings.h"
 #include "common/error.h"
 
 namespace leanscope::cli {
@@ -76,6 +77,11 @@ class ConfigFileError : public CLI::ParseError {
 // converted and validated as the same text on the command line would be. Throws
 // ConfigFileError from parse(). Leaves `config()` set.
 void enable_config_file(CLI::App& app);
+
+// The [findings] thresholds of the file read, checked against the settings
+// the reports declare (analysis::all_settings): an unknown key is an error
+// naming the file, line and key.
+[[nodiscard]] Result<analysis::Settings> finding_settings();
 
 // The [check] table of a TOML file (`check --rules FILE`).
 [[nodiscard]] Result<CheckConfig> read_check_table(const std::filesystem::path& path);

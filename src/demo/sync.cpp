@@ -73,6 +73,7 @@ void render_step(const SyncOptions& options, SyncSummary& summary) {
   render.out = options.out;
   render.devnet = options.devnet;
   render.force = options.force;
+  render.settings = options.settings;
   render.log = options.progress;
   auto rendered = report::render_site(render);
   if (!rendered.ok()) {

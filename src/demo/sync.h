@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "analysis/settings.h"
 #include "detect/detect.h"
 #include "prom/client.h"
 
@@ -22,6 +23,7 @@ struct SyncOptions {
   std::filesystem::path out = "site";
   std::string devnet = "latest";  // fetched and rendered: an id, "latest" or "all"
   bool force = false;             // fetch and render again even when unchanged
+  analysis::Settings settings;    // thresholds of findings (leanscope.toml)
   std::function<void(std::string_view)> progress;
 };
 

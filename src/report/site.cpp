@@ -113,6 +113,7 @@ Status render_devnet(const RenderOptions& options, const archive::Manifest& mani
   InputsHash common;
   common.add(version()).add(git_commit());
   common.add(fmt::format("thresholds {} {}", job.thresholds.reset_threshold, job.thresholds.tolerance_ms));
+  for (const auto& [key, value] : options.settings) common.add(fmt::format("setting {} {}", key, value));
   add_devnet(common, d);
   common.add(job.neighbours.older.value_or("-")).add(job.neighbours.newer.value_or("-")).add(ctx.data_href);
   for (const auto& link : links) common.add(link.id).add(link.title);
@@ -158,7 +159,7 @@ Status render_devnet(const RenderOptions& options, const archive::Manifest& mani
 
   // The overview needs every report's findings, so all reports run, from
   // one load of the datasets they read.
-  auto analysed = analysis::analyse_devnet(options.data_dir, d, kinds, job.thresholds);
+  auto analysed = analysis::analyse_devnet(options.data_dir, d, kinds, job.thresholds, options.settings);
   if (!analysed) return analysed.error();
   detail::OverviewInput overview;
   overview.context = &ctx;

@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "analysis/settings.h"
 #include "common/error.h"
 
 namespace leanscope::report {
@@ -25,6 +26,7 @@ struct RenderOptions {
   std::filesystem::path out = "site";
   std::string devnet = "all";                 // an id, "latest" or "all"
   bool force = false;                         // rewrite pages whose inputs are unchanged
+  analysis::Settings settings;                // thresholds of findings (leanscope.toml)
   std::function<void(std::string_view)> log;  // one line per page written or skipped
 };
 

@@ -10,48 +10,14 @@
 #include "archive/datasets.h"
 #include "archive/manifest.h"
 #include "archive/parquet/parquet.h"
+#include "support/test_archive.h"
 #include "support/test_support.h"
 
 namespace leanscope::analysis {
 namespace {
 
-constexpr TimeMs kT0 = 1'790'000'000'000;
-TimeMs at(int minute) { return kT0 + minute * 60'000LL; }
-
-class Archive {
- public:
-  explicit Archive(const std::filesystem::path& dir) : dir_(dir) {
-    devnet_.id = archive::devnet_id_for(at(0));
-    devnet_.start = at(0);
-    devnet_.end = at(10);
-    devnet_.duration_hours = 10.0 / 60;
-    devnet_.start_slot = 0;
-    devnet_.clients = {"ream", "zeam_0", "prometheus"};
-  }
-  const archive::Devnet& devnet() const { return devnet_; }
-
-  // One series per call: labels, then values at minutes first..first+n-1.
-  void add(const std::string& dataset, std::size_t query, archive::Labels labels, int first,
-           std::vector<double> values) {
-    const auto* spec = archive::find_dataset(dataset);
-    ASSERT_NE(spec, nullptr);
-    auto it = builders_.try_emplace(dataset, *spec, archive::ClientNameMap{}).first;
-    std::vector<TimeMs> times;
-    for (std::size_t i = 0; i < values.size(); ++i) times.push_back(at(first + static_cast<int>(i)));
-    it->second.add_series(spec->queries.at(query), labels, times, values);
-  }
-  void write() {
-    for (auto& [dataset, builder] : builders_) {
-      auto path = archive::dataset_path(dir_, devnet_.id, dataset);
-      ASSERT_TRUE(builder.write(path, "test").ok());
-    }
-  }
-
- private:
-  std::filesystem::path dir_;
-  archive::Devnet devnet_;
-  std::map<std::string, archive::DatasetTableBuilder> builders_;
-};
+using Archive = testing::TestArchive;
+TimeMs at(int minute) { return testing::at_minute(minute); }
 
 std::vector<double> ramp(double from, double step, int n) {
   std::vector<double> v;
@@ -216,6 +182,29 @@ TEST(AnalyseNetworking, UsesTheThresholdsTheDevnetWasDetectedWith) {
   EXPECT_EQ(restarts(tight), 1);
   tight.reset_threshold = 1000;
   EXPECT_EQ(restarts(tight), 0);
+}
+
+// isolated.minutes (leanscope.toml's [findings]) sets how long a client
+// must have no peers to be isolated: 3-4 minutes without peers is an isolation
+// under a 3-minute threshold and nothing under the default 5.
+TEST(AnalyseNetworking, IsolationLastsAsLongAsTheSettingSays) {
+  testing::TempDir dir;
+  Archive a(dir.path());
+  a.add("network_peers", 0, {{"job", "zeam_0"}, {"instance", "z:1"}}, 0, {3, 3, 0, 0, 0, 0, 3, 3, 3, 3, 3});
+  a.add("network_peers", 0, {{"job", "ream_0"}, {"instance", "r:1"}}, 0, ramp(3, 0, 11));
+  a.write();
+  const auto isolations = [&](const Settings& settings) {
+    auto data = DevnetData::load(
+        dir.path(), a.devnet(),
+        {"head_slot", "validators_count", "network_peers", "peer_events", "attestation_metrics", "container_network"},
+        {}, settings);
+    EXPECT_TRUE(data.ok());
+    const auto r = analyse_networking(*data);
+    return std::count_if(r.findings.begin(), r.findings.end(), [](const Finding& f) { return f.kind == "isolated"; });
+  };
+  EXPECT_EQ(isolations({}), 0);
+  EXPECT_EQ(isolations({{"isolated.minutes", 3}}), 1);
+  EXPECT_EQ(isolations({{"isolated.minutes", 6}}), 0);
 }
 
 TEST(DetectionThresholds, AreReadFromDevnetsJsonDetectionParams) {

@@ -41,7 +41,8 @@ struct Inputs {
   // start lie: the thresholds the devnet was detected with.
   double reset_threshold = archive::kDefaultResetThreshold;
   TimeMs cluster_tolerance_ms = archive::DetectionThresholds{}.tolerance_ms;
-  std::vector<std::string> clients;  // sorted
+  TimeMs isolation_ms = kIsolationMs;  // setting isolated.minutes
+  std::vector<std::string> clients;    // sorted
   std::vector<KeyedSeries> head_slot;
   std::vector<KeyedSeries> validators;
   std::vector<KeyedSeries> peers;

@@ -1,0 +1,48 @@
+// The report registry: every report's settings are known by key, and a
+// report that would declare a dataset or setting twice is refused.
+#include "analysis/registry.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+namespace leanscope::analysis {
+namespace {
+
+bool has_setting(std::string_view key) {
+  const auto all = all_settings();
+  return std::any_of(all.begin(), all.end(), [&](const SettingSpec& s) { return s.key == key; });
+}
+
+ReportDefinition minimal(std::string id) {
+  ReportDefinition r;
+  r.id = std::move(id);
+  r.title = "Minimal";
+  r.datasets = {"head_slot"};
+  r.analyse = [](const DevnetData&) -> Result<ReportModel> { return ReportModel{}; };
+  return r;
+}
+
+TEST(Registry, NetworkingComesFirstWithItsSettings) {
+  ASSERT_FALSE(reports().empty());
+  EXPECT_EQ(reports().front().id, "networking");
+  EXPECT_TRUE(has_setting("isolated.minutes"));
+  EXPECT_EQ(find_report("nope"), nullptr);
+}
+
+TEST(Registry, RefusesUnknownDatasetsAndSettingsDeclaredTwice) {
+  auto unknown = minimal("unknown-dataset");
+  unknown.datasets = {"no_such_dataset"};
+  EXPECT_EQ(register_report(unknown).error().message, "report 'unknown-dataset': unknown dataset 'no_such_dataset'");
+  auto twice = minimal("twice");
+  twice.settings = {{"isolated.minutes", 1, "again"}};
+  EXPECT_EQ(register_report(twice).error().message, "report 'twice': setting 'isolated.minutes' is already declared");
+  auto fine = minimal("fine");
+  fine.settings = {{"fine.minutes", 2, "a new one"}};
+  ASSERT_TRUE(register_report(fine).ok());
+  EXPECT_TRUE(has_setting("fine.minutes"));
+  EXPECT_EQ(datasets_of({find_report("fine")}), (std::vector<std::string>{"head_slot"}));
+}
+
+}  // namespace
+}  // namespace leanscope::analysis
