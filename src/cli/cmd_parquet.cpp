@@ -16,6 +16,7 @@
 #include "cli/output.h"
 #include "common/json_writer.h"
 #include "common/strings.h"
+#include "common/text_table.h"
 #include "common/time.h"
 
 namespace leanscope::cli {
@@ -31,25 +32,9 @@ struct ParquetFlags {
   std::string data_dir = "data";
 };
 
-// Prints rows of cells with columns padded to their widest cell.
-void print_aligned(const std::vector<std::vector<std::string>>& rows, const std::string& indent = "") {
-  std::vector<std::size_t> widths;
-  for (const auto& row : rows) {
-    if (widths.size() < row.size()) widths.resize(row.size(), 0);
-    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
-  }
-  std::string out;
-  for (const auto& row : rows) {
-    std::string line = indent;
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      line += row[i];
-      if (i + 1 < row.size()) line.append(widths[i] - row[i].size() + 2, ' ');
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    out += line;
-    out += '\n';
-  }
-  print_table(out);
+// Text, not figures: every column left-aligned.
+void print_aligned(const std::vector<std::vector<std::string>>& rows, std::string_view indent = "") {
+  print_table(aligned_table(rows, {indent, /*all_left=*/true}));
 }
 
 std::string join(const std::vector<std::string>& parts, const char* sep) {
