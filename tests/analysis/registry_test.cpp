@@ -6,6 +6,8 @@
 
 #include <algorithm>
 
+#include "support/test_support.h"
+
 namespace leanscope::analysis {
 namespace {
 
@@ -28,6 +30,14 @@ TEST(Registry, NetworkingComesFirstWithItsSettings) {
   EXPECT_EQ(reports().front().id, "networking");
   EXPECT_TRUE(has_setting("isolated.minutes"));
   EXPECT_EQ(find_report("nope"), nullptr);
+}
+
+// The guide's table of [findings] keys lists every setting a report declares.
+TEST(Registry, TheGuideListsEverySetting) {
+  const auto guide = testing::read_text(std::filesystem::path(LEANSCOPE_SOURCE_DIR) / "docs" / "GUIDE.md");
+  for (const auto& s : all_settings()) {
+    EXPECT_NE(guide.find("| `" + s.key + "` |"), std::string::npos) << s.key << " is missing from docs/GUIDE.md";
+  }
 }
 
 TEST(Registry, RefusesUnknownDatasetsAndSettingsDeclaredTwice) {
