@@ -108,7 +108,17 @@ const std::vector<archive::KeyedSeries>& DevnetData::series(std::string_view dat
   const auto it = datasets_.find(dataset);
   assert(it != datasets_.end() && "a report read a dataset it did not declare");
   static const std::vector<archive::KeyedSeries> kNone;
-  return it == datasets_.end() ? kNone : it->second.series;
+  if (it == datasets_.end()) return kNone;
+  it->second.read = true;
+  return it->second.series;
+}
+
+std::vector<std::string> DevnetData::datasets_read() const {
+  std::vector<std::string> out;
+  for (const auto& [id, d] : datasets_) {
+    if (d.read) out.push_back(id);
+  }
+  return out;
 }
 
 bool DevnetData::present(std::string_view dataset) const {

@@ -43,6 +43,9 @@ class DevnetData {
   [[nodiscard]] bool present(std::string_view dataset) const;  // the file exists
   [[nodiscard]] std::size_t samples(std::string_view dataset) const;
   [[nodiscard]] bool loaded(std::string_view dataset) const;
+  // The datasets whose series were asked for so far, sorted: a test holds
+  // each report's declared datasets to what its analysis really reads.
+  [[nodiscard]] std::vector<std::string> datasets_read() const;
   // The position of a label column in this dataset's series.
   [[nodiscard]] static std::size_t label(std::string_view dataset, std::string_view column);
 
@@ -50,6 +53,7 @@ class DevnetData {
   struct Dataset {
     bool present = false;
     std::vector<archive::KeyedSeries> series;
+    mutable bool read = false;  // series() was called (datasets_read)
   };
   archive::Devnet devnet_;
   std::filesystem::path data_dir_;

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "support/test_archive.h"
 #include "support/test_support.h"
 
 namespace leanscope::analysis {
@@ -30,6 +31,25 @@ TEST(Registry, NetworkingComesFirstWithItsSettings) {
   EXPECT_EQ(reports().front().id, "networking");
   EXPECT_TRUE(has_setting("isolated.minutes"));
   EXPECT_EQ(find_report("nope"), nullptr);
+}
+
+// A report declares exactly what its analysis reads: reading an undeclared
+// dataset asserts, and here every declared one must be read (node_info, the
+// versions, is read for every report by DevnetData itself).
+TEST(Registry, EveryReportReadsExactlyTheDatasetsItDeclares) {
+  testing::TempDir dir;
+  testing::TestArchive archive(dir.path());
+  for (const auto& report : reports()) {
+    auto data = DevnetData::load(dir.path(), archive.devnet(), report.datasets);
+    ASSERT_TRUE(data.ok()) << report.id;
+    ASSERT_TRUE(report.analyse(*data).ok()) << report.id;
+    auto declared = report.datasets;
+    std::sort(declared.begin(), declared.end());
+    auto read = data->datasets_read();
+    std::erase(read, "node_info");
+    std::erase(declared, "node_info");
+    EXPECT_EQ(read, declared) << report.id;
+  }
 }
 
 // The guide's table of [findings] keys lists every setting a report declares.
