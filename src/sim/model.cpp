@@ -6,9 +6,10 @@
 #include <cmath>
 #include <limits>
 #include <tuple>
-#include <unordered_map>
 
 #include "archive/devnets.h"
+#include "sim/families.h"
+#include "sim/models.h"
 #include "sim/random.h"
 #include "sim/scenario.h"
 #include "sim/simulator.h"
@@ -34,67 +35,6 @@ namespace detail {
 namespace {
 
 constexpr std::uint64_t kStreamSamples = 6, kStreamContainers = 7, kStreamInfrastructure = 8;
-constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
-
-enum FamilyId : std::size_t {
-  kHeadSlot,
-  kCurrentSlot,
-  kValidators,
-  kNodeInfo,
-  kPeers,
-  kConnectionEvents,
-  kDisconnectionEvents,
-  kValid,
-  kInvalid,
-  kRx,
-  kTx,
-  kCpu,
-  kFamilyCount
-};
-
-// Families with find-or-create of series by label set.
-class FamilySet {
- public:
-  FamilySet() {
-    add("lean_head_slot", MetricType::Gauge, "Slot of the head block");
-    add("lean_current_slot", MetricType::Gauge, "Current wall-clock slot");
-    add("lean_validators_count", MetricType::Gauge, "Validators run by this node");
-    add("lean_node_info", MetricType::Gauge, "Client name and version");
-    add("lean_connected_peers", MetricType::Gauge, "Connected peers");
-    add("lean_peer_connection_events_total", MetricType::Counter, "Peer connection attempts");
-    add("lean_peer_disconnection_events_total", MetricType::Counter, "Peer disconnections");
-    add("lean_attestations_valid_total", MetricType::Counter, "Valid attestations received");
-    add("lean_attestations_invalid_total", MetricType::Counter, "Invalid attestations received");
-    add("container_network_receive_bytes_total", MetricType::Counter, "Cumulative count of bytes received");
-    add("container_network_transmit_bytes_total", MetricType::Counter, "Cumulative count of bytes transmitted");
-    add("container_cpu_usage_seconds_total", MetricType::Counter, "Cumulative cpu time consumed");
-  }
-
-  std::size_t series(FamilyId family, Labels labels) {
-    std::string key;
-    for (const auto& [k, v] : labels) fmt::format_to(std::back_inserter(key), "{}={},", k, v);
-    auto& index = index_[family];
-    auto [it, inserted] = index.try_emplace(std::move(key), families_[family].series.size());
-    if (inserted) families_[family].series.push_back(Series{std::move(labels), {}, {}});
-    return it->second;
-  }
-
-  void push(FamilyId family, std::size_t series, TimeMs t, double v) {
-    auto& s = families_[family].series[series];
-    s.times.push_back(t);
-    s.values.push_back(v);
-  }
-
-  std::vector<MetricFamily> take() { return std::move(families_); }
-
- private:
-  void add(const char* name, MetricType type, const char* help) {
-    families_.push_back(MetricFamily{name, type, help, {}});
-    index_.emplace_back();
-  }
-  std::vector<MetricFamily> families_;
-  std::vector<std::unordered_map<std::string, std::size_t>> index_;
-};
 
 TimeMs first_scrape_at_or_after(TimeMs t, TimeMs phase) {
   TimeMs k = (t - phase + kScrapeMs - 1) / kScrapeMs;
@@ -148,8 +88,14 @@ struct IterationSpan {
   std::int64_t max_head = 0;
 };
 
+// The version-2 parts of one node's lean_* series in one iteration.
+struct LeanModels {
+  ConsensusModel consensus;
+  SignatureModel signatures;
+};
+
 void emit_node(const Plan& plan, int iteration, const PeerTimeline& peers, const std::vector<int>& validators_up,
-               std::size_t n, FamilySet& set, IterationSpan& span) {
+               std::size_t n, FamilySet& set, IterationSpan& span, LeanModels& v2) {
   const auto& it = plan.iterations[static_cast<std::size_t>(iteration)];
   const auto& spec = plan.nodes[n];
   const auto& node = it.nodes[n];
@@ -168,6 +114,9 @@ void emit_node(const Plan& plan, int iteration, const PeerTimeline& peers, const
     std::vector<std::uint8_t> seen(others, 0);  // per-peer series exist once connected
     int last_tick = it.tick_of(run.start) - 1;
     TimeMs prev = run.start;
+    bool first_of_run = true;
+    v2.consensus.start_run();
+    v2.signatures.start_run();
     for (TimeMs t = first_scrape_at_or_after(run.start, spec.scrape_phase); t < run.end; t += kScrapeMs) {
       const int k = it.tick_of(t);
       const auto uk = static_cast<std::size_t>(k);
@@ -183,14 +132,22 @@ void emit_node(const Plan& plan, int iteration, const PeerTimeline& peers, const
         job = want;
         series = resolve(set, spec, node, job);
         series.peer_series.assign(others, kNone);
+        v2.consensus.resolve(job);
+        v2.signatures.resolve(job);
       }
 
       const std::int64_t current = (t - it.genesis) / kSlotMs;
       std::int64_t head = std::max<std::int64_t>(0, current - (rng.chance(0.3) ? 1 : 0));
       if (r > 0) {
-        // After a restart the node loads for ~10 s, then syncs from genesis at 5 slots/s.
-        const std::int64_t synced = std::max<TimeMs>(0, t - run.start - 10'000) * 5 / 1000;
-        head = std::min(head, synced);
+        // After a restart the node loads for ~10 s, then syncs from genesis,
+        // catching up within a minute.
+        const TimeMs syncing = std::max<TimeMs>(0, t - run.start - 10'000);
+        head = std::min(head, current * std::min<TimeMs>(syncing, kMinuteMs) / kMinuteMs);
+      }
+      if (static_cast<std::size_t>(it.behind_node) == n && t >= it.behind.start) {
+        // Its head stops at the slot of behind.start, then catches up at 4 slots per slot.
+        const std::int64_t frozen = (it.behind.start - it.genesis) / kSlotMs;
+        head = std::min(head, frozen + std::max<TimeMs>(0, t - it.behind.end) * 4 / kSlotMs);
       }
       set.push(kHeadSlot, series.head, t, static_cast<double>(head));
       set.push(kCurrentSlot, series.current, t, static_cast<double>(current));
@@ -243,6 +200,17 @@ void emit_node(const Plan& plan, int iteration, const PeerTimeline& peers, const
         set.push(kValid, series.valid[0], t, std::floor(valid[0]));
         set.push(kInvalid, series.invalid[0], t, std::floor(invalid[0]));
       }
+      NodeScrape scrape;
+      scrape.t = t;
+      scrape.prev = prev;
+      scrape.current = current;
+      scrape.prev_current = std::max<std::int64_t>(0, (prev - it.genesis) / kSlotMs);
+      scrape.head = head;
+      scrape.first_of_run = first_of_run;
+      scrape.validators_up = senders;
+      v2.consensus.scrape(scrape);
+      v2.signatures.scrape(scrape);
+      first_of_run = false;
       prev = t;
       span.first_sample = std::min(span.first_sample, t);
       span.last_sample = std::max(span.last_sample, t);
@@ -270,7 +238,8 @@ ContainerSeries container_series(FamilySet& set, const std::string& name) {
 }
 
 // cAdvisor's counters of one client container; they restart from 0 with the container.
-void emit_container(const Plan& plan, int iteration, const PeerTimeline& peers, std::size_t n, FamilySet& set) {
+void emit_container(const Plan& plan, int iteration, const PeerTimeline& peers, std::size_t n, FamilySet& set,
+                    ContainerModel& model) {
   const auto& it = plan.iterations[static_cast<std::size_t>(iteration)];
   const auto& node = it.nodes[n];
   Rng rng(plan.config.seed, {kStreamContainers, static_cast<std::uint64_t>(iteration), n});
@@ -279,6 +248,7 @@ void emit_container(const Plan& plan, int iteration, const PeerTimeline& peers, 
   for (const Run& run : node.runs) {
     double rx = 0, tx = 0, cpu = 0;
     TimeMs prev = run.start;
+    model.start_run(run);
     for (TimeMs t = first_scrape_at_or_after(run.start, plan.cadvisor_phase); t < run.end; t += kScrapeMs) {
       const auto k = static_cast<std::size_t>(it.tick_of(t));
       const double dt = static_cast<double>(t - prev) / 1000.0;
@@ -300,16 +270,19 @@ void emit_container(const Plan& plan, int iteration, const PeerTimeline& peers, 
       set.push(kRx, series.rx, t, std::floor(rx));
       set.push(kTx, series.tx, t, std::floor(tx));
       set.push(kCpu, series.cpu, t, std::round(cpu * 1000) / 1000);
+      model.scrape(t, prev);
       prev = t;
     }
   }
 }
 
 // Prometheus, Grafana and cAdvisor itself run through the whole time line.
-void emit_infrastructure(const Plan& plan, FamilySet& set) {
+void emit_infrastructure(const Plan& plan, FamilySet& set, const ContainerFamilies& families) {
   for (std::size_t i = 0; i < plan.infrastructure.size(); ++i) {
     Rng rng(plan.config.seed, {kStreamInfrastructure, i});
     const auto series = container_series(set, plan.infrastructure[i]);
+    ContainerModel model(plan, i, families, set);
+    model.start_run({plan.infrastructure_start, plan.end + 1});
     const double rx_base = rng.uniform(5e3, 150e3), tx_base = rng.uniform(5e3, 80e3), cores = rng.uniform(0.02, 0.3);
     double rx = 0, tx = 0, cpu = 0;
     TimeMs prev = plan.infrastructure_start;
@@ -321,6 +294,7 @@ void emit_infrastructure(const Plan& plan, FamilySet& set) {
       set.push(kRx, series.rx, t, std::floor(rx));
       set.push(kTx, series.tx, t, std::floor(tx));
       set.push(kCpu, series.cpu, t, std::round(cpu * 1000) / 1000);
+      model.scrape(t, prev);
       prev = t;
     }
   }
@@ -383,6 +357,9 @@ Result<Simulation> simulate(const SimulationConfig& config) {
   Simulation sim;
   sim.config = config;
   FamilySet set;
+  const auto consensus = add_consensus_families(set);
+  const auto signatures = add_signature_families(set);
+  const auto containers = add_container_families(set);
   std::vector<std::string> names;
   for (const auto& n : plan.nodes) names.push_back(n.name);
   std::sort(names.begin(), names.end());
@@ -398,10 +375,13 @@ Result<Simulation> simulate(const SimulationConfig& config) {
         if (alive_at(it.nodes[n], t) && !cut) validators_up[static_cast<std::size_t>(k)] += it.nodes[n].validators;
       }
     }
+    const NetworkFinality finality = network_finality(plan, i);
     IterationSpan span;
     for (std::size_t n = 0; n < plan.nodes.size(); ++n) {
-      emit_node(plan, i, peers, validators_up, n, set, span);
-      emit_container(plan, i, peers, n, set);
+      LeanModels v2{ConsensusModel(plan, i, n, finality, consensus, set), SignatureModel(plan, i, n, signatures, set)};
+      emit_node(plan, i, peers, validators_up, n, set, span, v2);
+      ContainerModel container(plan, i, n, containers, set);
+      emit_container(plan, i, peers, n, set, container);
     }
     TruthIteration truth;
     truth.genesis = it.genesis;
@@ -416,8 +396,9 @@ Result<Simulation> simulate(const SimulationConfig& config) {
     sim.iterations.push_back(std::move(truth));
     plan_events(plan, i, sim.events);
     isolation_events(plan, i, peers, sim.events);
+    incident_events(plan, i, sim.iterations.back().start, sim.iterations.back().end, sim.events);
   }
-  emit_infrastructure(plan, set);
+  emit_infrastructure(plan, set, containers);
   sim.families = set.take();
   std::stable_sort(sim.events.begin(), sim.events.end(), [](const TruthEvent& a, const TruthEvent& b) {
     return std::tie(a.start, a.kind, a.client) < std::tie(b.start, b.kind, b.client);

@@ -34,7 +34,19 @@ void append_label_value(fmt::memory_buffer& out, std::string_view v) {
 std::string_view family_name(const MetricFamily& f) {
   std::string_view name = f.name;
   if (f.type == MetricType::Counter && name.ends_with("_total")) name.remove_suffix(6);
+  if (f.type == MetricType::HistogramBucket && name.ends_with("_bucket")) name.remove_suffix(7);
   return name;
+}
+
+const char* type_name(MetricType type) {
+  switch (type) {
+    case MetricType::Counter:
+      return "counter";
+    case MetricType::HistogramBucket:
+      return "histogram";
+    default:
+      return "gauge";
+  }
 }
 
 // Calls `flush` with the buffered text whenever it grows large, and at the end.
@@ -49,10 +61,12 @@ bool render(const Simulation& sim, const std::function<bool(std::string_view)>& 
   };
   for (const auto& family : sim.families) {
     if (family.series.empty()) continue;
-    const auto name = family_name(family);
-    fmt::format_to(std::back_inserter(out), "# TYPE {} {}\n", name,
-                   family.type == MetricType::Counter ? "counter" : "gauge");
-    if (!family.help.empty()) fmt::format_to(std::back_inserter(out), "# HELP {} {}\n", name, family.help);
+    // A histogram's _sum and _count follow its _bucket family under its one TYPE line.
+    if (family.type != MetricType::HistogramSum && family.type != MetricType::HistogramCount) {
+      const auto name = family_name(family);
+      fmt::format_to(std::back_inserter(out), "# TYPE {} {}\n", name, type_name(family.type));
+      if (!family.help.empty()) fmt::format_to(std::back_inserter(out), "# HELP {} {}\n", name, family.help);
+    }
     fmt::memory_buffer prefix;
     for (const auto& series : family.series) {
       prefix.clear();

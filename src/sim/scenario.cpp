@@ -11,18 +11,25 @@
 namespace leanscope::sim {
 
 namespace {
+constexpr double kGiB = 1024.0 * 1024 * 1024;
 struct ClientKind {
   const char* name;
   bool source_label;  // both label styles exist in the wild
+  // Version 2: older metric names, reorg depth, speed, limits (see NodeSpec).
+  bool old_pq_prefix, old_building_name, old_finality_names, reorg_depth;
+  double speed, memory_limit, fs_limit;
+  int devices;
 };
-constexpr std::array<ClientKind, 8> kClientKinds{{{"zeam", true},
-                                                  {"ream", false},
-                                                  {"qlean", true},
-                                                  {"lantern", false},
-                                                  {"ethlambda", true},
-                                                  {"grandine", true},
-                                                  {"gean", false},
-                                                  {"nlean", true}}};
+constexpr std::array<ClientKind, 8> kClientKinds{{
+    {"zeam", true, false, false, false, true, 1.0, 8 * kGiB, 0, 2},
+    {"ream", false, false, false, true, false, 1.3, 0, 250e9, 1},
+    {"qlean", true, true, false, false, true, 0.8, 6 * kGiB, 0, 1},
+    {"lantern", false, false, true, false, false, 1.5, 0, 500e9, 1},
+    {"ethlambda", true, false, false, false, false, 0.7, 8 * kGiB, 0, 1},
+    {"grandine", true, false, false, false, true, 0.9, 0, 0, 1},
+    {"gean", false, false, false, false, false, 1.2, 4 * kGiB, 0, 1},
+    {"nlean", true, false, false, false, false, 1.1, 0, 0, 1},
+}};
 constexpr int kMaxClients = 100;
 constexpr int kMaxIterations = 100;
 }  // namespace
@@ -68,6 +75,8 @@ std::string bare_name(const NodeSpec& node) { return node.name.substr(0, node.na
 namespace {
 
 constexpr std::uint64_t kStreamNodes = 1, kStreamLayout = 2, kStreamIteration = 3, kStreamEvents = 4;
+// Version 2 draws from streams of its own, so version 1's series stay as they were.
+constexpr std::uint64_t kStreamNodesV2 = 10, kStreamIterationV2 = 11;
 
 TimeMs seconds(double s) { return static_cast<TimeMs>(std::llround(s * 1000.0)); }
 TimeMs minutes(double m) { return seconds(m * 60.0); }
@@ -82,6 +91,7 @@ std::string peer_id_for(Rng& rng) {
 
 std::vector<NodeSpec> make_nodes(const SimulationConfig& config) {
   Rng rng(config.seed, {kStreamNodes});
+  Rng v2(config.seed, {kStreamNodesV2});
   auto types = client_types(config.clients);
   std::vector<NodeSpec> nodes;
   int per_peer = -1;  // ethlambda when present, else the last node
@@ -95,8 +105,17 @@ std::vector<NodeSpec> make_nodes(const SimulationConfig& config) {
     n.name = n.client_type + "_0";
     n.peer_id = peer_id_for(rng);
     n.per_peer_gauge = i == per_peer;
-    n.source_label = kClientKinds[static_cast<std::size_t>(i) % kClientKinds.size()].source_label;
+    const auto& kind = kClientKinds[static_cast<std::size_t>(i) % kClientKinds.size()];
+    n.source_label = kind.source_label;
     n.scrape_phase = rng.between(0, kScrapeMs - 1);
+    n.old_pq_prefix = kind.old_pq_prefix;
+    n.old_building_name = kind.old_building_name;
+    n.old_finality_names = kind.old_finality_names;
+    n.reorg_depth = kind.reorg_depth;
+    n.speed = kind.speed * v2.uniform(0.9, 1.1);
+    n.memory_limit = kind.memory_limit;
+    n.fs_limit = kind.fs_limit;
+    n.devices = kind.devices;
     nodes.push_back(std::move(n));
   }
   return nodes;
@@ -127,9 +146,7 @@ void plan_events(IterationPlan& it, int node_count, Rng& rng) {
   it.restart_node = pick(1);
   TimeMs stop = it.genesis + static_cast<TimeMs>(rng.uniform(0.30, 0.38) * d) + rng.between(0, 999);
   it.restart_down = {stop, stop + seconds(rng.uniform(20, 60))};
-  auto& runs = it.nodes[static_cast<std::size_t>(it.restart_node)].runs;
-  Run whole = runs.front();
-  runs = {{whole.start, it.restart_down.start}, {it.restart_down.end, whole.end}};
+  split_run(it.nodes[static_cast<std::size_t>(it.restart_node)], it.restart_down);
 
   it.isolated_node = pick(2);
   it.isolation = tick_window(it, rng.uniform(0.42, 0.48), std::min(minutes(rng.uniform(8, 15)), longest));
@@ -166,6 +183,7 @@ Plan make_plan(const SimulationConfig& config) {
   const bool room_for_events = duration >= minutes(40);
   for (int i = 0; i < config.iterations; ++i) {
     Rng rng(config.seed, {kStreamIteration, static_cast<std::uint64_t>(i)});
+    Rng v2(config.seed, {kStreamIterationV2, static_cast<std::uint64_t>(i)});
     IterationPlan it;
     it.genesis = genesis[static_cast<std::size_t>(i)];
     it.duration = duration;
@@ -180,6 +198,9 @@ Plan make_plan(const SimulationConfig& config) {
       node.tx_base = rng.uniform(100e3, 400e3);
       node.cpu_cores = rng.uniform(0.2, 1.2);
       node.gossip_share = rng.uniform(0.78, 0.92);
+      node.memory_base = v2.uniform(0.8e9, 2.2e9);
+      node.fs_base = v2.uniform(0.1e9, 0.5e9);
+      node.fs_growth = v2.uniform(40e6, 150e6);
       it.nodes.push_back(std::move(node));
     }
     Rng events(config.seed, {kStreamEvents, static_cast<std::uint64_t>(i)});
@@ -190,6 +211,7 @@ Plan make_plan(const SimulationConfig& config) {
       it.rename_node = std::min(1, config.clients - 1);
       it.rename_at = it.genesis + static_cast<TimeMs>(events.uniform(0.5, 0.6) * static_cast<double>(duration));
     }
+    if (room_for_events) plan_incidents(config, i, it, plan.nodes);
     plan.iterations.push_back(std::move(it));
   }
   return plan;

@@ -26,6 +26,15 @@ struct NodeSpec {
   bool per_peer_gauge = false;  // exports lean_connected_peers per peer (ethlambda)
   bool source_label = false;    // attestation counters carry source=gossip|block
   TimeMs scrape_phase = 0;      // offset of its scrapes within the 15 s interval
+  // Older client versions: metric names before a leanMetrics rename.
+  bool old_pq_prefix = false;       // lean_pq_signature_* instead of lean_pq_sig_*
+  bool old_building_name = false;   // ..._attestation_signatures_building_time_seconds
+  bool old_finality_names = false;  // lean_justified_slot / lean_finalized_slot only
+  bool reorg_depth = false;         // exports the reorg depth histogram
+  double speed = 1.0;               // time factor of every timing histogram (2 = twice as slow)
+  double memory_limit = 0;          // container memory limit in bytes, 0 = none
+  double fs_limit = 0;              // container file system size in bytes, 0 = not exported
+  int devices = 1;                  // block devices cAdvisor reports for the container
 };
 
 struct Window {
@@ -46,6 +55,9 @@ struct NodeIteration {
   double tx_base = 0;
   double cpu_cores = 0;
   double gossip_share = 0.85;  // of valid attestations arriving by gossip
+  double memory_base = 0;      // working set in bytes once warmed up
+  double fs_base = 0;          // bytes on disk at genesis
+  double fs_growth = 0;        // bytes per hour the chain adds
 };
 
 struct IterationPlan {
@@ -64,6 +76,22 @@ struct IterationPlan {
   double above_tier_rate = 0;  // bytes/s received in the window
   int rename_node = -1;        // scraped as the bare job name before rename_at
   TimeMs rename_at = 0;
+  // Version-2 incidents (incidents.cpp), each in one iteration of a run.
+  Window finality_stall;  // network-wide finalization stops (empty: none)
+  int behind_node = -1;   // its head freezes at behind.start until behind.end, then catches up
+  Window behind;
+  int slow_node = -1;  // verification `slow_factor` times slower the whole iteration
+  double slow_factor = 1;
+  int memory_growth_node = -1;  // working set grows `memory_growth` of its base per hour
+  double memory_growth = 0;
+  int oom_node = -1;  // killed at oom_down.start as its memory reaches the limit, back at end
+  Window oom_down;
+  int disk_fill_node = -1;  // disk usage grows disk_fill bytes per hour
+  double disk_fill = 0;
+  int deep_reorg_node = -1;  // a reorg of depth 4 at deep_reorg_at
+  TimeMs deep_reorg_at = 0;
+  int invalid_signatures_node = -1;  // invalid attestation signatures in the window
+  Window invalid_signatures;
 
   [[nodiscard]] TimeMs tick_time(int k) const { return genesis + static_cast<TimeMs>(k) * kTickMs; }
   [[nodiscard]] int tick_of(TimeMs t) const;
@@ -81,6 +109,12 @@ struct Plan {
 };
 
 [[nodiscard]] Plan make_plan(const SimulationConfig& config);
+// The version-2 incidents of iteration `i` (incidents.cpp); make_plan calls it.
+void plan_incidents(const SimulationConfig& config, int i, IterationPlan& it, const std::vector<NodeSpec>& nodes);
+// Truth events of the version-2 incidents; `start`/`end` bound the iteration's samples.
+void incident_events(const Plan& plan, int iteration, TimeMs start, TimeMs end, std::vector<TruthEvent>& events);
+// Splits the run of `node` that holds `down` around it (a restart).
+void split_run(NodeIteration& node, Window down);
 
 // Whether node n's process is up at t.
 [[nodiscard]] bool alive_at(const NodeIteration& node, TimeMs t);

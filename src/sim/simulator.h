@@ -32,7 +32,9 @@ struct SimulationConfig {
 // ethlambda, grandine, gean, nlean, then zeam2, ream2, ...
 [[nodiscard]] std::vector<std::string> client_types(int count);
 
-enum class MetricType : std::uint8_t { Gauge, Counter };
+// A classic histogram is three families in a row: `x_bucket` (HistogramBucket,
+// cumulative counters with `le`), `x_sum` and `x_count`.
+enum class MetricType : std::uint8_t { Gauge, Counter, HistogramBucket, HistogramSum, HistogramCount };
 
 using Labels = std::vector<std::pair<std::string, std::string>>;
 
@@ -57,6 +59,15 @@ inline constexpr std::string_view kIsolated = "isolated";
 inline constexpr std::string_view kInvalidAttestations = "invalid_attestations";
 inline constexpr std::string_view kAboveTier = "above_tier";
 inline constexpr std::string_view kRename = "rename";
+inline constexpr std::string_view kFinalityStall = "finality_stall";  // client "*": network-wide
+inline constexpr std::string_view kBehindHead = "behind_head";
+inline constexpr std::string_view kSlowVerification = "slow_verification";
+inline constexpr std::string_view kMemoryGrowth = "memory_growth";
+inline constexpr std::string_view kOom = "oom";
+inline constexpr std::string_view kContainerRestart = "container_restart";
+inline constexpr std::string_view kDiskFill = "disk_fill";
+inline constexpr std::string_view kDeepReorg = "deep_reorg";
+inline constexpr std::string_view kInvalidSignatures = "invalid_signatures";
 
 struct TruthIteration {
   std::string id;  // archive::devnet_id_for(start)
