@@ -38,7 +38,11 @@ std::size_t FamilySet::series(std::size_t family, Labels labels) {
   for (const auto& [k, v] : labels) fmt::format_to(std::back_inserter(key), "{}={},", k, v);
   auto& index = index_[family];
   auto [it, inserted] = index.try_emplace(std::move(key), families_[family].series.size());
-  if (inserted) families_[family].series.push_back(Series{std::move(labels), {}, {}});
+  if (inserted) {
+    auto& s = families_[family].series.emplace_back(Series{std::move(labels), {}, {}});
+    s.times.reserve(reserve_);
+    s.values.reserve(reserve_);
+  }
   return it->second;
 }
 

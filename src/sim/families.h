@@ -44,6 +44,10 @@ class FamilySet {
   std::size_t add(std::string name, MetricType type, std::string help);
   std::size_t add_histogram(const std::string& name, const std::string& help);
 
+  // Room reserved for the samples of each new series: a series gets about
+  // one sample per scrape of the whole run, so sizing it once saves the
+  // copies of growing vectors.
+  void reserve_per_series(std::size_t samples) { reserve_ = samples; }
   std::size_t series(std::size_t family, Labels labels);
   void push(std::size_t family, std::size_t series, TimeMs t, double v) {
     auto& s = families_[family].series[series];
@@ -56,6 +60,7 @@ class FamilySet {
  private:
   std::vector<MetricFamily> families_;
   std::vector<std::unordered_map<std::string, std::size_t>> index_;
+  std::size_t reserve_ = 0;
 };
 
 // Labels with extra pairs appended.

@@ -78,8 +78,16 @@ void plan_incidents(const SimulationConfig& config, int i, IterationPlan& it, co
     split_run(it.nodes[static_cast<std::size_t>(it.oom_node)], it.oom_down);
   }
   if (here(kSlow)) {
+    // About 5 times the median of the other clients, whatever its own speed.
     it.slow_node = pick(any);
-    it.slow_factor = rng.uniform(4.5, 5.5);
+    std::vector<double> speeds;
+    for (int n = 0; n < count; ++n) {
+      if (n != it.slow_node) speeds.push_back(spec(n).speed);
+    }
+    std::sort(speeds.begin(), speeds.end());
+    const double median = speeds.size() % 2 == 1 ? speeds[speeds.size() / 2]
+                                                 : (speeds[speeds.size() / 2 - 1] + speeds[speeds.size() / 2]) / 2;
+    it.slow_factor = rng.uniform(4.5, 5.5) * median / spec(it.slow_node).speed;
   }
   if (here(kBehind)) {
     it.behind_node = pick(any);
@@ -87,8 +95,11 @@ void plan_incidents(const SimulationConfig& config, int i, IterationPlan& it, co
     it.behind = {start, start + minutes(rng.uniform(4.5, 6))};
   }
   if (here(kGrowth)) {
-    it.memory_growth_node = pick([&](int n) { return spec(n).memory_limit == 0; });
-    if (it.memory_growth_node < 0) it.memory_growth_node = pick(any);
+    // Steady growth: not on the node that restarts (its working set starts again).
+    it.memory_growth_node =
+        pick([&](int n) { return spec(n).memory_limit == 0 && n != it.restart_node && n != it.oom_node; });
+    if (it.memory_growth_node < 0)
+      it.memory_growth_node = pick([&](int n) { return n != it.restart_node && n != it.oom_node; });
     it.memory_growth = rng.uniform(0.15, 0.25);
   }
   if (here(kDeep)) {
@@ -136,7 +147,8 @@ void incident_events(const Plan& plan, int iteration, TimeMs start, TimeMs end, 
   }
   if (it.slow_node >= 0) {
     add(kSlowVerification, name(it.slow_node), start, end,
-        fmt::format("{} verifies signatures {:.1f}x slower than its usual speed", name(it.slow_node), it.slow_factor));
+        fmt::format("{} verifies signatures {:.1f}x slower than its usual speed (about 5x the median client)",
+                    name(it.slow_node), it.slow_factor));
   }
   if (it.behind_node >= 0) {
     // Where current - head > 8, as the model computes the head (model.cpp).

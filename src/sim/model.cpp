@@ -357,6 +357,7 @@ Result<Simulation> simulate(const SimulationConfig& config) {
   Simulation sim;
   sim.config = config;
   FamilySet set;
+  set.reserve_per_series(static_cast<std::size_t>((plan.end - plan.infrastructure_start) / kScrapeMs + 2));
   const auto consensus = add_consensus_families(set);
   const auto signatures = add_signature_families(set);
   const auto containers = add_container_families(set);

