@@ -196,7 +196,7 @@ const std::vector<DatasetSpec>& datasets() {
       {"pq_signature_timing",
        "p50/p95/p99 of the PQ signature histograms per 5 min window (from pq_signature_histograms, no query)",
        {},
-       60,
+       300,  // one row per 5 min window
        {{"metric", {}, ""}, {"quantile", {}, ""}},
        "client",
        "pq_signature_histograms"},
@@ -208,7 +208,7 @@ const std::vector<DatasetSpec>& datasets() {
       {"state_transition_timing",
        "p50/p95/p99 of the state transition histograms per 5 min window (from state_transition_histograms, no query)",
        {},
-       60,
+       300,  // one row per 5 min window
        {{"metric", {}, ""}, {"quantile", {}, ""}},
        "client",
        "state_transition_histograms"},
