@@ -205,6 +205,30 @@ TEST(Datasets, GaugesAndCountersTakeTheLastSampleInsideEachStep) {
   }
 }
 
+TEST(Datasets, MetricNamesOfAQuery) {
+  const auto& head = *find_dataset("head_slot");
+  EXPECT_EQ(metric_names(head.queries[0]), std::vector<std::string>{"lean_head_slot"});
+  const auto& cpu = *find_dataset("container_cpu");
+  EXPECT_EQ(metric_names(cpu.queries[0]), std::vector<std::string>{"container_cpu_usage_seconds_total"});
+  const auto& pq = *find_dataset("pq_signature_metrics");
+  EXPECT_EQ(metric_names(pq.queries[0]), (std::vector<std::string>{"lean_pq_sig_attestation_signatures_total",
+                                                                   "lean_pq_signature_attestation_signatures_total"}));
+  // Every query of the registry names at least one metric.
+  for (const auto& d : datasets()) {
+    for (const auto& q : d.queries) EXPECT_FALSE(metric_names(q).empty()) << q.promql;
+  }
+}
+
+TEST(Datasets, OldMetricNames) {
+  EXPECT_TRUE(is_old_metric_name("lean_pq_signature_attestation_signatures_total"));
+  EXPECT_TRUE(is_old_metric_name("lean_pq_sig_attestation_signatures_building_time_seconds_bucket"));
+  EXPECT_TRUE(is_old_metric_name("lean_pq_sig_attestation_signatures_building_time_seconds_count"));
+  EXPECT_FALSE(is_old_metric_name("lean_pq_sig_aggregated_signatures_building_time_seconds_bucket"));
+  EXPECT_FALSE(is_old_metric_name("lean_pq_sig_attestation_signatures_total"));
+  EXPECT_FALSE(is_old_metric_name("lean_pq_sig_attestation_signatures_building_time_seconds_total"));
+  EXPECT_FALSE(is_old_metric_name("lean_head_slot"));
+}
+
 TEST(Datasets, QueryHashIsStableAndSensitiveToEveryInput) {
   constexpr TimeMs kStart = 1'700'000'000'000, kEnd = kStart + 3'600'000;
   const auto h = query_hash("lean_head_slot", 60, kStart, kEnd);
