@@ -49,6 +49,8 @@ struct Archive {
     dir = fs::temp_directory_path() / ("leanscope-histogram-bench-" + std::to_string(::getpid()));
     std::vector<TimeMs> t;
     for (int m = 0; m <= kMinutes; ++m) t.push_back(kT0 + m * 60'000LL);
+    std::vector<double> bounds;
+    for (const auto& le : kLes) bounds.push_back(*stats::parse_le(le));
     std::mt19937 rng(11);
     for (const char* id : kDatasets) {
       const auto& spec = *archive::find_dataset(id);
@@ -63,7 +65,7 @@ struct Archive {
             const int n = std::poisson_distribution<int>(8)(rng);
             for (int o = 0; o < n; ++o) {
               const double x = 0.01 * (1 + (c + static_cast<int>(q)) % 4) * std::exp(std::normal_distribution<>()(rng));
-              for (std::size_t b = 0; b < kLes.size(); ++b) counts[b] += x <= *stats::parse_le(kLes[b]) ? 1 : 0;
+              for (std::size_t b = 0; b < kLes.size(); ++b) counts[b] += x <= bounds[b] ? 1 : 0;
             }
             for (std::size_t b = 0; b < kLes.size(); ++b) v[b].push_back(counts[b]);
           }
