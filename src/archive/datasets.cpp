@@ -196,7 +196,7 @@ const std::vector<DatasetSpec>& datasets() {
       {"pq_signature_timing",
        "p50/p95/p99 of the PQ signature histograms per 5 min window (from pq_signature_histograms, no query)",
        {},
-       60,
+       300,  // one row per 5 min window
        {{"metric", {}, ""}, {"quantile", {}, ""}},
        "client",
        "pq_signature_histograms"},
@@ -208,7 +208,7 @@ const std::vector<DatasetSpec>& datasets() {
       {"state_transition_timing",
        "p50/p95/p99 of the state transition histograms per 5 min window (from state_transition_histograms, no query)",
        {},
-       60,
+       300,  // one row per 5 min window
        {{"metric", {}, ""}, {"quantile", {}, ""}},
        "client",
        "state_transition_histograms"},
@@ -295,6 +295,39 @@ std::string rendered_promql(const DatasetSpec& spec, std::string_view selector) 
     out += render_promql(q.promql, selector);
   }
   return out;
+}
+
+std::vector<std::string> metric_names(const DatasetQuery& query) {
+  std::vector<std::string> out;
+  std::string_view q = query.promql;
+  constexpr std::string_view kNames = "{__name__=~\"";
+  if (const auto at = q.find(kNames); at != std::string_view::npos) {
+    std::string_view names = q.substr(at + kNames.size());
+    names = names.substr(0, names.find('"'));
+    while (!names.empty()) {
+      const auto bar = names.find('|');
+      out.emplace_back(names.substr(0, bar));
+      names.remove_prefix(bar == std::string_view::npos ? names.size() : bar + 1);
+    }
+    return out;
+  }
+  const auto sel = q.find("@SEL@");
+  if (sel == std::string_view::npos) return out;
+  std::size_t begin = sel;
+  auto name_char = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == ':';
+  };
+  while (begin > 0 && name_char(q[begin - 1])) --begin;
+  if (begin < sel) out.emplace_back(q.substr(begin, sel - begin));
+  return out;
+}
+
+bool is_old_metric_name(std::string_view name) {
+  if (name.starts_with("lean_pq_signature_")) return true;
+  constexpr std::string_view kOldBuilding = "lean_pq_sig_attestation_signatures_building_time_seconds";
+  if (!name.starts_with(kOldBuilding)) return false;
+  const auto rest = name.substr(kOldBuilding.size());
+  return rest.empty() || rest == "_bucket" || rest == "_sum" || rest == "_count";
 }
 
 std::string query_hash(std::string_view promql, int step_seconds, TimeMs start, TimeMs end) {

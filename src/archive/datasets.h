@@ -70,6 +70,17 @@ struct DatasetSpec {
 // fetch runs and stores under the "promql" metadata key.
 [[nodiscard]] std::string rendered_promql(const DatasetSpec& spec, std::string_view selector);
 
+// The metric names a query reads: the name before @SEL@, or every name of a
+// {__name__=~"a|b"@MATCHERS@} selector ("x_bucket" for histogram buckets).
+[[nodiscard]] std::vector<std::string> metric_names(const DatasetQuery& query);
+
+// True for a name that older client versions export in place of the current
+// leanMetrics name (both are queried): the lean_pq_signature_ prefix, and the
+// aggregation building histogram's old name
+// lean_pq_sig_attestation_signatures_building_time_seconds (with its
+// _bucket, _sum and _count series).
+[[nodiscard]] bool is_old_metric_name(std::string_view name);
+
 // FNV-1a 64 (16 hex digits) of the rendered PromQL, the step and the devnet's
 // range: equal hashes mean the same request (manifest.json's query_hash).
 [[nodiscard]] std::string query_hash(std::string_view promql, int step_seconds, TimeMs start, TimeMs end);

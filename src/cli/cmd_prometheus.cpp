@@ -1,8 +1,10 @@
 // detect, fetch, devnets, queries, metrics: the commands around the
 // Prometheus server and the archive's devnet list.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -221,6 +223,72 @@ void add_queries(CLI::App& app, Dispatch& dispatch) {
   });
 }
 
+// Series of an older client version, each found by its own selector: the
+// jobs exporting them are the clients to tell about.
+struct OldNameCheck {
+  const char* what;
+  const char* selector;  // @MATCHERS@ takes --selector's matchers
+};
+constexpr OldNameCheck kOldNameChecks[] = {
+    {"lean_pq_signature_* names", R"({__name__=~"lean_pq_signature_.+"@MATCHERS@})"},
+    {"the old aggregation building name",
+     R"({__name__=~"lean_pq_sig_attestation_signatures_building_time_seconds(_bucket|_sum|_count)?"@MATCHERS@})"},
+    {"attestation counters without source",
+     R"({__name__=~"lean_attestations_(valid|invalid)_total",source=""@MATCHERS@})"},
+};
+
+int run_metrics_command(const PromOptions& prom, const std::string& prefix) {
+  auto client = make_client(prom);
+  if (!client) return usage_error(client.error());
+  auto names = client->label_values("__name__", prom.selector);
+  if (!names) return fail(names.error());
+  std::set<std::string> known;  // every name a registry query reads
+  for (const auto& d : archive::datasets()) {
+    for (const auto& q : d.queries) {
+      for (auto& n : archive::metric_names(q)) {
+        if (n.starts_with(prefix)) known.insert(std::move(n));
+      }
+    }
+  }
+  // One line per name: "known" when a dataset queries it, "(old name)" when
+  // it is an older client version's spelling of a current name.
+  std::string table;
+  std::set<std::string> present;
+  int shown = 0;
+  for (const auto& n : *names) {
+    if (!n.starts_with(prefix)) continue;
+    const bool is_known = known.contains(n);
+    if (is_known) present.insert(n);
+    table +=
+        fmt::format("{:<7}{}{}\n", is_known ? "known" : "", n, archive::is_old_metric_name(n) ? "  (old name)" : "");
+    ++shown;
+  }
+  std::vector<std::string> missing;
+  for (const auto& n : known) {
+    if (!present.contains(n)) missing.push_back(n);
+  }
+  table += fmt::format("\n{} of {} known names on the server", present.size(), known.size());
+  table += missing.empty() ? "\n" : fmt::format("; not there:\n  {}\n", fmt::join(missing, "\n  "));
+
+  std::map<std::string, std::vector<std::string>> old_by_client;
+  for (const auto& check : kOldNameChecks) {
+    auto jobs = client->label_values("job", archive::render_promql(check.selector, prom.selector));
+    if (!jobs) return fail(jobs.error());
+    for (const auto& job : *jobs) old_by_client[job].push_back(check.what);
+  }
+  if (old_by_client.empty()) {
+    table += "\nNo client exports an old name.\n";
+  } else {
+    table += "\nClients exporting an old name (both names are fetched; the archive holds the current one):\n";
+    for (const auto& [job, what] : old_by_client) table += fmt::format("  {}: {}\n", job, fmt::join(what, ", "));
+  }
+  print_table(table);
+  progress(fmt::format("{} metric names{} on {}; {} of {} known names there; {} client{} exporting an old name", shown,
+                       prefix.empty() ? "" : fmt::format(" starting with '{}'", prefix), client->display_url(),
+                       present.size(), known.size(), old_by_client.size(), old_by_client.size() == 1 ? "" : "s"));
+  return kExitOk;
+}
+
 void add_metrics(CLI::App& app, Dispatch& dispatch) {
   struct Flags {
     PromOptions prom;
@@ -228,29 +296,15 @@ void add_metrics(CLI::App& app, Dispatch& dispatch) {
     std::string prefix = "lean_";
   };
   auto f = std::make_shared<Flags>();
-  auto* sub = app.add_subcommand("metrics", "List the lean_* metric names on the server");
+  auto* sub = app.add_subcommand(
+      "metrics",
+      "List the lean_* metric names on the server: which the datasets query, which of those are missing, "
+      "and which clients export an old name");
   sub->add_option("--prefix", f->prefix, "Only names starting with this ('' for all)")->capture_default_str();
   sub->add_option("--data-dir", f->data_dir, "Data folder (unused; accepted like every command)")
       ->capture_default_str();
   add_prom_options(*sub, f->prom);
-  sub->callback([&dispatch, f] {
-    dispatch.action = [f] {
-      auto client = make_client(f->prom);
-      if (!client) return usage_error(client.error());
-      auto names = client->label_values("__name__", f->prom.selector);
-      if (!names) return fail(names.error());
-      int shown = 0;
-      for (const auto& n : *names) {
-        if (n.compare(0, f->prefix.size(), f->prefix) != 0) continue;
-        print_table(n + "\n");
-        ++shown;
-      }
-      progress(fmt::format("{} metric names{} on {}", shown,
-                           f->prefix.empty() ? "" : fmt::format(" starting with '{}'", f->prefix),
-                           client->display_url()));
-      return kExitOk;
-    };
-  });
+  sub->callback([&dispatch, f] { dispatch.action = [f] { return run_metrics_command(f->prom, f->prefix); }; });
 }
 
 }  // namespace

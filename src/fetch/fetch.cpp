@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <system_error>
 
 #include "archive/clients.h"
+#include "archive/derived.h"
 #include "archive/manifest.h"
 #include "archive/read.h"
 #include "common/units.h"
@@ -29,15 +31,21 @@ std::string group_thousands(std::int64_t n) { return format_count(static_cast<do
 std::string format_bytes(std::int64_t n) { return leanscope::format_bytes(static_cast<double>(n)); }
 
 std::string describe(const DatasetResult& r) {
+  const std::string nan = r.nan_dropped > 0 ? fmt::format("{} NaN sample{} dropped", group_thousands(r.nan_dropped),
+                                                          r.nan_dropped == 1 ? "" : "s")
+                                            : std::string();
   switch (r.outcome) {
-    case Outcome::Written:
+    case Outcome::Written: {
+      std::string notes = r.message;
+      if (!nan.empty()) notes += (notes.empty() ? "" : "; ") + nan;
       return fmt::format("{} rows, {} at {:.1f} s{}", group_thousands(r.rows), format_bytes(r.bytes), r.seconds,
-                         r.message.empty() ? "" : " (" + r.message + ")");
+                         notes.empty() ? "" : " (" + notes + ")");
+    }
     case Outcome::UpToDate:
       return fmt::format("up to date, skipped ({} rows; finished devnet, same query; --force refetches)",
                          group_thousands(r.rows));
     case Outcome::KeptArchive:
-      return r.message;
+      return nan.empty() ? r.message : fmt::format("{} ({})", r.message, nan);
     case Outcome::Failed:
       return "FAILED: " + r.message;
   }
@@ -102,6 +110,7 @@ class DatasetFetcher {
       for (const auto& s : m.series) samples += s.times.size();
     }
     builder.reserve(samples);
+    for (const auto& m : matrices) r.nan_dropped += m.nan_samples;
     // Each series is freed once the builder holds its rows, so the answers
     // and the table are not both whole in memory.
     for (std::size_t q = 0; q < spec.queries.size(); ++q) {
@@ -136,7 +145,7 @@ class DatasetFetcher {
     }
 
     if (auto written = builder.write(
-            path, archive::rendered_promql(spec, request_.selector),
+            path, archive::stored_promql(spec, request_.selector),
             {{"devnet", devnet.id}, {"dataset", spec.id}, {"step_seconds", std::to_string(spec.step_seconds)}});
         !written.ok()) {
       r.message = written.error().message;
@@ -144,19 +153,84 @@ class DatasetFetcher {
     }
     r.rows = rows;
     r.bytes = file_size_or_zero(path);
-    archive::DatasetRecord fresh{now_, rows, r.bytes, hash(devnet, spec)};
-    if (auto saved = archive::record_dataset(data_dir_, manifest_, devnet.id, spec.id, fresh); !saved.ok()) {
-      r.message = saved.error().message;
-      return;
-    }
+    if (!record(devnet, spec, r)) return;
     r.outcome = Outcome::Written;
     if (rows == 0) r.message = "no data on the server";
   }
 
+  // Writes derived dataset `spec` from its source's file once the source is
+  // settled (`source`): computed again whenever the source may have changed,
+  // never over a file holding more rows, and not at all when the source failed.
+  void derive(const archive::Devnet& devnet, const archive::DatasetSpec& spec, const DatasetResult& source,
+              DatasetResult& r) {
+    const fs::path path = archive::dataset_path(data_dir_, devnet.id, spec.id);
+    switch (source.outcome) {
+      case Outcome::Failed:
+        r.message = fmt::format("not derived: its source {} failed", spec.derived_from);
+        return;
+      case Outcome::UpToDate:
+        if (up_to_date(devnet, spec, r)) return;
+        break;
+      case Outcome::KeptArchive:
+        // The source file is as it was, so is what was derived from it.
+        if (fs::exists(path)) {
+          auto count = archive::dataset_row_count(path);
+          r.outcome = Outcome::KeptArchive;
+          r.rows = count ? *count : 0;
+          r.bytes = file_size_or_zero(path);
+          r.message = fmt::format("kept the archived file ({} rows), as its source {}", group_thousands(r.rows),
+                                  spec.derived_from);
+          return;
+        }
+        break;
+      case Outcome::Written:
+        break;
+    }
+    archive::DeriveRequest request;
+    request.spec = &spec;
+    request.source_file = archive::dataset_path(data_dir_, devnet.id, spec.derived_from);
+    request.path = path;
+    request.devnet = devnet.id;
+    request.window = {devnet.start, devnet.end};
+    request.selector = request_.selector;
+    request.keep_if_more = true;
+    auto derived = archive::derive_dataset(request);
+    if (!derived) {
+      r.message = derived.error().message;
+      return;
+    }
+    const std::string issues = derived->issues.describe(spec.derived_from, spec.id);
+    if (derived->kept) {
+      r.outcome = Outcome::KeptArchive;
+      r.rows = derived->archived_rows;
+      r.bytes = file_size_or_zero(path);
+      r.message = fmt::format("derived {} rows, fewer than the {} archived: kept the archived file{}",
+                              group_thousands(derived->rows), group_thousands(derived->archived_rows),
+                              issues.empty() ? "" : "; " + issues);
+      return;
+    }
+    r.rows = derived->rows;
+    r.bytes = file_size_or_zero(path);
+    if (!record(devnet, spec, r)) return;
+    r.outcome = Outcome::Written;
+    r.message = issues;
+    if (r.message.empty() && r.rows == 0) r.message = fmt::format("no observations in {}", spec.derived_from);
+  }
+
  private:
   std::string hash(const archive::Devnet& devnet, const archive::DatasetSpec& spec) const {
-    return archive::query_hash(archive::rendered_promql(spec, request_.selector), spec.step_seconds, devnet.start,
-                               devnet.end);
+    return archive::dataset_query_hash(spec, request_.selector, devnet.start, devnet.end);
+  }
+
+  // The manifest record of a file just written; false (and r.message) when
+  // the manifest cannot be saved.
+  bool record(const archive::Devnet& devnet, const archive::DatasetSpec& spec, DatasetResult& r) {
+    archive::DatasetRecord fresh{now_, r.rows, r.bytes, hash(devnet, spec)};
+    if (auto saved = archive::record_dataset(data_dir_, manifest_, devnet.id, spec.id, fresh); !saved.ok()) {
+      r.message = saved.error().message;
+      return false;
+    }
+    return true;
   }
 
   const fs::path& data_dir_;
@@ -176,6 +250,44 @@ struct Job {
   std::optional<std::string> error;
 };
 
+// A derived dataset of one devnet, written once its source is settled.
+struct DerivedJob {
+  const archive::Devnet* devnet;
+  const archive::DatasetSpec* spec;
+  std::size_t result;
+  std::size_t source_result;
+  bool done = false;
+};
+
+// The datasets a request names, each source before what is derived from it:
+// every dataset; or one dataset with the datasets derived from it (they would
+// be stale otherwise); or a derived dataset after its source (it has no query
+// of its own).
+Result<std::vector<const archive::DatasetSpec*>> datasets_of(const FetchRequest& request) {
+  std::vector<const archive::DatasetSpec*> specs;
+  if (!request.dataset) {
+    for (const auto& spec : archive::datasets()) specs.push_back(&spec);
+    return specs;
+  }
+  const auto* spec = archive::find_dataset(*request.dataset);
+  if (spec == nullptr) {
+    return make_error("unknown dataset '{}' (run 'leanscope queries' to list them)", *request.dataset);
+  }
+  if (!spec->derived_from.empty()) {
+    const auto* source = archive::find_dataset(spec->derived_from);
+    if (source == nullptr)
+      return make_error("dataset {}: its source '{}' is not a dataset", spec->id, spec->derived_from);
+    specs.push_back(source);
+    specs.push_back(spec);
+    return specs;
+  }
+  specs.push_back(spec);
+  for (const auto& other : archive::datasets()) {
+    if (other.derived_from == spec->id) specs.push_back(&other);
+  }
+  return specs;
+}
+
 }  // namespace
 
 Result<FetchSummary> run_fetch(prom::Client& client, const fs::path& data_dir, const FetchRequest& request,
@@ -184,26 +296,28 @@ Result<FetchSummary> run_fetch(prom::Client& client, const fs::path& data_dir, c
   if (!file) return file.error();
   auto devnets = archive::select_devnets(*file, request.devnet);
   if (!devnets) return devnets.error();
-  std::vector<const archive::DatasetSpec*> specs;
-  if (request.dataset) {
-    const auto* spec = archive::find_dataset(*request.dataset);
-    if (spec == nullptr) {
-      return make_error("unknown dataset '{}' (run 'leanscope queries' to list them)", *request.dataset);
-    }
-    specs.push_back(spec);
-  } else {
-    for (const auto& spec : archive::datasets()) specs.push_back(&spec);
-  }
+  auto specs = datasets_of(request);
+  if (!specs) return specs.error();
   auto manifest = archive::load_manifest(data_dir);
   if (!manifest) return manifest.error();
 
   const auto started = std::chrono::steady_clock::now();
   FetchSummary summary;
   DatasetFetcher fetcher(data_dir, request, request.now != 0 ? request.now : now_ms(), *manifest);
-  auto settle = [&](std::size_t index) {
+  std::vector<DerivedJob> derived;
+  std::vector<bool> settled;
+  // Reports a settled dataset, then derives what waits for it.
+  std::function<void(std::size_t)> settle = [&](std::size_t index) {
     auto& r = summary.results[index];
+    settled[index] = true;
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (progress) progress(fmt::format("fetch {} {}: {}", r.devnet, r.dataset, describe(r)));
+    for (auto& d : derived) {
+      if (d.done || d.source_result != index) continue;
+      d.done = true;
+      fetcher.derive(*d.devnet, *d.spec, summary.results[index], summary.results[d.result]);
+      settle(d.result);
+    }
   };
 
   // Every query of every dataset to fetch goes out in one batch, so requests
@@ -212,12 +326,32 @@ Result<FetchSummary> run_fetch(prom::Client& client, const fs::path& data_dir, c
   std::vector<prom::RangeQuery> queries;
   std::vector<std::pair<std::size_t, std::size_t>> query_owner;  // query -> (job, query of its spec)
   for (const auto& devnet : *devnets) {
-    for (const auto* spec : specs) {
-      DatasetResult r;
-      r.devnet = devnet.id;
-      r.dataset = spec->id;
-      summary.results.push_back(std::move(r));
+    for (const auto* spec : *specs) {
+      summary.results.push_back({});
+      settled.push_back(false);
       const std::size_t index = summary.results.size() - 1;
+      summary.results[index].devnet = devnet.id;
+      summary.results[index].dataset = spec->id;
+      if (!spec->derived_from.empty()) {
+        // Its source is earlier in the list (datasets_of): derive now if the
+        // source is settled already (up to date), else when it is.
+        std::size_t source = index;
+        for (std::size_t k = index; k-- > 0 && summary.results[k].devnet == devnet.id;) {
+          if (summary.results[k].dataset == spec->derived_from) source = k;
+        }
+        derived.push_back({&devnet, spec, index, source});
+        if (source == index) {
+          derived.back().done = true;
+          summary.results[index].message =
+              fmt::format("not derived: its source {} was not fetched", spec->derived_from);
+          settle(index);
+        } else if (settled[source]) {
+          derived.back().done = true;
+          fetcher.derive(devnet, *spec, summary.results[source], summary.results[index]);
+          settle(index);
+        }
+        continue;
+      }
       if (fetcher.up_to_date(devnet, *spec, summary.results[index])) {
         settle(index);
         continue;
@@ -254,6 +388,13 @@ Result<FetchSummary> run_fetch(prom::Client& client, const fs::path& data_dir, c
       summary.results[job.result].message = status.error().message;
       settle(job.result);
     }
+  }
+  // Every dataset is settled: a source settles once, and its derived datasets with it.
+  for (auto& d : derived) {
+    if (d.done) continue;
+    d.done = true;
+    summary.results[d.result].message = fmt::format("not derived: its source {} was not fetched", d.spec->derived_from);
+    settle(d.result);
   }
   return summary;
 }

@@ -1,5 +1,7 @@
 // fetch: the datasets of devnets from Prometheus into the Parquet archive
-// (docs/GUIDE.md, "The archive"). Each file and the manifest are written atomically;
+// (docs/GUIDE.md, "The archive"); a derived dataset (archive/derived.h) is
+// computed from its source's file right after the source is settled, with no
+// query of its own. Each file and the manifest are written atomically;
 // archived data is never replaced by less (a devnet past the server's
 // retention keeps its files); a failing dataset does not stop the others.
 #pragma once
@@ -42,10 +44,11 @@ struct DatasetResult {
   std::string devnet;
   std::string dataset;
   Outcome outcome = Outcome::Failed;
-  std::int64_t rows = 0;   // rows written, or held by the kept file
-  std::int64_t bytes = 0;  // file size
-  double seconds = 0;      // since the fetch began, when this dataset was settled
-  std::string message;     // the error, or why the archive was kept
+  std::int64_t rows = 0;         // rows written, or held by the kept file
+  std::int64_t bytes = 0;        // file size
+  double seconds = 0;            // since the fetch began, when this dataset was settled
+  std::string message;           // the error, why the archive was kept, or what a derivation set aside
+  std::int64_t nan_dropped = 0;  // NaN samples the server sent (dropped, never archived)
 };
 
 struct FetchSummary {
@@ -60,7 +63,7 @@ using Progress = std::function<void(std::string_view)>;
 [[nodiscard]] Result<FetchSummary> run_fetch(prom::Client& client, const std::filesystem::path& data_dir,
                                              const FetchRequest& request, const Progress& progress = {});
 
-// One line for people: "12,345 rows, 81.2 KB at 0.4 s".
+// One line for people: "12,345 rows, 81.2 KB at 0.4 s (3 NaN samples dropped)".
 [[nodiscard]] std::string describe(const DatasetResult& result);
 // "1,234,567"
 [[nodiscard]] std::string group_thousands(std::int64_t n);

@@ -67,6 +67,7 @@ std::string series_key(const Labels& labels) {
 }  // namespace
 
 void stitch(Matrix& into, Matrix&& part) {
+  into.nan_samples += part.nan_samples;
   for (auto& w : part.warnings) {
     if (std::find(into.warnings.begin(), into.warnings.end(), w) == into.warnings.end()) into.warnings.push_back(w);
   }

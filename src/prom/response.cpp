@@ -241,7 +241,7 @@ Status read_labels(od::object metric, Labels& labels) {
 
 inline bool is_json_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 
-Status read_values(od::array values, Series& series) {
+Status read_values(od::array values, Series& series, std::int64_t& nan_samples) {
   for (auto sample_result : values) {
     od::array sample;
     PROM_JSON_TRY(sample_result.get_array().get(sample), "sample");
@@ -275,7 +275,10 @@ Status read_values(od::array values, Series& series) {
       if (!value_from_text(value_text, v)) {
         return make_error("malformed response from the server (sample value '{}')", value_text);
       }
-      if (std::isnan(v)) continue;
+      if (std::isnan(v)) {
+        ++nan_samples;
+        continue;
+      }
     }
     series.times.push_back(t);
     series.values.push_back(v);
@@ -298,7 +301,7 @@ Status read_result(od::array result, Matrix& matrix) {
       } else if (key == "values") {
         od::array values;
         PROM_JSON_TRY(field.value().get_array().get(values), "values");
-        LEANSCOPE_TRY(read_values(values, series));
+        LEANSCOPE_TRY(read_values(values, series, matrix.nan_samples));
       } else if (key == "value") {
         // An instant vector sample: [t, "v"].
         od::array one;
@@ -314,7 +317,9 @@ Status read_result(od::array result, Matrix& matrix) {
         auto v = parse_sample_value(value_text);
         if (!t || !v)
           return make_error("malformed response from the server (sample '{}', '{}')", time_token, value_text);
-        if (!std::isnan(*v)) {
+        if (std::isnan(*v)) {
+          ++matrix.nan_samples;
+        } else {
           series.times.push_back(*t);
           series.values.push_back(*v);
         }

@@ -4,6 +4,7 @@
 // VictoriaMetrics (whose errorType is a number).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,6 +30,7 @@ struct Series {
 struct Matrix {
   std::vector<Series> series;
   std::vector<std::string> warnings;  // the response's "warnings" (and "infos")
+  std::int64_t nan_samples = 0;       // NaN samples the server sent, dropped
 };
 
 // The error body of the API: {"status":"error","errorType":"bad_data","error":"..."}.

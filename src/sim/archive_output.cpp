@@ -13,6 +13,7 @@
 
 #include "archive/clients.h"
 #include "archive/datasets.h"
+#include "archive/derived.h"
 #include "archive/devnets.h"
 #include "archive/manifest.h"
 #include "sim/scenario.h"
@@ -228,6 +229,22 @@ Result<std::int64_t> write_dataset(const Simulation& sim, const archive::Dataset
   return rows;
 }
 
+// A derived dataset (archive/derived.h) from its source's file, which the
+// registry's order has written just before; returns its row count.
+Result<std::int64_t> derive_dataset(const archive::DatasetSpec& spec, const DevnetWindow& w,
+                                    const std::filesystem::path& data_dir, const std::filesystem::path& path) {
+  archive::DeriveRequest request{&spec,
+                                 archive::dataset_path(data_dir, w.devnet.id, spec.derived_from),
+                                 path,
+                                 w.devnet.id,
+                                 {w.devnet.start, w.devnet.end},
+                                 "",
+                                 false};
+  auto derived = archive::derive_dataset(request);
+  if (!derived) return derived.error();
+  return derived->rows;
+}
+
 }  // namespace
 }  // namespace detail
 
@@ -256,14 +273,14 @@ Result<ArchiveWritten> write_archive(const Simulation& simulation, const std::fi
     records.clear();
     for (const auto& spec : archive::datasets()) {
       const auto path = archive::dataset_path(data_dir, id, spec.id);
-      auto rows = write_dataset(simulation, spec, window, path);
+      auto rows = spec.derived_from.empty() ? write_dataset(simulation, spec, window, path)
+                                            : derive_dataset(spec, window, data_dir, path);
       if (!rows) return rows.error();
       archive::DatasetRecord record;
       record.fetched_at = simulation.config.end;
       record.row_count = *rows;
       record.file_size_bytes = static_cast<std::int64_t>(fs::file_size(path, ec));
-      record.query_hash = archive::query_hash(archive::rendered_promql(spec, ""), spec.step_seconds,
-                                              window.devnet.start, window.devnet.end);
+      record.query_hash = archive::dataset_query_hash(spec, "", window.devnet.start, window.devnet.end);
       written.rows += record.row_count;
       written.bytes += record.file_size_bytes;
       records[spec.id] = std::move(record);

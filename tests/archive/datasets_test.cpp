@@ -191,7 +191,8 @@ TEST(Datasets, RenderedPromqlHasOneQueryPerLine) {
 // 5-minute rates keep their own window.
 TEST(Datasets, GaugesAndCountersTakeTheLastSampleInsideEachStep) {
   for (const auto& d : datasets()) {
-    ASSERT_EQ(d.step_seconds, 60) << d.id;
+    // A derived quantile file has one row per 5 min window; queries step at 1 min.
+    ASSERT_EQ(d.step_seconds, d.derived_from.empty() ? 60 : 300) << d.id;
     for (const auto& q : d.queries) {
       if (q.promql.starts_with("rate(")) {
         EXPECT_TRUE(q.promql.ends_with("@SEL@[5m])")) << q.promql;
@@ -202,6 +203,30 @@ TEST(Datasets, GaugesAndCountersTakeTheLastSampleInsideEachStep) {
           << d.id << ": the window is the step: " << q.promql;
     }
   }
+}
+
+TEST(Datasets, MetricNamesOfAQuery) {
+  const auto& head = *find_dataset("head_slot");
+  EXPECT_EQ(metric_names(head.queries[0]), std::vector<std::string>{"lean_head_slot"});
+  const auto& cpu = *find_dataset("container_cpu");
+  EXPECT_EQ(metric_names(cpu.queries[0]), std::vector<std::string>{"container_cpu_usage_seconds_total"});
+  const auto& pq = *find_dataset("pq_signature_metrics");
+  EXPECT_EQ(metric_names(pq.queries[0]), (std::vector<std::string>{"lean_pq_sig_attestation_signatures_total",
+                                                                   "lean_pq_signature_attestation_signatures_total"}));
+  // Every query of the registry names at least one metric.
+  for (const auto& d : datasets()) {
+    for (const auto& q : d.queries) EXPECT_FALSE(metric_names(q).empty()) << q.promql;
+  }
+}
+
+TEST(Datasets, OldMetricNames) {
+  EXPECT_TRUE(is_old_metric_name("lean_pq_signature_attestation_signatures_total"));
+  EXPECT_TRUE(is_old_metric_name("lean_pq_sig_attestation_signatures_building_time_seconds_bucket"));
+  EXPECT_TRUE(is_old_metric_name("lean_pq_sig_attestation_signatures_building_time_seconds_count"));
+  EXPECT_FALSE(is_old_metric_name("lean_pq_sig_aggregated_signatures_building_time_seconds_bucket"));
+  EXPECT_FALSE(is_old_metric_name("lean_pq_sig_attestation_signatures_total"));
+  EXPECT_FALSE(is_old_metric_name("lean_pq_sig_attestation_signatures_building_time_seconds_total"));
+  EXPECT_FALSE(is_old_metric_name("lean_head_slot"));
 }
 
 TEST(Datasets, QueryHashIsStableAndSensitiveToEveryInput) {

@@ -7,6 +7,8 @@
 #include <cmath>
 #include <limits>
 
+#include "prom/client.h"
+
 using namespace leanscope;
 using namespace leanscope::prom;
 
@@ -128,6 +130,23 @@ TEST(DecodeMatrix, SeriesLandInColumnsAndNaNIsDropped) {
   EXPECT_TRUE(std::isinf(s.values[2]) && s.values[2] < 0);
   EXPECT_EQ(s.values[3], 12.5);
   EXPECT_TRUE(m->series[1].times.empty());
+  EXPECT_EQ(m->nan_samples, 1);  // counted, so fetch can say how many it dropped
+}
+
+TEST(DecodeMatrix, NaNSamplesAreCountedInEverySeriesAndAcrossChunks) {
+  const std::string body = R"({"status":"success","data":{"resultType":"matrix","result":[
+    {"metric":{"job":"a"},"values":[[1700000000,"NaN"],[1700000060,"1"]]},
+    {"metric":{"job":"b"},"values":[[1700000000,"NaN"],[1700000060,"NaN"]]}
+  ]}})";
+  auto first = decode_matrix(body);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_EQ(first->nan_samples, 3);
+  auto second = decode_matrix(body);
+  ASSERT_TRUE(second.ok());
+  Matrix whole;
+  stitch(whole, std::move(*first));
+  stitch(whole, std::move(*second));
+  EXPECT_EQ(whole.nan_samples, 6);
 }
 
 TEST(DecodeMatrix, KeysInAnyOrderAndWarningsKept) {
