@@ -251,9 +251,8 @@ Timing timing_sections(const DevnetData& data, const TimingSpec& spec) {
   if (fallback) {
     from_quantile_series(data, spec, out, windows, network);
     windows.text = fmt::format("{} p50, p95 and p99 per 5-minute window as the archive holds them.", spec.text);
-    windows.note = std::string(kQuantileSeriesNote);
     bars.bars = BarChart{};
-    bars.note = "No histogram buckets in this archive.";
+    bars.text = "The distribution needs histogram buckets, which this archive does not have.";
     network.text =
         "Mean of every client's p50, p95 and p99 series. The table gives the mean of each quantile series per "
         "client and for all clients together.";
