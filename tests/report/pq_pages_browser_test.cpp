@@ -58,7 +58,9 @@ void write_archive(testing::TestArchive& a) {
     const auto& job = jobs[i];
     const bool slow = job == "lantern_0";
     for (std::size_t q = 0; q < 4; ++q) {
-      add_histogram(a, q, job, slow && q == 1 ? std::vector<double>{0, 0, 0, 0, 0.2, 0.8} : std::vector<double>{0.1, 0.5, 0.3, 0.1});
+      add_histogram(
+          a, q, job,
+          slow && q == 1 ? std::vector<double>{0, 0, 0, 0, 0.2, 0.8} : std::vector<double>{0.1, 0.5, 0.3, 0.1});
     }
     for (std::size_t q = 0; q < 7; ++q) {
       const double per_minute = q == 2 || q == 5 ? (job == "qlean_0" ? 1 : 0) : 15.0 * (q + 1);
