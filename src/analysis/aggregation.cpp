@@ -122,6 +122,13 @@ Result<ReportModel> analyse_aggregation(const DevnetData& data) {
   if (building.from_quantile_series || verification.from_quantile_series) {
     m.notes.emplace_back(detail::kQuantileSeriesNote);
   }
+  const bool any_data = std::any_of(m.clients.begin(), m.clients.end(), [&](const std::string& c) {
+    return counters.has(c, kAggregatedSignatures) || counters.has(c, kAggregatedSignaturesValid) ||
+           counters.has(c, kAggregatedSignaturesInvalid) || counters.has(c, kAttestationsInAggregates);
+  });
+  if (!any_data && !building.network.has_data() && !verification.network.has_data()) {
+    m.notes.emplace_back("This devnet's archive has no aggregation metrics: every section is empty.");
+  }
 
   auto& s = m.sections;
   s.push_back(text_section("signatures-aggregated", "Signatures included in aggregates", kAggregatedText));

@@ -138,6 +138,13 @@ Result<ReportModel> analyse_pq_signatures(const DevnetData& data) {
   if (signing.from_quantile_series || verification.from_quantile_series) {
     m.notes.emplace_back(detail::kQuantileSeriesNote);
   }
+  const bool any_data = std::any_of(m.clients.begin(), m.clients.end(), [&](const std::string& c) {
+    return std::any_of(counter_metrics().begin(), counter_metrics().end(),
+                       [&](std::string_view metric) { return counters.has(c, metric); });
+  });
+  if (!any_data && !signing.network.has_data() && !verification.network.has_data()) {
+    m.notes.emplace_back("This devnet's archive has no PQ signature metrics: every section is empty.");
+  }
 
   auto& s = m.sections;
   s.push_back(counter_chart(counters, m.clients, "attestation-signatures", "Attestation signatures", kAttestationText,

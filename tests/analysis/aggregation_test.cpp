@@ -232,6 +232,8 @@ TEST(Aggregation, EmptyArchiveRendersWithNullFigures) {
     EXPECT_FALSE(figure(*m, "zeam_0", path).has_value()) << path;
   }
   EXPECT_EQ(m->health, "no aggregation timing data");
+  ASSERT_EQ(m->notes.size(), 1u);
+  EXPECT_NE(m->notes[0].find("no aggregation metrics"), std::string::npos);
   EXPECT_TRUE(m->findings.empty());
 }
 
