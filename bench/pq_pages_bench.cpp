@@ -2,8 +2,9 @@
 // target: both pages under 150 ms together, each under 2 MB): every PQ
 // histogram (8 bounds) and counter at the archive's 1-minute step, written
 // once as fetch writes it. Measured: both analyses from the loaded data plus
-// both pages (BM_PqPages_Week16Clients), and loading the datasets
-// (BM_PqPagesLoad_Week16Clients) on their own.
+// both pages (BM_PqPages_Week16Clients), the analyses alone
+// (BM_PqAnalyses_Week16Clients), and loading the datasets
+// (BM_PqPagesLoad_Week16Clients).
 #include <benchmark/benchmark.h>
 
 #include <cmath>
@@ -126,7 +127,21 @@ void BM_PqPages_Week16Clients(benchmark::State& state) {
   state.counters["aggregation_page_bytes"] = static_cast<double>(agg_bytes);
 }
 
+// The two analyses alone (the rest of BM_PqPages is writing the pages).
+void BM_PqAnalyses_Week16Clients(benchmark::State& state) {
+  auto& f = fixture();
+  auto data = analysis::DevnetData::load(f.dir, f.devnet, kDatasets);
+  if (!data) std::abort();
+  for (auto _ : state) {
+    auto pq = analysis::analyse_pq_signatures(*data);
+    auto agg = analysis::analyse_aggregation(*data);
+    benchmark::DoNotOptimize(pq);
+    benchmark::DoNotOptimize(agg);
+  }
+}
+
 BENCHMARK(BM_PqPagesLoad_Week16Clients)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_PqAnalyses_Week16Clients)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_PqPages_Week16Clients)->Unit(benchmark::kMillisecond);
 
 }  // namespace
