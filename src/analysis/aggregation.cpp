@@ -39,9 +39,10 @@ constexpr std::string_view kPerSlotText =
     "Aggregates built (lean_pq_sig_aggregated_signatures_total) and aggregated signatures verified valid or "
     "invalid, per 4-second slot: each counter's reset-aware increase divided by the slots elapsed between samples.";
 constexpr std::string_view kPerSecondText = "The same counters per second of elapsed time between samples.";
-constexpr std::string_view kComparisonText =
+constexpr const char* kComparisonText =  // {}: the ratio
     "Every client's p95 of aggregation building and aggregated verification over the whole devnet, side by side. "
-    "A client whose verification p95 is at least 3 times the median of the others is a slow_verification finding.";
+    "A client whose verification p95 is at least {} times the median of the other clients' is a slow_verification "
+    "finding.";
 constexpr std::string_view kExportedText =
     "Which aggregation metrics each client exported in this devnet. The building time is read under the current "
     "name and the name before the rename, and every metric under both prefixes (lean_pq_sig_ and "
@@ -130,6 +131,7 @@ Result<ReportModel> analyse_aggregation(const DevnetData& data) {
     m.notes.emplace_back("This devnet's archive has no aggregation metrics: every section is empty.");
   }
 
+  const double ratio = data.setting("slow_verification.ratio", kDefaultSlowRatio);
   auto& s = m.sections;
   s.push_back(text_section("signatures-aggregated", "Signatures included in aggregates", kAggregatedText));
   s.back().unit = Unit::Count;
@@ -175,8 +177,10 @@ Result<ReportModel> analyse_aggregation(const DevnetData& data) {
     s.back().note = "The number of validators is unknown (no lean_validators_count data): no share can be computed.";
   }
 
-  s.push_back(detail::p95_comparison("p95-comparison", "Which client is slow: devnet p95", kComparisonText, m.clients,
-                                     {{"Building", &building}, {"Verification", &verification}}));
+  s.push_back(detail::p95_comparison(
+      "p95-comparison", "Which client is slow: devnet p95",
+      fmt::format(fmt::runtime(kComparisonText), format_fixed(ratio, ratio == std::floor(ratio) ? 0 : 1)), m.clients,
+      {{"Building", &building}, {"Verification", &verification}}));
 
   Table exported;
   exported.css_class = "exported";
@@ -236,7 +240,6 @@ Result<ReportModel> analyse_aggregation(const DevnetData& data) {
   s.push_back(text_section("summary", "Summary", kSummaryText));
   s.back().tables.push_back(table);
 
-  const double ratio = data.setting("slow_verification.ratio", kDefaultSlowRatio);
   m.findings = slow_verification_findings(verification_p95, "aggregated signature verification", m.devnet, ratio,
                                           kMinClientsCompared);
   s.push_back(text_section("findings", "Findings", kFindingsText));

@@ -195,6 +195,8 @@ TEST(PqSignatures, SlowVerificationNeedsThreeClientsWithData) {
   auto relaxed = analyse(a, {{"slow_verification.ratio", 6}});
   ASSERT_TRUE(relaxed.ok());
   EXPECT_TRUE(relaxed->findings.empty());
+  EXPECT_NE(section(*relaxed, "p95-comparison")->text.find("at least 6 times"), std::string::npos);
+  EXPECT_NE(section(*m, "p95-comparison")->text.find("at least 3 times"), std::string::npos);
 }
 
 TEST(PqSignatures, NoSlowVerificationWithTwoClients) {
