@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <mutex>
 
+#include "analysis/aggregation.h"
 #include "analysis/networking.h"
+#include "analysis/pq_signatures.h"
 
 namespace leanscope::analysis {
 
@@ -12,6 +14,8 @@ namespace {
 std::vector<ReportDefinition>& registry() {
   static std::vector<ReportDefinition> kReports{
       networking_report(),
+      pq_signatures_report(),
+      aggregation_report(),
   };
   return kReports;
 }
