@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <mutex>
 
+#include "analysis/consensus.h"
 #include "analysis/networking.h"
 
 namespace leanscope::analysis {
@@ -12,6 +13,7 @@ namespace {
 std::vector<ReportDefinition>& registry() {
   static std::vector<ReportDefinition> kReports{
       networking_report(),
+      consensus_report(),
   };
   return kReports;
 }
