@@ -6,6 +6,7 @@
 
 #include "analysis/consensus.h"
 #include "analysis/networking.h"
+#include "analysis/state_transitions.h"
 
 namespace leanscope::analysis {
 
@@ -14,6 +15,7 @@ std::vector<ReportDefinition>& registry() {
   static std::vector<ReportDefinition> kReports{
       networking_report(),
       consensus_report(),
+      state_transitions_report(),
   };
   return kReports;
 }
