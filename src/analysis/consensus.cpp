@@ -276,8 +276,8 @@ void deep_reorgs(const archive::Devnet& d, const ConsensusSettings& cfg, const s
   for (const auto& f : found) {
     out.push_back({client, "deep_reorg", f.start, f.end,
                    fmt::format("{} had {} reorg{} of depth {} or more between {} and {}.", client,
-                               format_fixed(f.count, 0), f.count > 1.5 ? "s" : "", format_fixed(cfg.deep_reorg_depth, 0),
-                               when(d, f.start), when(d, f.end))});
+                               format_fixed(f.count, 0), f.count > 1.5 ? "s" : "",
+                               format_fixed(cfg.deep_reorg_depth, 0), when(d, f.start), when(d, f.end))});
   }
 }
 
@@ -380,8 +380,7 @@ ConsensusAnalysis analyse_consensus(const DevnetData& data, const ConsensusSetti
     s.final_head_slot = last_value(c.head);
     s.final_finalized_slot = last_value(c.finalized);
     out.head_vs_current.push_back(panel_of(client, {{"head", c.head}, {"current", c.current}}));
-    out.slots.push_back(
-        panel_of(client, {{"head", c.head}, {"justified", c.justified}, {"finalized", c.finalized}}));
+    out.slots.push_back(panel_of(client, {{"head", c.head}, {"justified", c.justified}, {"finalized", c.finalized}}));
     out.current_to_head.push_back(panel_of(client, {{"current − head", cur_head}}));
     out.head_to_justified.push_back(panel_of(client, {{"head − justified", head_just}}));
     out.justified_to_finalized.push_back(panel_of(client, {{"justified − finalized", just_fin}}));
@@ -424,8 +423,8 @@ ConsensusAnalysis analyse_consensus(const DevnetData& data, const ConsensusSetti
   out.network_head_to_finalized = detail::stats_of(out.network_lag);
   for (const auto& s : out.summary) {
     if (s.final_finalized_slot)
-      out.network_finalized_final = std::max(out.network_finalized_final.value_or(*s.final_finalized_slot),
-                                             *s.final_finalized_slot);
+      out.network_finalized_final =
+          std::max(out.network_finalized_final.value_or(*s.final_finalized_slot), *s.final_finalized_slot);
   }
   out.stalls = finality_stalls(out.network_head, out.network_finalized, cfg.stall_minutes);
   for (const auto& stall : out.stalls) {
@@ -466,7 +465,8 @@ ReportDefinition consensus_report() {
       {"behind_head.minutes", d.behind_minutes,
        "behind_head fires when the client stays behind in consecutive 1-minute samples spanning at least this many "
        "minutes (2: three samples)."},
-      {"deep_reorg.depth", d.deep_reorg_depth, "A reorg of at least this many slots is deep (where depth is exported)."},
+      {"deep_reorg.depth", d.deep_reorg_depth,
+       "A reorg of at least this many slots is deep (where depth is exported)."},
   };
   r.analyse = [](const DevnetData& data) -> Result<ReportModel> { return consensus_model(analyse_consensus(data)); };
   return r;

@@ -56,9 +56,9 @@ struct ConsensusAnalysis {
 
 // Thresholds of the findings (leanscope.toml [findings]).
 struct ConsensusSettings {
-  double stall_minutes = 5;    // finality_stall.minutes
-  double behind_slots = 8;     // behind_head.slots
-  double behind_minutes = 2;   // behind_head.minutes
+  double stall_minutes = 5;     // finality_stall.minutes
+  double behind_slots = 8;      // behind_head.slots
+  double behind_minutes = 2;    // behind_head.minutes
   double deep_reorg_depth = 3;  // deep_reorg.depth
 };
 

@@ -111,8 +111,8 @@ Figures client_figures(const ConsensusSummary& s) {
 
 std::string health(const ConsensusAnalysis& a) {
   if (!a.network_head_to_finalized.avg) return "no finality data";
-  std::string out = fmt::format("finalized within {} slots of head on average",
-                                format_fixed(*a.network_head_to_finalized.avg, 1));
+  std::string out =
+      fmt::format("finalized within {} slots of head on average", format_fixed(*a.network_head_to_finalized.avg, 1));
   if (a.stalls.empty()) return out + "; no finality stall";
   TimeMs longest = 0;
   for (const auto& s : a.stalls) longest = std::max(longest, s.end - s.start);
@@ -167,11 +167,10 @@ ReportModel consensus_model(const ConsensusAnalysis& a) {
                                                  &a.head_to_finalized};
   for (std::size_t i = 0; i < 4; ++i) {
     const auto& d = kDistances[i];
-    s.push_back(chart(d.id, d.title, Unit::Slots, "Slots",
-                      fmt::format("{} {} ({})", d.meaning, d.diagram, d.line), *distance_panels[i]));
+    s.push_back(chart(d.id, d.title, Unit::Slots, "Slots", fmt::format("{} {} ({})", d.meaning, d.diagram, d.line),
+                      *distance_panels[i]));
   }
-  s.push_back(chart("reorgs-per-hour", "Reorgs per hour", Unit::Count,
-                    "Reorgs/h",
+  s.push_back(chart("reorgs-per-hour", "Reorgs per hour", Unit::Count, "Reorgs/h",
                     "Fork-choice reorgs (lean_fork_choice_reorgs_total) per hour of elapsed time between samples: "
                     "each interval's reset-aware increase divided by its length, so one reorg within a minute reads "
                     "as 60 per hour.",

@@ -42,8 +42,8 @@ std::vector<double> counter(double per_minute, bool restart) {
 // Buckets of "total" for one client: observations per minute at or below each bound.
 void add_buckets(Archive& a, const std::string& client, const std::vector<std::pair<std::string, double>>& per_minute,
                  bool restart) {
-  for (const auto& [le, n] : per_minute) a.add("state_transition_histograms", kTotal, job(client, {{"le", le}}), 0,
-                                               counter(n, restart));
+  for (const auto& [le, n] : per_minute)
+    a.add("state_transition_histograms", kTotal, job(client, {{"le", le}}), 0, counter(n, restart));
 }
 
 Result<DevnetData> load(const Archive& a) {
@@ -108,7 +108,8 @@ TEST(StateTransitions, QuantilesComeFromTheWholeDevnetsBucketIncreases) {
   // The summary table in milliseconds, with the network row.
   ASSERT_EQ(m.summary_table.rows.size(), 3u);
   EXPECT_EQ(m.summary_table.rows[1][0], "zeam_0");
-  EXPECT_EQ(m.summary_table.rows[1][1], format_seconds(0.005) + " / " + format_seconds(0.030) + " / " + format_seconds(0.046));
+  EXPECT_EQ(m.summary_table.rows[1][1],
+            format_seconds(0.005) + " / " + format_seconds(0.030) + " / " + format_seconds(0.046));
   EXPECT_EQ(m.summary_table.rows[2][0], "network");
   EXPECT_EQ(m.summary_table.rows[1][3], "– / – / –");  // block: no data
 }
@@ -157,10 +158,9 @@ TEST(StateTransitions, SummaryJsonHasEveryKeyAndNullWithoutData) {
   std::string client = "\"zeam_0\":{\"state_transition\":{";
   std::string network = "\"network\":{\"state_transition\":{";
   bool first = true;
-  for (const char* key : {"total_s", "slots_s", "block_s", "attestations_s", "fork_choice_s",
-                          "attestation_validation_s"}) {
-    const std::string part =
-        std::string(first ? "" : ",") + "\"" + key + "\":{\"p50\":null,\"p95\":null,\"p99\":null}";
+  for (const char* key :
+       {"total_s", "slots_s", "block_s", "attestations_s", "fork_choice_s", "attestation_validation_s"}) {
+    const std::string part = std::string(first ? "" : ",") + "\"" + key + "\":{\"p50\":null,\"p95\":null,\"p99\":null}";
     client += part;
     network += part;
     first = false;

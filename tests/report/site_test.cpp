@@ -6,6 +6,7 @@
 #include <chrono>
 #include <thread>
 
+#include "analysis/registry.h"
 #include "archive/datasets.h"
 #include "archive/devnets.h"
 #include "archive/manifest.h"
@@ -14,6 +15,18 @@
 
 namespace leanscope::report {
 namespace {
+
+// Every page of a render of the three devnets: each devnet's overview and one
+// page per registered report, plus the site's index and data pages.
+const std::size_t kPages = 3 * (1 + analysis::reports().size()) + 2;
+
+// The site-wide pages and every page of one devnet, sorted.
+std::vector<std::string> pages_of(const std::string& id) {
+  std::vector<std::string> out{"data.html", "index.html", id + "/index.html"};
+  for (const auto& r : analysis::reports()) out.push_back(id + "/" + r.id + ".html");
+  std::sort(out.begin(), out.end());
+  return out;
+}
 
 namespace fs = std::filesystem;
 using leanscope::testing::read_text;
@@ -93,7 +106,7 @@ TEST_F(SiteTest, WritesEveryPageAndListsDevnetsNewestFirstWithHealth) {
   auto summary = render();
   ASSERT_TRUE(summary.ok()) << summary.error().message;
   EXPECT_TRUE(summary->failed.empty());
-  EXPECT_EQ(summary->written.size(), 3u * 2 + 2);
+  EXPECT_EQ(summary->written.size(), kPages);
   EXPECT_TRUE(summary->skipped.empty());
   for (const auto& id : ids_) {
     EXPECT_TRUE(fs::is_regular_file(site_ / id / "index.html")) << id;
@@ -138,7 +151,7 @@ TEST_F(SiteTest, SkipsUnchangedPagesUntilInputsChangeOrForced) {
   auto again = render();
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(again->written.empty()) << names(again->written, site_).front();
-  EXPECT_EQ(again->skipped.size(), 3u * 2 + 2);
+  EXPECT_EQ(again->skipped.size(), kPages);
   EXPECT_NE(std::find(log_.begin(), log_.end(),
                       "skipped " + (site_ / ids_[0] / "networking.html").string() + " (inputs unchanged)"),
             log_.end());
@@ -157,7 +170,7 @@ TEST_F(SiteTest, SkipsUnchangedPagesUntilInputsChangeOrForced) {
 
   auto forced = render("all", /*force=*/true);
   ASSERT_TRUE(forced.ok());
-  EXPECT_EQ(forced->written.size(), 3u * 2 + 2);
+  EXPECT_EQ(forced->written.size(), kPages);
   EXPECT_TRUE(forced->skipped.empty());
 
   // A deleted page is rewritten even though its inputs are unchanged.
@@ -170,9 +183,7 @@ TEST_F(SiteTest, SkipsUnchangedPagesUntilInputsChangeOrForced) {
 TEST_F(SiteTest, OneDevnetRewritesOnlyItsPagesButListsEveryDevnet) {
   auto summary = render(ids_[1]);
   ASSERT_TRUE(summary.ok()) << summary.error().message;
-  EXPECT_EQ(
-      names(summary->written, site_),
-      (std::vector<std::string>{"data.html", "index.html", ids_[1] + "/index.html", ids_[1] + "/networking.html"}));
+  EXPECT_EQ(names(summary->written, site_), pages_of(ids_[1]));
   EXPECT_FALSE(fs::exists(site_ / ids_[0]));
   const std::string index = read_text(site_ / "index.html");
   for (const auto& id : ids_) EXPECT_NE(index.find(id), std::string::npos) << id;
