@@ -247,13 +247,14 @@ Timing timing_sections(const DevnetData& data, const TimingSpec& spec) {
       "clients together.");
   network.per_client = false;
 
-  const bool fallback = !data.present(spec.histograms) && !spec.timing.empty() && data.present(spec.timing);
+  // The quantile series only where the archive has no bucket file at all.
+  const bool quantile_series = !spec.timing.empty() && !data.series(spec.timing).empty();
+  const bool fallback = !data.present(spec.histograms) && quantile_series;
   if (fallback) {
     from_quantile_series(data, spec, out, windows, network);
     windows.text = fmt::format("{} p50, p95 and p99 per 5-minute window as the archive holds them.", spec.text);
-    windows.note = std::string(kQuantileSeriesNote);
     bars.bars = BarChart{};
-    bars.note = "No histogram buckets in this archive.";
+    bars.text = "The distribution needs histogram buckets, which this archive does not have.";
     network.text =
         "Mean of every client's p50, p95 and p99 series. The table gives the mean of each quantile series per "
         "client and for all clients together.";

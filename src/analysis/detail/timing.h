@@ -81,7 +81,8 @@ void add_quantiles(Figures& figures, const std::vector<std::string>& path, const
                                      const std::vector<std::string>& clients,
                                      const std::vector<std::pair<std::string, const Timing*>>& metrics);
 
-// The model note for an archive whose figures are means of quantile series.
+// The model note for an archive whose figures are means of quantile series
+// (a report adds it once when any of its Timing has from_quantile_series).
 inline constexpr std::string_view kQuantileSeriesNote =
     "This archive has no histogram buckets (it was written by the Python observatory): timing charts show its "
     "p50/p95/p99 series, and the timing figures are means of those quantile series, which weight quiet and busy "
