@@ -44,6 +44,14 @@ std::string when(const archive::Devnet& d, TimeMs t) {
 // Slot numbers are not summed: two instances of one client (or every client,
 // for the network) report positions on one chain, and the furthest counts.
 TimeSeries highest(const std::vector<const RawSeries*>& list) {
+  // Series scraped together share their times exactly: one pass, no map.
+  if (!list.empty() && std::all_of(list.begin(), list.end(), [&](const RawSeries* s) { return s->t == list[0]->t; })) {
+    TimeSeries out{list[0]->t, list[0]->v};
+    for (const auto* s : list) {
+      for (std::size_t i = 0; i < s->size(); ++i) out.v[i] = std::max(out.v[i], s->v[i]);
+    }
+    return out;
+  }
   std::map<TimeMs, double> at;
   for (const auto* s : list) {
     for (std::size_t i = 0; i < s->size(); ++i) {

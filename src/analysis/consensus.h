@@ -70,7 +70,7 @@ struct ConsensusSettings {
 
 // The page model, summary figures ("consensus" per client, network
 // finalized_slot_final and head_to_finalized) and table.
-[[nodiscard]] ReportModel consensus_model(const ConsensusAnalysis& analysis);
+[[nodiscard]] ReportModel consensus_model(ConsensusAnalysis analysis);
 
 struct ReportDefinition;
 // The registry entry of the consensus report.

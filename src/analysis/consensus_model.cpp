@@ -39,14 +39,14 @@ constexpr Distance kDistances[] = {
 };
 
 Section chart(std::string_view id, std::string_view title, Unit unit, std::string_view ylabel, std::string text,
-              const std::vector<Panel>& panels) {
+              std::vector<Panel> panels) {
   Section s;
   s.id = id;
   s.title = title;
   s.text = std::move(text);
   s.unit = unit;
   s.ylabel = ylabel;
-  s.panels = panels;
+  s.panels = std::move(panels);
   return s;
 }
 
@@ -131,7 +131,7 @@ std::vector<Panel> network_panels(const ConsensusAnalysis& a) {
 
 }  // namespace
 
-ReportModel consensus_model(const ConsensusAnalysis& a) {
+ReportModel consensus_model(ConsensusAnalysis a) {
   ReportModel m;
   m.id = "consensus";
   m.title = "Consensus";
@@ -151,35 +151,35 @@ ReportModel consensus_model(const ConsensusAnalysis& a) {
   s.push_back(chart("head-vs-current", "Head vs current slot", Unit::Slots, "Slot",
                     "The client's head slot (the tip of the chain it follows) against the current slot of the wall "
                     "clock (one slot every 4 seconds). The lines overlap while the client keeps up.",
-                    a.head_vs_current));
+                    std::move(a.head_vs_current)));
   s.push_back(chart("slots", "Head, justified and finalized slots", Unit::Slots, "Slot",
                     "The head, the latest justified checkpoint and the latest finalized checkpoint of each client "
                     "(lean_latest_justified_slot / lean_latest_finalized_slot; the older lean_justified_slot / "
                     "lean_finalized_slot for a client that exports only those).",
-                    a.slots));
+                    std::move(a.slots)));
   s.push_back(text_section(
       "distances", "Distances",
       "Four distances in slots, each per 1-minute sample and computed only where both slots have a sample at that "
       "time. Slots increase from left to right: finalized ≤ justified ≤ head ≤ current; each diagram marks ◀━━▶ "
       "what its distance measures."));
   s.back().tables.push_back(distances_table());
-  const std::vector<Panel>* distance_panels[] = {&a.current_to_head, &a.head_to_justified, &a.justified_to_finalized,
-                                                 &a.head_to_finalized};
+  std::vector<Panel>* distance_panels[] = {&a.current_to_head, &a.head_to_justified, &a.justified_to_finalized,
+                                           &a.head_to_finalized};
   for (std::size_t i = 0; i < 4; ++i) {
     const auto& d = kDistances[i];
     s.push_back(chart(d.id, d.title, Unit::Slots, "Slots", fmt::format("{} {} ({})", d.meaning, d.diagram, d.line),
-                      *distance_panels[i]));
+                      std::move(*distance_panels[i])));
   }
   s.push_back(chart("reorgs-per-hour", "Reorgs per hour", Unit::Count, "Reorgs/h",
                     "Fork-choice reorgs (lean_fork_choice_reorgs_total) per hour of elapsed time between samples: "
                     "each interval's reset-aware increase divided by its length, so one reorg within a minute reads "
                     "as 60 per hour.",
-                    a.reorgs_per_hour));
+                    std::move(a.reorgs_per_hour)));
   s.push_back(chart("reorgs-cumulative", "Cumulative reorgs", Unit::Count, "Reorgs",
                     "Reorgs since the first sample in the devnet's window: the running sum of reset-aware increases, "
                     "so a restart (the counter starting again from 0) does not hide earlier reorgs; the line breaks "
                     "where the counter reset.",
-                    a.reorgs_cumulative));
+                    std::move(a.reorgs_cumulative)));
   Section depth = text_section("reorg-depth", "Reorg depth",
                                "Reorgs per depth bucket over the devnet (lean_fork_choice_reorg_depth), one bar per "
                                "client; only clients that export the depth histogram appear.");
@@ -192,7 +192,7 @@ ReportModel consensus_model(const ConsensusAnalysis& a) {
   s.push_back(chart("sync-status", "Sync status", Unit::Count, "0 idle · 1 syncing · 2 synced",
                     "The status lean_node_sync_status reports as 1, as steps: 2 synced, 1 syncing, 0 idle. % of time "
                     "synced in the summary is the share of samples that are synced.",
-                    a.sync_status));
+                    std::move(a.sync_status)));
   s.back().chart = ChartKind::Steps;
   s.push_back(chart("network-finality", "Network finality", Unit::Slots, "Slot",
                     "The whole network: at each sample the highest finalized slot of any client, the highest head, "
