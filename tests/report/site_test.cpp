@@ -16,18 +16,6 @@
 namespace leanscope::report {
 namespace {
 
-// Every page of a render of the three devnets: each devnet's overview and one
-// page per registered report, plus the site's index and data pages.
-const std::size_t kPages = 3 * (1 + analysis::reports().size()) + 2;
-
-// The site-wide pages and every page of one devnet, sorted.
-std::vector<std::string> pages_of(const std::string& id) {
-  std::vector<std::string> out{"data.html", "index.html", id + "/index.html"};
-  for (const auto& r : analysis::reports()) out.push_back(id + "/" + r.id + ".html");
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 namespace fs = std::filesystem;
 using leanscope::testing::read_text;
 using leanscope::testing::TempDir;
@@ -89,6 +77,15 @@ class SiteTest : public ::testing::Test {
     return render_site(o);
   }
 
+  // A devnet's overview and one page per registered report.
+  static std::size_t pages_per_devnet() { return 1 + analysis::reports().size(); }
+  // Every page of one devnet and the two site pages, sorted as names() is.
+  static std::vector<std::string> devnet_pages(const std::string& id) {
+    std::vector<std::string> out{"data.html", "index.html", id + "/index.html"};
+    for (const auto& r : analysis::reports()) out.push_back(id + "/" + r.id + ".html");
+    std::sort(out.begin(), out.end());
+    return out;
+  }
   static std::vector<std::string> names(const std::vector<fs::path>& paths, const fs::path& root) {
     std::vector<std::string> out;
     for (const auto& p : paths) out.push_back(p.lexically_relative(root).generic_string());
@@ -106,7 +103,7 @@ TEST_F(SiteTest, WritesEveryPageAndListsDevnetsNewestFirstWithHealth) {
   auto summary = render();
   ASSERT_TRUE(summary.ok()) << summary.error().message;
   EXPECT_TRUE(summary->failed.empty());
-  EXPECT_EQ(summary->written.size(), kPages);
+  EXPECT_EQ(summary->written.size(), 3u * pages_per_devnet() + 2);
   EXPECT_TRUE(summary->skipped.empty());
   for (const auto& id : ids_) {
     EXPECT_TRUE(fs::is_regular_file(site_ / id / "index.html")) << id;
@@ -151,7 +148,7 @@ TEST_F(SiteTest, SkipsUnchangedPagesUntilInputsChangeOrForced) {
   auto again = render();
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(again->written.empty()) << names(again->written, site_).front();
-  EXPECT_EQ(again->skipped.size(), kPages);
+  EXPECT_EQ(again->skipped.size(), 3u * pages_per_devnet() + 2);
   EXPECT_NE(std::find(log_.begin(), log_.end(),
                       "skipped " + (site_ / ids_[0] / "networking.html").string() + " (inputs unchanged)"),
             log_.end());
@@ -170,7 +167,7 @@ TEST_F(SiteTest, SkipsUnchangedPagesUntilInputsChangeOrForced) {
 
   auto forced = render("all", /*force=*/true);
   ASSERT_TRUE(forced.ok());
-  EXPECT_EQ(forced->written.size(), kPages);
+  EXPECT_EQ(forced->written.size(), 3u * pages_per_devnet() + 2);
   EXPECT_TRUE(forced->skipped.empty());
 
   // A deleted page is rewritten even though its inputs are unchanged.
@@ -183,7 +180,7 @@ TEST_F(SiteTest, SkipsUnchangedPagesUntilInputsChangeOrForced) {
 TEST_F(SiteTest, OneDevnetRewritesOnlyItsPagesButListsEveryDevnet) {
   auto summary = render(ids_[1]);
   ASSERT_TRUE(summary.ok()) << summary.error().message;
-  EXPECT_EQ(names(summary->written, site_), pages_of(ids_[1]));
+  EXPECT_EQ(names(summary->written, site_), devnet_pages(ids_[1]));
   EXPECT_FALSE(fs::exists(site_ / ids_[0]));
   const std::string index = read_text(site_ / "index.html");
   for (const auto& id : ids_) EXPECT_NE(index.find(id), std::string::npos) << id;

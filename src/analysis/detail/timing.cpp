@@ -48,13 +48,26 @@ std::vector<Line> window_lines(const std::vector<stats::WindowQuantiles>& window
 }
 
 // The devnet's quantiles from every bucket's increase over the window.
-Quantiles devnet_quantiles(const std::vector<stats::BucketSeries>& series, const archive::Devnet& d,
-                           std::vector<stats::BucketShare>* shares) {
+Quantiles quantiles_of(const std::vector<stats::Bucket>& buckets, std::vector<stats::BucketShare>* shares) {
   Quantiles out;
-  const auto buckets = stats::bucket_increase(series, d.start, d.end);
   for (std::size_t q = 0; q < std::size(kQs); ++q) set_quantile(out, q, stats::histogram_quantile(kQs[q], buckets));
   if (out.has_data() && !buckets.empty() && buckets.back().le == kInf) out.observations = buckets.back().count;
   if (shares != nullptr) *shares = stats::bucket_shares(buckets);
+  return out;
+}
+
+// Buckets of several clients summed by `le` (increases add up, so this is
+// bucket_increase over all their series, without reading them again).
+std::vector<stats::Bucket> merge_buckets(std::vector<stats::Bucket> all) {
+  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.le < b.le; });
+  std::vector<stats::Bucket> out;
+  for (const auto& b : all) {
+    if (!out.empty() && out.back().le == b.le) {
+      out.back().count += b.count;
+    } else {
+      out.push_back(b);
+    }
+  }
   return out;
 }
 
@@ -109,16 +122,19 @@ void from_buckets(const DevnetData& data, const TimingSpec& spec, Timing& out, S
   const auto& d = data.devnet();
   const stats::WindowGrid grid{d.start, d.end, kWindowMs, kWindowMs};
   std::map<std::string, std::vector<stats::BucketShare>> shares;
+  std::vector<stats::Bucket> merged;  // every client's devnet buckets
   for (const auto& c : data.clients()) {
     Panel panel{c, {}, {}, {}};
     const auto it = by_client.find(c);
     if (it != by_client.end()) {
       panel.lines = window_lines(stats::windowed_quantiles(it->second, kQs, grid));
-      out.clients[c] = devnet_quantiles(it->second, d, &shares[c]);
+      const auto buckets = stats::bucket_increase(it->second, d.start, d.end);
+      out.clients[c] = quantiles_of(buckets, &shares[c]);
+      merged.insert(merged.end(), buckets.begin(), buckets.end());
     }
     windows.panels.push_back(std::move(panel));
   }
-  out.network = devnet_quantiles(all, d, nullptr);
+  out.network = quantiles_of(merge_buckets(std::move(merged)), nullptr);
   network.panels.push_back(
       {std::string(kNetworkPanel), window_lines(stats::windowed_quantiles(all, kQs, grid)), {}, {}});
 
