@@ -10,6 +10,8 @@
 
 #include "analysis/registry.h"
 #include "analysis/summary.h"
+#include "archive/datasets.h"
+#include "archive/manifest.h"
 #include "common/units.h"
 #include "support/test_archive.h"
 #include "support/test_support.h"
@@ -146,6 +148,30 @@ TEST(StateTransitions, ProcessedPerElapsedSecondAndFinalizationsByResult) {
   EXPECT_EQ(fin.lines[1].label, "success");
   EXPECT_DOUBLE_EQ(fin.lines[1].series.v.front(), 60);  // 1 a minute
   EXPECT_TRUE(section(m, "attestations-per-second").panels.at(0).lines.empty());
+}
+
+TEST(StateTransitions, QuantileFilesOfThePythonObservatory) {
+  testing::TempDir dir;
+  Archive a(dir.path(), 10, {"zeam_0"});
+  a.write();
+  // Only state_transition_timing (no histogram file): block p95 of 2 ms then 6 ms.
+  const auto* spec = archive::find_dataset("state_transition_timing");
+  ASSERT_NE(spec, nullptr);
+  archive::DatasetTableBuilder b(*spec, archive::ClientNameMap{});
+  const std::vector<TimeMs> t{at(5), at(10)};
+  const std::vector<double> p95{0.002, 0.006};
+  b.add_series({"", {{"metric", "block"}, {"quantile", "0.95"}}}, job("zeam_0"), t, p95);
+  ASSERT_TRUE(b.write(archive::dataset_path(dir.path(), a.devnet().id, "state_transition_timing"), "test").ok());
+  auto data = load(a);
+  ASSERT_TRUE(data.ok()) << data.error().message;
+  const auto m = state_transitions_model(*data);
+  // The figure is the mean of the quantile series, and the page says so once.
+  EXPECT_NEAR(*figure(m.client_figures.at("zeam_0"), "block_s.p95"), 0.004, 1e-12);
+  EXPECT_FALSE(figure(m.client_figures.at("zeam_0"), "block_s.p50").has_value());
+  EXPECT_FALSE(figure(m.client_figures.at("zeam_0"), "total_s.p95").has_value());
+  ASSERT_EQ(m.notes.size(), 1u);
+  EXPECT_NE(m.notes[0].find("means of those quantile series"), std::string::npos);
+  EXPECT_EQ(section(m, "block-time").panels.at(0).lines.at(0).label, "p95");
 }
 
 TEST(StateTransitions, SummaryJsonHasEveryKeyAndNullWithoutData) {
