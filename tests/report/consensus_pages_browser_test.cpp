@@ -52,7 +52,8 @@ void write_devnet(leanscope::testing::TestArchive& a) {
     a.add("fork_choice_reorgs", 0, job(client), 0, counter(0.1 * static_cast<double>(c + 1)));
     const std::pair<const char*, double> depth[] = {{"1", 0.2}, {"2", 0.25}, {"4", 0.3}, {"+Inf", 0.3}};
     for (const auto& [le, rate] : depth) a.add("fork_choice_reorgs", 1, job(client, {{"le", le}}), 0, counter(rate));
-    a.add("node_sync_status", 0, job(client, {{"status", "synced"}}), 0, per_minute([](int m) { return m < 3 ? 0 : 1; }));
+    a.add("node_sync_status", 0, job(client, {{"status", "synced"}}), 0,
+          per_minute([](int m) { return m < 3 ? 0 : 1; }));
     a.add("node_sync_status", 0, job(client, {{"status", "syncing"}}), 0,
           per_minute([](int m) { return m < 3 ? 1 : 0; }));
     for (std::size_t metric = 0; metric < 6; ++metric) {
