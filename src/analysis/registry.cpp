@@ -5,8 +5,10 @@
 #include <mutex>
 
 #include "analysis/aggregation.h"
+#include "analysis/consensus.h"
 #include "analysis/networking.h"
 #include "analysis/pq_signatures.h"
+#include "analysis/state_transitions.h"
 
 namespace leanscope::analysis {
 
@@ -14,8 +16,10 @@ namespace {
 std::vector<ReportDefinition>& registry() {
   static std::vector<ReportDefinition> kReports{
       networking_report(),
+      consensus_report(),
       pq_signatures_report(),
       aggregation_report(),
+      state_transitions_report(),
   };
   return kReports;
 }
