@@ -1,6 +1,7 @@
 #include "archive/datasets.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <cassert>
 #include <system_error>
@@ -42,6 +43,74 @@ std::size_t label_index(std::string_view dataset, std::string_view column) {
   assert(spec != nullptr && "an unknown dataset");
   return spec->label_index(column);
 }
+
+namespace {
+
+// last_over_time over every name of one metric family: a single name takes
+// the selector after it; several take `{__name__=~"a|b"}` with the selector's
+// matchers added inside the braces (@MATCHERS@). One query per family, so a
+// client is one series whichever name its version exports.
+std::string last_of_names(const std::vector<std::string>& names) {
+  if (names.size() == 1) return fmt::format("last_over_time({}@SEL@[1m])", names.front());
+  return fmt::format("last_over_time({{__name__=~\"{}\"@MATCHERS@}}[1m])", fmt::join(names, "|"));
+}
+
+// Every PQ signature counter under both prefixes (lean_pq_sig_, and the older
+// lean_pq_signature_); `metric` holds the current name.
+std::vector<DatasetQuery> pq_counter_queries() {
+  std::vector<DatasetQuery> out;
+  for (const char* suffix :
+       {"attestation_signatures_total", "attestation_signatures_valid_total", "attestation_signatures_invalid_total",
+        "aggregated_signatures_total", "aggregated_signatures_valid_total", "aggregated_signatures_invalid_total",
+        "attestations_in_aggregated_signatures_total"}) {
+    const std::string current = fmt::format("lean_pq_sig_{}", suffix);
+    out.push_back({last_of_names({current, fmt::format("lean_pq_signature_{}", suffix)}), {{"metric", current}}});
+  }
+  return out;
+}
+
+// The bucket counters of each histogram family, `metric` = its tag.
+std::vector<DatasetQuery> bucket_queries(
+    const std::vector<std::pair<std::vector<std::string>, std::string>>& families) {
+  std::vector<DatasetQuery> out;
+  for (const auto& [names, tag] : families) {
+    std::vector<std::string> buckets;
+    for (const auto& n : names) buckets.push_back(n + "_bucket");
+    out.push_back({last_of_names(buckets), {{"metric", tag}}});
+  }
+  return out;
+}
+
+// Both prefixes of a PQ signature histogram's names.
+std::vector<std::string> pq_names(std::initializer_list<const char*> suffixes) {
+  std::vector<std::string> out;
+  for (const char* prefix : {"lean_pq_sig_", "lean_pq_signature_"}) {
+    for (const char* suffix : suffixes) out.push_back(std::string(prefix) + suffix);
+  }
+  return out;
+}
+
+std::vector<DatasetQuery> pq_histogram_queries() {
+  return bucket_queries({
+      {pq_names({"attestation_signing_time_seconds"}), "signing"},
+      {pq_names({"attestation_verification_time_seconds"}), "verification"},
+      // Renamed in leanMetrics: "aggregated_" is the current name.
+      {pq_names({"aggregated_signatures_building_time_seconds", "attestation_signatures_building_time_seconds"}),
+       "agg_building"},
+      {pq_names({"aggregated_signatures_verification_time_seconds"}), "agg_verification"},
+  });
+}
+
+std::vector<DatasetQuery> state_transition_histogram_queries() {
+  return bucket_queries({{{"lean_state_transition_time_seconds"}, "total"},
+                         {{"lean_state_transition_slots_processing_time_seconds"}, "slots"},
+                         {{"lean_state_transition_block_processing_time_seconds"}, "block"},
+                         {{"lean_state_transition_attestations_processing_time_seconds"}, "attestations"},
+                         {{"lean_fork_choice_block_processing_time_seconds"}, "fork_choice"},
+                         {{"lean_attestation_validation_time_seconds"}, "attestation_validation"}});
+}
+
+}  // namespace
 
 const std::vector<DatasetSpec>& datasets() {
   // docs/GUIDE.md ("The archive") lists them. Rates use 5 m windows; everything is stepped at 1 m. Gauges and counters
@@ -90,6 +159,84 @@ const std::vector<DatasetSpec>& datasets() {
        60,
        {{"container", {"name", "container"}, ""}, {"interface", {"interface"}, ""}, {"metric", {}, ""}},
        "container"},
+      // Version 2: the datasets of the other five reports. Each step's last
+      // raw sample (last_over_time over the step), so a series that stopped
+      // ends within one step on every backend. Where clients export a metric
+      // under an older name, every name is queried and `metric` holds the
+      // current name (or the section's tag), so the analysis sees one name.
+      {"finality_metrics",
+       "Justified and finalized slots of each client",
+       {{"last_over_time(lean_latest_justified_slot@SEL@[1m])", {{"metric", "lean_latest_justified_slot"}}},
+        {"last_over_time(lean_latest_finalized_slot@SEL@[1m])", {{"metric", "lean_latest_finalized_slot"}}},
+        {"last_over_time(lean_justified_slot@SEL@[1m])", {{"metric", "lean_justified_slot"}}},
+        {"last_over_time(lean_finalized_slot@SEL@[1m])", {{"metric", "lean_finalized_slot"}}}},
+       60,
+       {{"metric", {}, ""}}},
+      {"fork_choice_reorgs",
+       "Fork-choice reorgs (counter) and reorg depth (histogram buckets, where exported)",
+       {{"last_over_time(lean_fork_choice_reorgs_total@SEL@[1m])", {{"metric", "lean_fork_choice_reorgs_total"}}},
+        {"last_over_time(lean_fork_choice_reorg_depth_bucket@SEL@[1m])", {{"metric", "lean_fork_choice_reorg_depth"}}}},
+       60,
+       {{"metric", {}, ""}, {"le", {"le"}, ""}}},
+      {"node_sync_status",
+       "Sync status of each client (1 for the current status)",
+       {{"last_over_time(lean_node_sync_status@SEL@[1m])", {}}},
+       60,
+       {{"status", {"status"}, ""}}},
+      {"pq_signature_metrics",
+       "PQ signature counters: attestation signatures and aggregated signatures, valid and invalid",
+       pq_counter_queries(),
+       60,
+       {{"metric", {}, ""}}},
+      {"pq_signature_histograms",
+       "PQ signing, verification, aggregation building and aggregated verification time (histogram buckets)",
+       pq_histogram_queries(),
+       60,
+       {{"metric", {}, ""}, {"le", {"le"}, ""}}},
+      {"state_transition_histograms",
+       "State transition, slots, block, attestations, fork-choice block and attestation validation time (buckets)",
+       state_transition_histogram_queries(),
+       60,
+       {{"metric", {}, ""}, {"le", {"le"}, ""}}},
+      {"state_transition_counters",
+       "Slots and attestations processed, finalizations by result",
+       {{"last_over_time(lean_state_transition_slots_processed_total@SEL@[1m])",
+         {{"metric", "lean_state_transition_slots_processed_total"}}},
+        {"last_over_time(lean_state_transition_attestations_processed_total@SEL@[1m])",
+         {{"metric", "lean_state_transition_attestations_processed_total"}}},
+        {"last_over_time(lean_finalizations_total@SEL@[1m])", {{"metric", "lean_finalizations_total"}}}},
+       60,
+       {{"metric", {}, ""}, {"result", {"result"}, ""}}},
+      {"container_cpu",
+       "Container CPU in cores (cAdvisor, 5 m rate)",
+       {{"rate(container_cpu_usage_seconds_total@SEL@[5m])", {}}},
+       60,
+       {{"container", {"name", "container"}, ""}},
+       "container"},
+      {"container_memory",
+       "Container memory: working set, RSS and limit (0 = no limit)",
+       {{"last_over_time(container_memory_working_set_bytes@SEL@[1m])", {{"metric", "working_set"}}},
+        {"last_over_time(container_memory_rss@SEL@[1m])", {{"metric", "rss"}}},
+        {"last_over_time(container_spec_memory_limit_bytes@SEL@[1m])", {{"metric", "limit"}}}},
+       60,
+       {{"container", {"name", "container"}, ""}, {"metric", {}, ""}},
+       "container"},
+      {"container_disk_io",
+       "Container disk read/write throughput (5 m rate), usage and limit",
+       {{"rate(container_fs_reads_bytes_total@SEL@[5m])", {{"metric", "read_throughput"}}},
+        {"rate(container_fs_writes_bytes_total@SEL@[5m])", {{"metric", "write_throughput"}}},
+        {"last_over_time(container_fs_usage_bytes@SEL@[1m])", {{"metric", "disk_usage"}}},
+        {"last_over_time(container_fs_limit_bytes@SEL@[1m])", {{"metric", "disk_limit"}}}},
+       60,
+       {{"container", {"name", "container"}, ""}, {"device", {"device"}, ""}, {"metric", {}, ""}},
+       "container"},
+      {"container_lifecycle",
+       "Container start times and OOM kills",
+       {{"last_over_time(container_start_time_seconds@SEL@[1m])", {{"metric", "start_time"}}},
+        {"last_over_time(container_oom_events_total@SEL@[1m])", {{"metric", "oom_events"}}}},
+       60,
+       {{"container", {"name", "container"}, ""}, {"metric", {}, ""}},
+       "container"},
   };
   return kDatasets;
 }
@@ -105,15 +252,23 @@ std::string render_promql(std::string_view promql_template, std::string_view sel
   // Accept "{a=\"b\"}" or "a=\"b\"": the matchers are re-wrapped in braces.
   while (!selector.empty() && (selector.front() == ' ' || selector.front() == '{')) selector.remove_prefix(1);
   while (!selector.empty() && (selector.back() == ' ' || selector.back() == '}')) selector.remove_suffix(1);
-  std::string replacement = selector.empty() ? std::string() : "{" + std::string(selector) + "}";
+  const std::string braced = selector.empty() ? std::string() : "{" + std::string(selector) + "}";
+  const std::string appended = selector.empty() ? std::string() : "," + std::string(selector);
   std::string out;
-  constexpr std::string_view kPlaceholder = "@SEL@";
   std::size_t from = 0;
-  for (auto pos = promql_template.find(kPlaceholder); pos != std::string_view::npos;
-       pos = promql_template.find(kPlaceholder, from)) {
+  for (;;) {
+    const auto sel = promql_template.find("@SEL@", from);
+    const auto matchers = promql_template.find("@MATCHERS@", from);
+    const auto pos = std::min(sel, matchers);
+    if (pos == std::string_view::npos) break;
     out.append(promql_template.substr(from, pos - from));
-    out.append(replacement);
-    from = pos + kPlaceholder.size();
+    if (pos == sel) {
+      out.append(braced);
+      from = pos + 5;
+    } else {
+      out.append(appended);
+      from = pos + 10;
+    }
   }
   out.append(promql_template.substr(from));
   return out;

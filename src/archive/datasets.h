@@ -30,7 +30,9 @@ struct ExtraColumn {
 
 struct DatasetQuery {
   // PromQL with the placeholder @SEL@ where the selector's matchers go:
-  // "lean_head_slot@SEL@" -> lean_head_slot{network="x"} or lean_head_slot.
+  // "lean_head_slot@SEL@" -> lean_head_slot{network="x"} or lean_head_slot;
+  // or @MATCHERS@ inside braces that are there already:
+  // {__name__=~"a|b"@MATCHERS@} -> {__name__=~"a|b",network="x"}.
   std::string promql;
   std::map<std::string, std::string> fixed;  // fixed column -> value
 };
@@ -58,7 +60,7 @@ struct DatasetSpec {
 [[nodiscard]] const std::vector<DatasetSpec>& datasets();
 [[nodiscard]] const DatasetSpec* find_dataset(std::string_view id);
 
-// Fills @SEL@ with `selector` ("{network=\"x\"}", "network=\"x\"" or "").
+// Fills @SEL@ and @MATCHERS@ with `selector` ("{network=\"x\"}", "network=\"x\"" or "").
 [[nodiscard]] std::string render_promql(std::string_view promql_template, std::string_view selector);
 
 // Every query of a dataset with the selector filled in, one per line: what

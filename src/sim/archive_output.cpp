@@ -25,10 +25,10 @@ namespace {
 
 constexpr TimeMs kLookbackMs = 5 * kMinuteMs;
 
-// What a registry query asks for: a metric under last_over_time(...[window])
-// or rate(...[window]).
+// What a registry query asks for: a metric (or every name of one family)
+// under last_over_time(...[window]) or rate(...[window]).
 struct QueryShape {
-  std::string metric;
+  std::vector<std::string> metrics;
   bool rate = false;
   TimeMs window = 0;
 };
@@ -47,10 +47,25 @@ Result<QueryShape> shape_of(std::string_view dataset, std::string_view promql) {
   } else {
     return unsupported();
   }
-  const auto sel = rest.find("@SEL@");
-  if (sel == std::string_view::npos) return unsupported();
-  shape.metric = std::string(rest.substr(0, sel));
-  rest.remove_prefix(sel + 5);
+  constexpr std::string_view kNames = "{__name__=~\"";
+  constexpr std::string_view kNamesEnd = "\"@MATCHERS@}";
+  if (rest.starts_with(kNames)) {
+    // Every name of one family: {__name__=~"a|b"@MATCHERS@}.
+    rest.remove_prefix(kNames.size());
+    const auto end = rest.find(kNamesEnd);
+    if (end == std::string_view::npos) return unsupported();
+    std::string_view names = rest.substr(0, end);
+    rest.remove_prefix(end + kNamesEnd.size());
+    for (std::size_t bar = names.find('|'); !names.empty(); bar = names.find('|')) {
+      shape.metrics.emplace_back(names.substr(0, bar));
+      names.remove_prefix(bar == std::string_view::npos ? names.size() : bar + 1);
+    }
+  } else {
+    const auto sel = rest.find("@SEL@");
+    if (sel == std::string_view::npos) return unsupported();
+    shape.metrics.emplace_back(rest.substr(0, sel));
+    rest.remove_prefix(sel + 5);
+  }
   int minutes = 0;
   if (std::sscanf(std::string(rest).c_str(), "[%dm])", &minutes) != 1 || minutes <= 0 ||
       rest != fmt::format("[{}m])", minutes))
@@ -180,9 +195,15 @@ Result<std::int64_t> write_dataset(const Simulation& sim, const archive::Dataset
   for (const auto& query : spec.queries) {
     auto shape = shape_of(spec.id, query.promql);
     if (!shape) return shape.error();
-    const auto* family = sim.family(shape->metric);
-    if (family == nullptr) return make_error("dataset {}: the simulator has no metric {}", spec.id, shape->metric);
-    for (const auto& s : family->series) {
+    // A name the simulated clients do not export gives no series, as on a server.
+    std::vector<const Series*> series;
+    for (const auto& metric : shape->metrics) {
+      if (const auto* family = sim.family(metric)) {
+        for (const auto& s : family->series) series.push_back(&s);
+      }
+    }
+    for (const Series* each : series) {
+      const Series& s = *each;
       if (!has_samples_in(s, w.devnet.start - shape->window, w.devnet.end)) continue;
       times.clear();
       values.clear();

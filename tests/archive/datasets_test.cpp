@@ -5,6 +5,7 @@
 #include "archive/parquet/parquet.h"
 #include "support/test_support.h"
 
+#include <map>
 #include <set>
 
 namespace leanscope::archive {
@@ -13,13 +14,56 @@ namespace {
 TEST(Datasets, RegistryHoldsTheNetworkingDatasetsWithTheirColumns) {
   std::set<std::string> ids;
   for (const auto& d : datasets()) ids.insert(d.id);
-  EXPECT_EQ(ids, (std::set<std::string>{"head_slot", "validators_count", "node_info", "network_peers", "peer_events",
-                                        "attestation_metrics", "container_network"}));
+  EXPECT_EQ(ids,
+            (std::set<std::string>{"head_slot", "validators_count", "node_info", "network_peers", "peer_events",
+                                   "attestation_metrics", "container_network", "finality_metrics", "fork_choice_reorgs",
+                                   "node_sync_status", "pq_signature_metrics", "pq_signature_histograms",
+                                   "state_transition_histograms", "state_transition_counters", "container_cpu",
+                                   "container_memory", "container_disk_io", "container_lifecycle"}));
   EXPECT_EQ(find_dataset("peer_events")->column_names(),
             (std::vector<std::string>{"client", "instance", "timestamp", "value", "metric", "direction", "result"}));
   EXPECT_EQ(find_dataset("network_peers")->column_names(),
             (std::vector<std::string>{"client", "instance", "timestamp", "value", "client_type", "peer"}));
   EXPECT_EQ(find_dataset("nope"), nullptr);
+}
+
+TEST(Datasets, VersionTwoDatasetsHaveTheirLabelColumns) {
+  EXPECT_EQ(find_dataset("fork_choice_reorgs")->label_columns(),
+            (std::vector<std::string>{"instance", "metric", "le"}));
+  EXPECT_EQ(find_dataset("container_disk_io")->label_columns(),
+            (std::vector<std::string>{"instance", "device", "metric"}));
+  EXPECT_EQ(find_dataset("container_disk_io")->owner_column, "container");
+  EXPECT_EQ(find_dataset("state_transition_counters")->label_columns(),
+            (std::vector<std::string>{"instance", "metric", "result"}));
+  EXPECT_EQ(find_dataset("node_sync_status")->label_columns(), (std::vector<std::string>{"instance", "status"}));
+}
+
+// Every name a family had across client versions is asked in one query,
+// and `metric` holds the current name or the section's tag.
+TEST(Datasets, OldMetricNamesAreQueriedWithTheCurrentOnes) {
+  const auto* counters = find_dataset("pq_signature_metrics");
+  ASSERT_EQ(counters->queries.size(), 7U);
+  EXPECT_EQ(render_promql(counters->queries[1].promql, ""),
+            R"(last_over_time({__name__=~"lean_pq_sig_attestation_signatures_valid_total|)"
+            R"(lean_pq_signature_attestation_signatures_valid_total"}[1m]))");
+  EXPECT_EQ(counters->queries[1].fixed.at("metric"), "lean_pq_sig_attestation_signatures_valid_total");
+  const auto* histograms = find_dataset("pq_signature_histograms");
+  std::map<std::string, std::string> by_tag;
+  for (const auto& q : histograms->queries) by_tag[q.fixed.at("metric")] = q.promql;
+  ASSERT_EQ(by_tag.size(), 4U);
+  for (const char* name : {"lean_pq_sig_aggregated_signatures_building_time_seconds_bucket",
+                           "lean_pq_sig_attestation_signatures_building_time_seconds_bucket",
+                           "lean_pq_signature_aggregated_signatures_building_time_seconds_bucket",
+                           "lean_pq_signature_attestation_signatures_building_time_seconds_bucket"}) {
+    EXPECT_NE(by_tag["agg_building"].find(name), std::string::npos) << name;
+  }
+}
+
+TEST(Datasets, SelectorIsAddedToANameRegexInsideItsBraces) {
+  const std::string family = R"(last_over_time({__name__=~"a|b"@MATCHERS@}[1m]))";
+  EXPECT_EQ(render_promql(family, ""), R"(last_over_time({__name__=~"a|b"}[1m]))");
+  EXPECT_EQ(render_promql(family, R"({network="x"})"), R"(last_over_time({__name__=~"a|b",network="x"}[1m]))");
+  EXPECT_EQ(render_promql("x@SEL@ + y@SEL@", "a=\"1\""), R"(x{a="1"} + y{a="1"})");
 }
 
 TEST(Datasets, SelectorIsMergedIntoEveryQuery) {
@@ -140,7 +184,8 @@ TEST(Datasets, GaugesAndCountersTakeTheLastSampleInsideEachStep) {
         continue;
       }
       EXPECT_TRUE(q.promql.starts_with("last_over_time(")) << q.promql;
-      EXPECT_TRUE(q.promql.ends_with("@SEL@[1m])")) << d.id << ": the window is the step: " << q.promql;
+      EXPECT_TRUE(q.promql.ends_with("@SEL@[1m])") || q.promql.ends_with("@MATCHERS@}[1m])"))
+          << d.id << ": the window is the step: " << q.promql;
     }
   }
 }
