@@ -46,6 +46,9 @@ struct DatasetSpec {
   // The column that names who a row belongs to: the job ("client"), or the
   // cAdvisor container ("container") for container datasets.
   std::string owner_column = "client";
+  // A dataset computed from another one's file instead of queried (no
+  // queries): p50/p95/p99 per 5 min window of a histogram dataset.
+  std::string derived_from = {};
 
   // client, instance, timestamp, value, then the extra columns.
   [[nodiscard]] std::vector<std::string> column_names() const;

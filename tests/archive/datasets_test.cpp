@@ -14,12 +14,26 @@ namespace {
 TEST(Datasets, RegistryHoldsTheNetworkingDatasetsWithTheirColumns) {
   std::set<std::string> ids;
   for (const auto& d : datasets()) ids.insert(d.id);
-  EXPECT_EQ(ids,
-            (std::set<std::string>{"head_slot", "validators_count", "node_info", "network_peers", "peer_events",
-                                   "attestation_metrics", "container_network", "finality_metrics", "fork_choice_reorgs",
-                                   "node_sync_status", "pq_signature_metrics", "pq_signature_histograms",
-                                   "state_transition_histograms", "state_transition_counters", "container_cpu",
-                                   "container_memory", "container_disk_io", "container_lifecycle"}));
+  EXPECT_EQ(ids, (std::set<std::string>{"head_slot",
+                                        "validators_count",
+                                        "node_info",
+                                        "network_peers",
+                                        "peer_events",
+                                        "attestation_metrics",
+                                        "container_network",
+                                        "finality_metrics",
+                                        "fork_choice_reorgs",
+                                        "node_sync_status",
+                                        "pq_signature_metrics",
+                                        "pq_signature_histograms",
+                                        "pq_signature_timing",
+                                        "state_transition_histograms",
+                                        "state_transition_timing",
+                                        "state_transition_counters",
+                                        "container_cpu",
+                                        "container_memory",
+                                        "container_disk_io",
+                                        "container_lifecycle"}));
   EXPECT_EQ(find_dataset("peer_events")->column_names(),
             (std::vector<std::string>{"client", "instance", "timestamp", "value", "metric", "direction", "result"}));
   EXPECT_EQ(find_dataset("network_peers")->column_names(),
