@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "analysis/networking.h"
+#include "analysis/resources.h"
 
 namespace leanscope::analysis {
 
@@ -12,6 +13,7 @@ namespace {
 std::vector<ReportDefinition>& registry() {
   static std::vector<ReportDefinition> kReports{
       networking_report(),
+      resources_report(),
   };
   return kReports;
 }
