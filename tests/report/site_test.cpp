@@ -6,6 +6,7 @@
 #include <chrono>
 #include <thread>
 
+#include "analysis/registry.h"
 #include "archive/datasets.h"
 #include "archive/devnets.h"
 #include "archive/manifest.h"
@@ -83,6 +84,17 @@ class SiteTest : public ::testing::Test {
     return out;
   }
 
+  // Every page of a full render: the site-wide pages, and per devnet its
+  // overview and one page per registered report.
+  static std::size_t all_pages() { return 3u * (analysis::reports().size() + 1) + 2; }
+  // The pages of one devnet's render, sorted as names() sorts.
+  static std::vector<std::string> devnet_render(const std::string& id) {
+    std::vector<std::string> out{"data.html", "index.html", id + "/index.html"};
+    for (const auto& r : analysis::reports()) out.push_back(id + "/" + r.id + ".html");
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
   TempDir dir_;
   fs::path data_, site_;
   std::vector<std::string> ids_;  // oldest first
@@ -93,7 +105,7 @@ TEST_F(SiteTest, WritesEveryPageAndListsDevnetsNewestFirstWithHealth) {
   auto summary = render();
   ASSERT_TRUE(summary.ok()) << summary.error().message;
   EXPECT_TRUE(summary->failed.empty());
-  EXPECT_EQ(summary->written.size(), 3u * 2 + 2);
+  EXPECT_EQ(summary->written.size(), all_pages());
   EXPECT_TRUE(summary->skipped.empty());
   for (const auto& id : ids_) {
     EXPECT_TRUE(fs::is_regular_file(site_ / id / "index.html")) << id;
@@ -138,7 +150,7 @@ TEST_F(SiteTest, SkipsUnchangedPagesUntilInputsChangeOrForced) {
   auto again = render();
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(again->written.empty()) << names(again->written, site_).front();
-  EXPECT_EQ(again->skipped.size(), 3u * 2 + 2);
+  EXPECT_EQ(again->skipped.size(), all_pages());
   EXPECT_NE(std::find(log_.begin(), log_.end(),
                       "skipped " + (site_ / ids_[0] / "networking.html").string() + " (inputs unchanged)"),
             log_.end());
@@ -157,7 +169,7 @@ TEST_F(SiteTest, SkipsUnchangedPagesUntilInputsChangeOrForced) {
 
   auto forced = render("all", /*force=*/true);
   ASSERT_TRUE(forced.ok());
-  EXPECT_EQ(forced->written.size(), 3u * 2 + 2);
+  EXPECT_EQ(forced->written.size(), all_pages());
   EXPECT_TRUE(forced->skipped.empty());
 
   // A deleted page is rewritten even though its inputs are unchanged.
@@ -170,9 +182,7 @@ TEST_F(SiteTest, SkipsUnchangedPagesUntilInputsChangeOrForced) {
 TEST_F(SiteTest, OneDevnetRewritesOnlyItsPagesButListsEveryDevnet) {
   auto summary = render(ids_[1]);
   ASSERT_TRUE(summary.ok()) << summary.error().message;
-  EXPECT_EQ(
-      names(summary->written, site_),
-      (std::vector<std::string>{"data.html", "index.html", ids_[1] + "/index.html", ids_[1] + "/networking.html"}));
+  EXPECT_EQ(names(summary->written, site_), devnet_render(ids_[1]));
   EXPECT_FALSE(fs::exists(site_ / ids_[0]));
   const std::string index = read_text(site_ / "index.html");
   for (const auto& id : ids_) EXPECT_NE(index.find(id), std::string::npos) << id;
