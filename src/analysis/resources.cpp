@@ -40,13 +40,12 @@ std::vector<KeyedSeries> chained(const DevnetData& data, std::string_view datase
 }
 
 // The series of one `metric` of a dataset (every series when metric is "").
-std::vector<KeyedSeries> of_metric(const std::vector<KeyedSeries>& list, std::string_view dataset,
-                                   std::string_view metric) {
-  if (metric.empty()) return list;
-  const std::size_t k = DevnetData::label(dataset, "metric");
-  std::vector<KeyedSeries> out;
+std::vector<const KeyedSeries*> of_metric(const std::vector<KeyedSeries>& list, std::string_view dataset,
+                                          std::string_view metric) {
+  const std::size_t k = metric.empty() ? 0 : DevnetData::label(dataset, "metric");
+  std::vector<const KeyedSeries*> out;
   for (const auto& ks : list) {
-    if (ks.labels.size() > k && ks.labels[k] == metric) out.push_back(ks);
+    if (metric.empty() || (ks.labels.size() > k && ks.labels[k] == metric)) out.push_back(&ks);
   }
   return out;
 }
@@ -166,7 +165,7 @@ ResourcesAnalysis analyse_resources(const DevnetData& data) {
   const auto mem_list = chained(data, "container_memory");
   const auto disk_list = chained(data, "container_disk_io");
   const auto life_list = chained(data, "container_lifecycle");
-  auto net_list = chained(data, "container_network");
+  const auto net_list = chained(data, "container_network");
   auto& hw = a.host_wide;
   // Limits are legitimately equal across containers (one disk, one setting):
   // only usage series are checked for being host-wide.
@@ -214,6 +213,7 @@ ResourcesAnalysis analyse_resources(const DevnetData& data) {
     add_line(a.memory[k], "working set", w, ws_hw);
     add_line(a.memory[k], "RSS", r, rss_hw);
     if (!limit.empty()) a.memory[k].lines.push_back({"limit", limit});
+    if (w != nullptr && limit.empty()) a.without_memory_limit.push_back(c);
     if (w != nullptr && !ws_hw) {
       s.memory_bytes = detail::stats_of(*w);
       auto pct = ops::percent_of(*w, limit);

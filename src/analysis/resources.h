@@ -58,6 +58,8 @@ struct ResourcesAnalysis {
   std::vector<Panel> disk_usage;    // "usage", "limit" (where known)
   std::vector<Panel> network;       // "rx", "tx" (bytes/s)
   std::vector<HostWide> host_wide;  // identical series across containers
+  // Clients with a working set but no memory limit set (0 or none exported).
+  std::vector<std::string> without_memory_limit;
 
   std::vector<ClientResources> summary;  // clients' order
   std::vector<Finding> findings;         // sorted by start

@@ -187,6 +187,9 @@ ReportModel resources_model(const ResourcesAnalysis& a) {
   s.push_back(chart("memory", "Memory: working set and RSS", Unit::Bytes, "Bytes", kMemoryText, a.memory));
   s.back().note = host_wide_note(a, {"working set", "RSS"});
   s.push_back(chart("memory-limit", "Memory, % of limit", Unit::Percent, "% of limit", kMemoryPctText, a.memory_pct));
+  if (!a.without_memory_limit.empty()) {
+    s.back().note = fmt::format("No memory limit is set for {}.", names_text(a.without_memory_limit));
+  }
   s.push_back(
       chart("disk-io", "Disk read & write throughput", Unit::BytesPerSec, "Throughput", kDiskIoText, a.disk_io));
   s.back().note = host_wide_note(a, {"disk reads", "disk writes"});

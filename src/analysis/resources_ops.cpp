@@ -7,10 +7,10 @@
 
 namespace leanscope::analysis::detail::resources {
 
-std::map<std::string, TimeSeries> sum_per_container(const std::vector<KeyedSeries>& list) {
+std::map<std::string, TimeSeries> sum_per_container(const std::vector<const KeyedSeries*>& list) {
   std::map<std::string, std::vector<const RawSeries*>> groups;
-  for (const auto& ks : list) {
-    if (!ks.series.empty()) groups[ks.client].push_back(&ks.series);
+  for (const auto* ks : list) {
+    if (!ks->series.empty()) groups[ks->client].push_back(&ks->series);
   }
   std::map<std::string, TimeSeries> out;
   for (const auto& [name, series] : groups) out.emplace(name, sum_gauges(series));
@@ -108,15 +108,15 @@ TimeSeries percent_of(const TimeSeries& value, const TimeSeries& limit) {
   return out;
 }
 
-std::optional<std::vector<Restart>> container_restarts(const std::vector<KeyedSeries>& start_times,
+std::optional<std::vector<Restart>> container_restarts(const std::vector<const KeyedSeries*>& start_times,
                                                        const std::string& client) {
   bool any = false;
   // By new start time (whole seconds): two series seeing one start agree on it.
   std::map<double, Restart> by_start;
-  for (const auto& ks : start_times) {
-    if (ks.client != client || ks.series.empty()) continue;
+  for (const auto* ks : start_times) {
+    if (ks->client != client || ks->series.empty()) continue;
     any = true;
-    const auto& s = ks.series;
+    const auto& s = ks->series;
     double latest = s.v.front();
     for (std::size_t i = 1; i < s.size(); ++i) {
       if (!(s.v[i] >= latest + 1)) continue;  // the same start (within a second), or an older one
@@ -137,13 +137,13 @@ std::optional<std::vector<Restart>> container_restarts(const std::vector<KeyedSe
   return out;
 }
 
-std::optional<OomKills> oom_kills(const std::vector<KeyedSeries>& oom_events, const std::string& client) {
+std::optional<OomKills> oom_kills(const std::vector<const KeyedSeries*>& oom_events, const std::string& client) {
   bool any = false;
   OomKills out;
-  for (const auto& ks : oom_events) {
-    if (ks.client != client || ks.series.empty()) continue;
+  for (const auto* ks : oom_events) {
+    if (ks->client != client || ks->series.empty()) continue;
     any = true;
-    for (const auto& inc : increases(ks.series)) {
+    for (const auto& inc : increases(ks->series)) {
       if (inc.amount > 0) out.events.push_back({inc.from, inc.to, inc.amount});
     }
   }

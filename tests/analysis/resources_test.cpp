@@ -113,6 +113,12 @@ TEST(AnalyseResources, CpuAndMemoryOfEachClientsContainer) {
   const auto k_ream = index_of(r, "ream_0"), k_zeam = index_of(r, "zeam_0");
   EXPECT_EQ(line(r.memory[k_ream], "limit"), nullptr);
   EXPECT_TRUE(r.memory_pct[k_ream].lines.empty());
+  EXPECT_EQ(r.without_memory_limit, (std::vector<std::string>{"ream_0"}));
+  const auto model = resources_model(r);
+  const auto pct =
+      std::find_if(model.sections.begin(), model.sections.end(), [](const auto& s) { return s.id == "memory-limit"; });
+  ASSERT_NE(pct, model.sections.end());
+  EXPECT_EQ(pct->note, "No memory limit is set for ream_0.");
   ASSERT_NE(line(r.memory[k_zeam], "limit"), nullptr);
   EXPECT_DOUBLE_EQ(line(r.memory[k_zeam], "limit")->series.v.front(), 4e9);
   ASSERT_NE(line(r.memory_pct[k_zeam], "% of limit"), nullptr);

@@ -14,7 +14,7 @@ namespace leanscope::analysis::detail::resources {
 
 // Per container (a series' normalised owner), the sum of its series at each
 // time any of them has a sample: devices, interfaces and instances summed.
-[[nodiscard]] std::map<std::string, TimeSeries> sum_per_container(const std::vector<KeyedSeries>& list);
+[[nodiscard]] std::map<std::string, TimeSeries> sum_per_container(const std::vector<const KeyedSeries*>& list);
 
 // Groups of two or more containers whose series are the same: equal at every
 // common time (at least 3 of them), not all zero and not constant. cAdvisor
@@ -41,7 +41,7 @@ struct Restart {
 // The restarts of `client`'s container from the start_time series (several
 // series reporting one start time count it once); nullopt when the client
 // has no such series.
-[[nodiscard]] std::optional<std::vector<Restart>> container_restarts(const std::vector<KeyedSeries>& start_times,
+[[nodiscard]] std::optional<std::vector<Restart>> container_restarts(const std::vector<const KeyedSeries*>& start_times,
                                                                      const std::string& client);
 
 // OOM kills: increases of container_oom_events_total, reset-aware (a drop
@@ -55,6 +55,7 @@ struct OomKills {
   std::vector<OomKill> events;  // by time
 };
 // nullopt when the client has no oom_events series.
-[[nodiscard]] std::optional<OomKills> oom_kills(const std::vector<KeyedSeries>& oom_events, const std::string& client);
+[[nodiscard]] std::optional<OomKills> oom_kills(const std::vector<const KeyedSeries*>& oom_events,
+                                                const std::string& client);
 
 }  // namespace leanscope::analysis::detail::resources
