@@ -16,10 +16,10 @@ constexpr std::string_view kCpuText =
     "CPU used by each client's container, in cores (cAdvisor's 5-minute rate of container_cpu_usage_seconds_total): "
     "1 core = one CPU busy all the time. Vertical markers are container restarts and OOM kills, on every chart.";
 constexpr std::string_view kMemoryText =
-    "Working set (the memory the kernel counts against the container's limit, what an OOM kill looks at) and RSS "
-    "(anonymous memory in RAM) of each container. A \"limit\" line is drawn where the container has a "
-    "memory limit; a limit of 0 means none, and then there is no line. A steady trend line appears where the "
-    "working set grows (memory_growth).";
+    "Working set (memory in use minus inactive file cache: what the container cannot easily give back, and what "
+    "is compared with its limit) and RSS (anonymous memory in RAM) of each container. A \"limit\" line is drawn where "
+    "the container has a memory limit; a limit of 0 means none, and then there is no line. A trend line (least "
+    "squares) appears where the working set grows steadily (memory_growth).";
 constexpr std::string_view kMemoryPctText =
     "The working set as a share of the container's memory limit, at each sample where a limit is set. Near 100 % "
     "the kernel reclaims caches and then kills the process (an OOM kill). Clients without a limit have no line.";
