@@ -190,6 +190,10 @@ ResourcesAnalysis analyse_resources(const DevnetData& data) {
   const auto rx = per_container(net_list, "container_network", "rx", false, "", clients, hw);
   const auto tx = per_container(net_list, "container_network", "tx", false, "", clients, hw);
   const auto starts = of_metric(life_list, "container_lifecycle", "start_time");
+  // Clients start the devnet within the detection's tolerance of its start
+  // (the networking report trims the same stretch): containers started then
+  // began this devnet and were not restarted.
+  const TimeMs devnet_start = a.devnet.start + data.thresholds().tolerance_ms;
   const auto ooms = of_metric(life_list, "container_lifecycle", "oom_events");
 
   for (std::size_t k = 0; k < a.clients.size(); ++k) {
@@ -258,7 +262,7 @@ ResourcesAnalysis analyse_resources(const DevnetData& data) {
 
     // Restarts and OOM kills: markers on every chart of the client.
     std::vector<Marker> markers;
-    const auto restarts = ops::container_restarts(starts, c);
+    const auto restarts = ops::container_restarts(starts, c, devnet_start);
     if (restarts) {
       s.restarts = static_cast<double>(restarts->size());
       for (const auto& rs : *restarts) {

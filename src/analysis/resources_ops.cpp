@@ -109,7 +109,7 @@ TimeSeries percent_of(const TimeSeries& value, const TimeSeries& limit) {
 }
 
 std::optional<std::vector<Restart>> container_restarts(const std::vector<const KeyedSeries*>& start_times,
-                                                       const std::string& client) {
+                                                       const std::string& client, TimeMs devnet_start) {
   bool any = false;
   // By new start time (whole seconds): two series seeing one start agree on it.
   std::map<double, Restart> by_start;
@@ -125,6 +125,7 @@ std::optional<std::vector<Restart>> container_restarts(const std::vector<const K
       // The start time itself, unless a clock disagreement puts it outside
       // the interval in which the new value appeared.
       const TimeMs t = std::clamp(start_ms, s.t[i - 1] + 1, s.t[i]);
+      if (t <= devnet_start) continue;
       const double key = std::round(s.v[i]);
       auto it = by_start.find(key);
       if (it == by_start.end() || s.t[i] < it->second.seen_at) by_start[key] = {t, s.t[i - 1], s.t[i]};

@@ -41,8 +41,9 @@ std::vector<double> ramp(double from, double step, int n) {
   return v;
 }
 
-ResourcesAnalysis analyse(const Archive& a, const Settings& settings = {}) {
-  auto data = DevnetData::load(a.dir(), a.devnet(), resources_report().datasets, {}, settings);
+ResourcesAnalysis analyse(const Archive& a, const Settings& settings = {},
+                          const archive::DetectionThresholds& thresholds = {}) {
+  auto data = DevnetData::load(a.dir(), a.devnet(), resources_report().datasets, thresholds, settings);
   EXPECT_TRUE(data.ok()) << data.error().message;
   return analyse_resources(*data);
 }
@@ -247,13 +248,19 @@ TEST(AnalyseResources, OomKillsAndContainerRestartsAtTheirTimes) {
   // OOM kills: one between minutes 2 and 3; then the counter restarts at 0
   // (a reset, no kill), and one more between minutes 6 and 7.
   a.add("container_lifecycle", kOomEvents, container("zeam_0"), 0, {0, 0, 0, 1, 1, 0, 0, 1, 1, 1, 1});
-  // ream_0: a steady start time and no OOM kills: 0 of each, no finding.
-  a.add("container_lifecycle", kStartTime, container("ream_0"), 0, ramp(start, 0, 11));
+  // ream_0: its container started with the devnet, a minute into its window
+  // (devnets start within the detection's tolerance): no restart; no OOM kills.
+  const double with_devnet = static_cast<double>(at(1)) / 1000 - 30;
+  a.add("container_lifecycle", kStartTime, container("ream_0"), 0,
+        {start, with_devnet, with_devnet, with_devnet, with_devnet, with_devnet, with_devnet, with_devnet, with_devnet,
+         with_devnet, with_devnet});
   a.add("container_lifecycle", kOomEvents, container("ream_0"), 0, ramp(0, 0, 11));
   a.add("container_cpu", 0, container("zeam_0"), 0, ramp(0.5, 0.01, 11));
   a.write();
 
-  const auto r = analyse(a);
+  archive::DetectionThresholds two_minutes;
+  two_minutes.tolerance_ms = 2 * 60'000;
+  const auto r = analyse(a, {}, two_minutes);
   const auto& zeam = of(r, "zeam_0");
   EXPECT_DOUBLE_EQ(*zeam.restarts, 1);
   EXPECT_DOUBLE_EQ(*zeam.oom_kills, 2);
@@ -285,6 +292,10 @@ TEST(AnalyseResources, OomKillsAndContainerRestartsAtTheirTimes) {
     EXPECT_EQ(m[2].t, at(7));
   }
   EXPECT_TRUE(r.cpu[index_of(r, "ream_0")].markers.empty());
+  // With the default tolerance (10 minutes), zeam_0's new container at 4
+  // minutes also began the devnet.
+  EXPECT_TRUE(findings_of(analyse(a), "container_restart").empty());
+  EXPECT_DOUBLE_EQ(*of(analyse(a), "zeam_0").restarts, 0);
 }
 
 TEST(AnalyseResources, HostWideSeriesAreSaidSoAndNotAttributed) {

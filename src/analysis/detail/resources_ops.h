@@ -40,9 +40,10 @@ struct Restart {
 };
 // The restarts of `client`'s container from the start_time series (several
 // series reporting one start time count it once); nullopt when the client
-// has no such series.
+// has no such series. A container that starts at or before `devnet_start`
+// started the devnet: that is no restart.
 [[nodiscard]] std::optional<std::vector<Restart>> container_restarts(const std::vector<const KeyedSeries*>& start_times,
-                                                                     const std::string& client);
+                                                                     const std::string& client, TimeMs devnet_start);
 
 // OOM kills: increases of container_oom_events_total, reset-aware (a drop
 // means a new counter: its value is the increase), summed over series.
