@@ -103,8 +103,14 @@ TimeSeries trend_line(const stats::LinearFit& fit, const TimeSeries& s) {
   return {{s.t.front(), s.t.back()}, {fit.at(s.t.front()), fit.at(s.t.back())}};
 }
 
-void memory_growth(const archive::Devnet& devnet, const std::string& client, const TimeSeries& ws, const Thresholds& th,
-                   Panel& panel, std::vector<Finding>& findings) {
+// Memory right after a container start is warming up, not growing.
+constexpr TimeMs kWarmUpMs = 5 * detail::kMinuteMs;
+
+void memory_growth(const archive::Devnet& devnet, const std::string& client, const TimeSeries& working_set,
+                   const std::vector<TimeMs>& starts, const Thresholds& th, Panel& panel,
+                   std::vector<Finding>& findings) {
+  const auto ws = ops::after_warm_up(working_set, starts, kWarmUpMs);
+  if (ws.size() < 2) return;
   const auto fit = stats::fit_line(ws.t, ws.v);
   if (!fit || fit->intercept <= 0) return;
   const double pct = fit->slope_per_hour / fit->intercept * 100;
@@ -225,7 +231,7 @@ ResourcesAnalysis analyse_resources(const DevnetData& data) {
         s.memory_limit_pct_max = detail::stats_of(pct).max;
         a.memory_pct[k].lines.push_back({"% of limit", std::move(pct)});
       }
-      memory_growth(a.devnet, c, *w, th, a.memory[k], a.findings);
+      memory_growth(a.devnet, c, *w, ops::start_times(starts, c), th, a.memory[k], a.findings);
     }
     if (r != nullptr && !rss_hw) s.rss_bytes = detail::stats_of(*r);
 

@@ -1,6 +1,7 @@
 // Series operations of the resources analysis (detail/resources_ops.h).
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <numeric>
 
 #include "analysis/detail/resources_ops.h"
@@ -135,6 +136,29 @@ std::optional<std::vector<Restart>> container_restarts(const std::vector<const K
   std::vector<Restart> out;
   for (const auto& [start, r] : by_start) out.push_back(r);
   std::sort(out.begin(), out.end(), [](const Restart& a, const Restart& b) { return a.t < b.t; });
+  return out;
+}
+
+std::vector<TimeMs> start_times(const std::vector<const KeyedSeries*>& start_times, const std::string& client) {
+  std::vector<TimeMs> out;
+  for (const auto* ks : start_times) {
+    if (ks->client != client) continue;
+    for (double v : ks->series.v) out.push_back(static_cast<TimeMs>(std::llround(v * 1000)));
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+TimeSeries after_warm_up(const TimeSeries& s, const std::vector<TimeMs>& starts, TimeMs warm_up) {
+  TimeSeries out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    // The latest start at or before this sample.
+    const auto it = std::upper_bound(starts.begin(), starts.end(), s.t[i]);
+    if (it != starts.begin() && s.t[i] - *std::prev(it) < warm_up) continue;
+    out.t.push_back(s.t[i]);
+    out.v.push_back(s.v[i]);
+  }
   return out;
 }
 

@@ -235,6 +235,26 @@ TEST(AnalyseResources, MemoryGrowthFiresOnASteadyRampOnly) {
   EXPECT_EQ(findings_of(analyse(a, {{"memory_growth.r2", 0}}), "memory_growth").size(), 2u);
 }
 
+TEST(AnalyseResources, MemoryGrowthLeavesOutTheWarmUpAfterAContainerStart) {
+  testing::TempDir dir;
+  Archive a(dir.path(), 60, {"lantern_0"});
+  // Started with the devnet, the working set fills from 60 % to 100 % of 1 GB
+  // in 3 minutes, then grows 15 % of it per hour. Over every sample the fit's
+  // R² is 0.56 (the warm-up's step); from 5 minutes after the start, 1.
+  std::vector<double> ws;
+  for (int i = 0; i <= 60; ++i) ws.push_back(1e9 * (0.6 + 0.4 * std::min(1.0, i / 3.0)) * (1 + 0.15 * i / 60.0));
+  a.add("container_memory", kWorkingSet, container("lantern_0"), 0, ws);
+  a.add("container_lifecycle", kStartTime, container("lantern_0"), 0,
+        std::vector<double>(61, static_cast<double>(at(0)) / 1000));
+  a.write();
+  const auto growth = findings_of(analyse(a), "memory_growth");
+  ASSERT_EQ(growth.size(), 1u);
+  EXPECT_EQ(growth[0].start, at(5));
+  EXPECT_EQ(growth[0].end, at(60));
+  EXPECT_NE(growth[0].detail.find("14.8 % per hour"), std::string::npos) << growth[0].detail;
+  EXPECT_NE(growth[0].detail.find("R² 1.00"), std::string::npos) << growth[0].detail;
+}
+
 TEST(AnalyseResources, OomKillsAndContainerRestartsAtTheirTimes) {
   testing::TempDir dir;
   Archive a(dir.path(), 10, {"ream_0", "zeam_0"});

@@ -45,6 +45,14 @@ struct Restart {
 [[nodiscard]] std::optional<std::vector<Restart>> container_restarts(const std::vector<const KeyedSeries*>& start_times,
                                                                      const std::string& client, TimeMs devnet_start);
 
+// Every start time (ms, sorted, distinct) the client's container reported.
+[[nodiscard]] std::vector<TimeMs> start_times(const std::vector<const KeyedSeries*>& start_times,
+                                              const std::string& client);
+
+// The samples of `s` that are not within `warm_up` after a container start
+// (memory fills its caches and state after a start; that is no growth).
+[[nodiscard]] TimeSeries after_warm_up(const TimeSeries& s, const std::vector<TimeMs>& starts, TimeMs warm_up);
+
 // OOM kills: increases of container_oom_events_total, reset-aware (a drop
 // means a new counter: its value is the increase), summed over series.
 struct OomKill {
