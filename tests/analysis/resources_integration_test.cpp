@@ -64,12 +64,22 @@ TEST_P(ResourcesOfSimulation, FindsTheSimulatorsIncidentsAndNothingElse) {
   ASSERT_FALSE(parser.parse(truth_text).get(truth));
   const auto incidents = events_of(truth["events"]);
 
-  std::size_t found_total = 0;
+  struct Iteration {
+    std::string id;
+    TimeMs start = 0, end = 0;
+  };
+  std::vector<Iteration> iterations;
   for (auto it : truth["iterations"].get_array()) {
-    const std::string id(it["id"].get_string().value());
+    iterations.push_back({std::string(it["id"].get_string().value()), iso(it["start"].get_string().value()),
+                          iso(it["end"].get_string().value())});
+  }
+  std::size_t found_total = 0;
+  for (std::size_t k = 0; k < iterations.size(); ++k) {
+    const auto& id = iterations[k].id;
     SCOPED_TRACE(id);
-    const TimeMs start = iso(it["start"].get_string().value());
-    const TimeMs end = iso(it["end"].get_string().value()) + 10 * 60'000;  // until the next devnet starts
+    // An incident belongs to the devnet running when it began: until the next one starts.
+    const TimeMs start = iterations[k].start;
+    const TimeMs end = k + 1 < iterations.size() ? iterations[k + 1].start - 1 : iterations[k].end + 10 * 60'000;
     auto r = run_leanscope({"summary", "--devnet", id, "--format", "json", "--data-dir", data});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     simdjson::dom::parser summary_parser;
