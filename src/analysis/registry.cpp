@@ -8,6 +8,7 @@
 #include "analysis/consensus.h"
 #include "analysis/networking.h"
 #include "analysis/pq_signatures.h"
+#include "analysis/resources.h"
 #include "analysis/state_transitions.h"
 
 namespace leanscope::analysis {
@@ -20,6 +21,7 @@ std::vector<ReportDefinition>& registry() {
       pq_signatures_report(),
       aggregation_report(),
       state_transitions_report(),
+      resources_report(),
   };
   return kReports;
 }
