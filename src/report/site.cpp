@@ -249,7 +249,9 @@ Result<RenderSummary> render_site(const RenderOptions& options) {
   std::vector<detail::CompareListing> compare_links;
   for (const auto& d : all) {
     if (!safe_id(d.id)) continue;
-    auto s = devnet_summary(summary_inputs, options.out, d, /*store=*/true);
+    // Cached beside pages only: rendering one devnet makes no folders for others.
+    const bool store = fs::is_directory(options.out / d.id, ec);
+    auto s = devnet_summary(summary_inputs, options.out, d, store);
     if (!s) {
       if (options.log) options.log(fmt::format("compare: {} left out: {}", d.id, s.error().message));
       continue;

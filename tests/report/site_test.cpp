@@ -93,7 +93,7 @@ TEST_F(SiteTest, WritesEveryPageAndListsDevnetsNewestFirstWithHealth) {
   auto summary = render();
   ASSERT_TRUE(summary.ok()) << summary.error().message;
   EXPECT_TRUE(summary->failed.empty());
-  EXPECT_EQ(summary->written.size(), 3u * 2 + 2);
+  EXPECT_EQ(summary->written.size(), 3u * 2 + 3);
   EXPECT_TRUE(summary->skipped.empty());
   for (const auto& id : ids_) {
     EXPECT_TRUE(fs::is_regular_file(site_ / id / "index.html")) << id;
@@ -138,7 +138,7 @@ TEST_F(SiteTest, SkipsUnchangedPagesUntilInputsChangeOrForced) {
   auto again = render();
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(again->written.empty()) << names(again->written, site_).front();
-  EXPECT_EQ(again->skipped.size(), 3u * 2 + 2);
+  EXPECT_EQ(again->skipped.size(), 3u * 2 + 3);
   EXPECT_NE(std::find(log_.begin(), log_.end(),
                       "skipped " + (site_ / ids_[0] / "networking.html").string() + " (inputs unchanged)"),
             log_.end());
@@ -150,14 +150,14 @@ TEST_F(SiteTest, SkipsUnchangedPagesUntilInputsChangeOrForced) {
   write_peers(file.devnets[2], /*isolated=*/true);
   auto changed = render();
   ASSERT_TRUE(changed.ok());
-  EXPECT_EQ(
-      names(changed->written, site_),
-      (std::vector<std::string>{"data.html", "index.html", ids_[2] + "/index.html", ids_[2] + "/networking.html"}));
+  EXPECT_EQ(names(changed->written, site_),
+            (std::vector<std::string>{"compare.html", "data.html", "index.html", ids_[2] + "/index.html",
+                                      ids_[2] + "/networking.html"}));
   EXPECT_NE(read_text(site_ / "index.html").find("1 isolated"), std::string::npos);
 
   auto forced = render("all", /*force=*/true);
   ASSERT_TRUE(forced.ok());
-  EXPECT_EQ(forced->written.size(), 3u * 2 + 2);
+  EXPECT_EQ(forced->written.size(), 3u * 2 + 3);
   EXPECT_TRUE(forced->skipped.empty());
 
   // A deleted page is rewritten even though its inputs are unchanged.
@@ -170,9 +170,9 @@ TEST_F(SiteTest, SkipsUnchangedPagesUntilInputsChangeOrForced) {
 TEST_F(SiteTest, OneDevnetRewritesOnlyItsPagesButListsEveryDevnet) {
   auto summary = render(ids_[1]);
   ASSERT_TRUE(summary.ok()) << summary.error().message;
-  EXPECT_EQ(
-      names(summary->written, site_),
-      (std::vector<std::string>{"data.html", "index.html", ids_[1] + "/index.html", ids_[1] + "/networking.html"}));
+  EXPECT_EQ(names(summary->written, site_),
+            (std::vector<std::string>{"compare.html", "data.html", "index.html", ids_[1] + "/index.html",
+                                      ids_[1] + "/networking.html"}));
   EXPECT_FALSE(fs::exists(site_ / ids_[0]));
   const std::string index = read_text(site_ / "index.html");
   for (const auto& id : ids_) EXPECT_NE(index.find(id), std::string::npos) << id;
