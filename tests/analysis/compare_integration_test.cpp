@@ -54,7 +54,7 @@ TEST(CompareOfSimulation, FiguresAreThoseOfSummaryAndCheckFollowsTheFindings) {
   testing::TempDir dir;
   const auto data = (dir / "data").string();
   auto sim = run_leanscope({"simulate", "--data-dir", data, "--seed", "3", "--clients", "4", "--iterations", "3",
-                            "--hours", "0.5", "--end", "2026-11-23T12:00:00Z"});
+                            "--hours", "1", "--end", "2026-11-23T12:00:00Z"});
   ASSERT_EQ(sim.exit_code, 0) << sim.err;
   auto cmp = run_leanscope({"compare", "--format", "json", "--data-dir", data, "--site", (dir / "site").string()});
   ASSERT_EQ(cmp.exit_code, 0) << cmp.err;
@@ -118,8 +118,24 @@ TEST(CompareOfSimulation, FiguresAreThoseOfSummaryAndCheckFollowsTheFindings) {
     EXPECT_NE(check.out.find(broken ? "FAIL  " : "PASS  "), std::string::npos) << check.out;
   }
   EXPECT_GT(compared, 3);  // at least the networking figures of every devnet
-  // The seed gives devnets with and without incidents.
+  // Hour-long iterations of the simulator have incidents (isolation,
+  // invalid attestations); a short one has none, and passes.
   EXPECT_GT(with_incidents, 0);
+  const auto quiet = (dir / "quiet").string();
+  ASSERT_EQ(run_leanscope({"simulate", "--data-dir", quiet, "--seed", "3", "--clients", "3", "--iterations", "1",
+                           "--hours", "0.3", "--end", "2026-11-23T12:00:00Z"})
+                .exit_code,
+            0);
+  auto summary = run_leanscope({"summary", "--devnet", "latest", "--data-dir", quiet, "--format", "json"});
+  ASSERT_EQ(summary.exit_code, 0) << summary.err;
+  const bool quiet_broken = summary.out.find("\"kind\": \"isolated\"") != std::string::npos ||
+                            summary.out.find("\"kind\": \"invalid_attestations\"") != std::string::npos ||
+                            summary.out.find("\"kind\": \"finality_stall\"") != std::string::npos ||
+                            summary.out.find("\"kind\": \"oom\"") != std::string::npos;
+  (quiet_broken ? with_incidents : without) += 1;
+  auto junit = run_leanscope({"check", "--devnet", "latest", "--data-dir", quiet, "--format", "junit"});
+  EXPECT_EQ(junit.exit_code, quiet_broken ? 1 : 0) << junit.out << junit.err;
+  EXPECT_EQ(junit.out.find("failures=\"0\"") != std::string::npos, !quiet_broken) << junit.out;
   EXPECT_GT(without, 0);
 }
 
