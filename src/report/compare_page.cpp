@@ -167,7 +167,7 @@ void client_charts(std::string& out, const Comparison& c) {
 
 }  // namespace
 
-std::string compare_page_html(const Comparison& c, const std::vector<CompareListing>& listings) {
+std::string compare_page_html(const Comparison& c, const std::vector<CompareListing>& listings, std::size_t left_out) {
   std::string out;
   out.reserve(64 * 1024);
   PageFrame frame;
@@ -182,6 +182,12 @@ std::string compare_page_html(const Comparison& c, const std::vector<CompareList
                  "over its clients, every client weighted alike, unless it is network-wide; – is no data. "
                  "Versions are shown where they changed.</p>\n",
                  c.devnets.size(), c.devnets.size() == 1 ? "" : "s");
+  if (left_out > 0) {
+    fmt::format_to(std::back_inserter(out),
+                   "<p class=\"note\">{} devnet{} of devnets.json {} not rendered yet, so not compared "
+                   "(<code>leanscope render --devnet all</code>).</p>\n",
+                   left_out, left_out == 1 ? "" : "s", left_out == 1 ? "is" : "are");
+  }
   out.append("<section id=\"devnets\">\n<h2>Devnets</h2>\n");
   if (c.devnets.empty()) {
     out.append("<p class=\"nodata\">No data available</p>\n");

@@ -242,18 +242,27 @@ Result<RenderSummary> render_site(const RenderOptions& options) {
   }
   LEANSCOPE_TRY(
       write_if_changed(options.out / "index.html", detail::index_page_html(listings, links), options.force, log));
-  // compare.html: every devnet's summary, cached beside its pages (an
-  // unchanged devnet is read, not analysed again).
+  // compare.html: the summaries of the devnets rendered now (cached by
+  // render_devnet, or read back while their inputs are unchanged), and those
+  // cached by earlier renders as their pages show them; devnets never
+  // rendered are left out (the page says how many), so rendering one devnet
+  // costs one devnet.
   std::vector<analysis::SummaryData> summaries;
   const SummaryInputs summary_inputs{options.data_dir, &*manifest, file->thresholds, options.settings};
   std::vector<detail::CompareListing> compare_links;
+  std::size_t not_rendered = 0;
   for (const auto& d : all) {
     if (!safe_id(d.id)) continue;
-    // Cached beside pages only: rendering one devnet makes no folders for others.
-    const bool store = fs::is_directory(options.out / d.id, ec);
-    auto s = devnet_summary(summary_inputs, options.out, d, store);
+    Result<analysis::SummaryData> s = make_error("not rendered");
+    if (wanted.contains(d.id)) {
+      s = devnet_summary(summary_inputs, options.out, d, /*store=*/true);
+    } else if (auto cached = read_any_cached_summary(options.out, d.id)) {
+      s = analysis::parse_summary_record(*cached, cached_summary_path(options.out, d.id).string());
+    }
     if (!s) {
-      if (options.log) options.log(fmt::format("compare: {} left out: {}", d.id, s.error().message));
+      ++not_rendered;
+      if (options.log && wanted.contains(d.id))
+        options.log(fmt::format("compare: {} left out: {}", d.id, s.error().message));
       continue;
     }
     summaries.push_back(std::move(s).value());
@@ -261,7 +270,8 @@ Result<RenderSummary> render_site(const RenderOptions& options) {
   }
   LEANSCOPE_TRY(write_if_changed(
       options.out / "compare.html",
-      detail::compare_page_html(analysis::compare_devnets(std::move(summaries)), compare_links), options.force, log));
+      detail::compare_page_html(analysis::compare_devnets(std::move(summaries)), compare_links, not_rendered),
+      options.force, log));
   LEANSCOPE_TRY(write_if_changed(
       options.out / "data.html",
       detail::data_page_html(options.data_dir, detail::relative_href(options.out, options.data_dir), data_devnets),

@@ -38,6 +38,12 @@ std::optional<std::string> read_cached_summary(const fs::path& site, const std::
   return std::move(text).value();
 }
 
+std::optional<std::string> read_any_cached_summary(const fs::path& site, const std::string& devnet) {
+  auto text = read_file(cached_summary_path(site, devnet));
+  if (!text || !text->starts_with("{\"inputs\":")) return std::nullopt;
+  return std::move(text).value();
+}
+
 Status write_cached_summary(const fs::path& site, const std::string& devnet, const std::string& hash,
                             const std::string& record) {
   if (record.size() < 2 || record.front() != '{') return make_error("summary record of {}: not a JSON object", devnet);

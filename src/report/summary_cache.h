@@ -32,6 +32,10 @@ struct SummaryInputs {
 // The cached record when it was made from inputs with this hash.
 [[nodiscard]] std::optional<std::string> read_cached_summary(const std::filesystem::path& site,
                                                              const std::string& devnet, const std::string& hash);
+// The cached record whatever inputs it was made from (a devnet whose pages
+// were not rendered again shows the summary its pages show).
+[[nodiscard]] std::optional<std::string> read_any_cached_summary(const std::filesystem::path& site,
+                                                                 const std::string& devnet);
 // Writes the record (summary_record_json) with its inputs hash, atomically.
 [[nodiscard]] Status write_cached_summary(const std::filesystem::path& site, const std::string& devnet,
                                           const std::string& hash, const std::string& record);

@@ -57,10 +57,11 @@ class SummaryCacheTest : public ::testing::Test {
     ASSERT_TRUE(builder.write(archive::dataset_path(data_, d.id, "network_peers"), "lean_connected_peers").ok());
   }
 
-  Result<RenderSummary> render() {
+  Result<RenderSummary> render(const std::string& devnet = "all") {
     RenderOptions o;
     o.data_dir = data_;
     o.out = site_;
+    o.devnet = devnet;
     return render_site(o);
   }
 
@@ -130,6 +131,22 @@ TEST_F(SummaryCacheTest, AStaleOrCorruptCacheIsNotUsed) {
   EXPECT_FALSE(from_cache);
   EXPECT_EQ(s->devnet, d.id);
   EXPECT_EQ(read_text(path), text);  // stored again, as render wrote it
+}
+
+TEST_F(SummaryCacheTest, RenderingOneDevnetComparesOnlyDevnetsWithSummaries) {
+  ASSERT_TRUE(render(file_.devnets[1].id).ok());
+  EXPECT_TRUE(fs::exists(cached_summary_path(site_, file_.devnets[1].id)));
+  EXPECT_FALSE(fs::exists(site_ / file_.devnets[0].id));  // never rendered: not analysed, no folder
+  std::string page = read_text(site_ / "compare.html");
+  EXPECT_NE(page.find(file_.devnets[1].id), std::string::npos);
+  EXPECT_EQ(page.find(file_.devnets[0].id), std::string::npos);
+  EXPECT_NE(page.find("2 devnets of devnets.json are not rendered yet"), std::string::npos);
+  // Rendering another adds it; the first is read from its cache.
+  ASSERT_TRUE(render(file_.devnets[2].id).ok());
+  page = read_text(site_ / "compare.html");
+  EXPECT_NE(page.find(file_.devnets[1].id), std::string::npos);
+  EXPECT_NE(page.find(file_.devnets[2].id), std::string::npos);
+  EXPECT_NE(page.find("1 devnet of devnets.json is not rendered yet"), std::string::npos);
 }
 
 }  // namespace

@@ -15,7 +15,8 @@ struct CompareListing {
   bool has_pages = false;  // SITE/<id>/index.html exists (the row links to it)
 };
 
+// `left_out`: devnets of devnets.json without a summary (never rendered).
 [[nodiscard]] std::string compare_page_html(const analysis::Comparison& comparison,
-                                            const std::vector<CompareListing>& devnets);
+                                            const std::vector<CompareListing>& devnets, std::size_t left_out = 0);
 
 }  // namespace leanscope::report::detail
