@@ -105,7 +105,7 @@ void devnets_table(std::string& out, const Comparison& c, const std::vector<Comp
     const auto& shown = it + 1 == c.devnets.rend() ? d.versions : d.changed_versions;
     bool first = true;
     for (const auto& [client, version] : shown) {
-      if (!first) out.append("<br>");
+      if (!first) out.append(", ");
       first = false;
       append_html(out, client);
       out.append(" ");
@@ -141,8 +141,9 @@ void client_charts(std::string& out, const Comparison& c) {
     append_html(out, name);
     out.append("\">\n<h2>");
     append_html(out, name);
-    out.append(" per client</h2>\n<p class=\"explain\">");
+    out.append(" per client</h2>\n<p class=\"explain\">Each client's own figure in each devnet (the devnet's is the ");
     append_html(out, f.meaning);
+    out.append(")");
     out.append(f.better == analysis::Better::Higher  ? " (higher is better)"
                : f.better == analysis::Better::Lower ? " (lower is better)"
                                                      : "");
