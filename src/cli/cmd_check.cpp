@@ -55,6 +55,7 @@ Result<std::vector<analysis::CheckRule>> rules_of(const CheckFlags& flags, bool&
 }
 
 int run_check(const CheckFlags& flags) {
+  if (flags.devnet == "all") return usage_error("--devnet: check takes one devnet (an id or 'latest'), not 'all'");
   bool allow_missing = false;
   auto rules = rules_of(flags, allow_missing);
   if (!rules) return usage_error(rules.error());

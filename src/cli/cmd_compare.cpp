@@ -91,10 +91,11 @@ int run_compare(const CompareFlags& flags) {
   std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.start < b.start; });
   std::vector<archive::Devnet> chosen;
   for (const auto& id : flags.devnets) {
-    auto one = archive::select_devnets(*file, id, /*allow_all=*/false);
-    if (!one) return fail(one.error());
-    if (std::none_of(chosen.begin(), chosen.end(), [&](const auto& d) { return d.id == one->front().id; }))
-      chosen.push_back(one->front());
+    auto some = archive::select_devnets(*file, id, /*allow_all=*/true);
+    if (!some) return fail(some.error());
+    for (const auto& d : *some) {
+      if (std::none_of(chosen.begin(), chosen.end(), [&](const auto& c) { return c.id == d.id; })) chosen.push_back(d);
+    }
   }
   std::size_t shown = chosen.size();
   if (flags.devnets.empty()) {
@@ -136,7 +137,7 @@ void add_compare_command(CLI::App& app, Dispatch& dispatch) {
   auto flags = std::make_shared<CompareFlags>();
   auto* sub = app.add_subcommand("compare",
                                  "Devnets side by side: headline figures and their change against the previous devnet");
-  auto* devnet = sub->add_option("--devnet", flags->devnets, "A devnet id or 'latest' (repeat for several)")
+  auto* devnet = sub->add_option("--devnet", flags->devnets, "A devnet id, 'latest' or 'all' (repeat for several)")
                      ->check(devnet_validator());
   sub->add_option("--last", flags->last, "The last N devnets (default: all; the table shows the last 10)")
       ->check(CLI::PositiveNumber)
