@@ -19,4 +19,6 @@ fi
 echo "== end to end"
 python3 bench/e2e.py build/release/leanscope "$out" ${BENCH_KEEP:+--keep} \
   --sizes "${BENCH_SIZES:-1x6,1x16,1x64,24x6,24x16,24x64,168x6,168x16,168x64}"
-echo "bench: results in $out (e2e.md, e2e.svg, *_bench.json)"
+echo "== render --devnet all of 100 devnets with one changed, against that devnet alone"
+python3 bench/render_incremental.py build/release/leanscope "$out/render-incremental" | tee "$out/render_incremental.md"
+echo "bench: results in $out (e2e.md, e2e.svg, *_bench.json, render_incremental.md)"

@@ -28,7 +28,7 @@ demo_packages=(
 )
 test_packages=(
   clang clang-format clang-tidy libclang-rt-14-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libexpat1-dev
   victoria-metrics chromium curl python3 time
 )
 packages=("${demo_packages[@]}")

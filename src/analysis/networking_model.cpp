@@ -156,7 +156,8 @@ void by_source(Figures& f, const char* validity, const std::map<std::string, dou
   f.add({"attestations", validity, "total"}, total);
 }
 
-Figures client_figures(const ClientSummary& s) {
+// validators: those of the devnet (one attestation per validator per slot is expected).
+Figures client_figures(const ClientSummary& s, std::optional<double> validators) {
   Figures f;
   f.add({"peers", "avg"}, s.peers.avg);
   f.add({"peers", "min"}, s.peers.min);
@@ -168,6 +169,10 @@ Figures client_figures(const ClientSummary& s) {
   by_source(f, "valid", s.valid_by_source, s.valid_total);
   by_source(f, "invalid", s.invalid_by_source, s.invalid_total);
   f.add({"attestations_per_slot", "avg"}, s.attestations_per_slot.avg);
+  std::optional<double> pct;
+  if (s.attestations_per_slot.avg && validators && *validators > 0)
+    pct = *s.attestations_per_slot.avg / *validators * 100;
+  f.add({"attestations_per_slot", "pct_of_expected"}, pct);
   f.add({"network", "rx_bytes_per_sec", "avg"}, s.rx_bytes_per_sec.avg);
   f.add({"network", "rx_bytes_per_sec", "max"}, s.rx_bytes_per_sec.max);
   f.add({"network", "tx_bytes_per_sec", "avg"}, s.tx_bytes_per_sec.avg);
@@ -224,7 +229,7 @@ ReportModel networking_model(const NetworkingAnalysis& a) {
   s.back().findings = true;
 
   m.findings = a.findings;
-  for (const auto& c : a.summary) m.client_figures[c.client] = client_figures(c);
+  for (const auto& c : a.summary) m.client_figures[c.client] = client_figures(c, a.validators);
   return m;
 }
 

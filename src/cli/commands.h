@@ -15,6 +15,8 @@ struct Dispatch {
 void add_prometheus_commands(CLI::App& app, Dispatch& dispatch);  // detect fetch devnets queries metrics
 void add_report_commands(CLI::App& app, Dispatch& dispatch);      // render
 void add_summary_command(CLI::App& app, Dispatch& dispatch);      // summary
+void add_compare_command(CLI::App& app, Dispatch& dispatch);      // compare
+void add_check_command(CLI::App& app, Dispatch& dispatch);        // check
 void add_pipeline_commands(CLI::App& app, Dispatch& dispatch);    // sync demo
 void add_simulate_command(CLI::App& app, Dispatch& dispatch);     // simulate
 void add_serve_command(CLI::App& app, Dispatch& dispatch);        // serve

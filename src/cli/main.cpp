@@ -34,6 +34,8 @@ int main(int argc, char** argv) {
   cli::add_prometheus_commands(app, dispatch);
   cli::add_report_commands(app, dispatch);
   cli::add_summary_command(app, dispatch);
+  cli::add_compare_command(app, dispatch);
+  cli::add_check_command(app, dispatch);
   cli::add_pipeline_commands(app, dispatch);
   cli::add_simulate_command(app, dispatch);
   cli::add_serve_command(app, dispatch);

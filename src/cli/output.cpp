@@ -143,4 +143,9 @@ bool use_color() {
   return (no_color == nullptr || *no_color == '\0') && ::isatty(STDERR_FILENO) != 0;
 }
 
+bool use_color_stdout() {
+  const char* no_color = std::getenv("NO_COLOR");
+  return (no_color == nullptr || *no_color == '\0') && ::isatty(STDOUT_FILENO) != 0;
+}
+
 }  // namespace leanscope::cli

@@ -51,5 +51,7 @@ void print_data(std::string_view text);
 void add_no_wait_flag(CLI::App& command, bool& no_wait);
 // True when stderr is a terminal and NO_COLOR is unset.
 [[nodiscard]] bool use_color();
+// True when stdout is a terminal and NO_COLOR is unset (colored tables).
+[[nodiscard]] bool use_color_stdout();
 
 }  // namespace leanscope::cli

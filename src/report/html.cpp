@@ -7,37 +7,11 @@
 #include <charconv>
 #include <cmath>
 
+#include "common/markup.h"
+
 namespace leanscope::report::detail {
 
-void append_html(std::string& out, std::string_view text) {
-  std::size_t run = 0;  // start of the current run of plain characters
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char* entity = nullptr;
-    switch (text[i]) {
-      case '&':
-        entity = "&amp;";
-        break;
-      case '<':
-        entity = "&lt;";
-        break;
-      case '>':
-        entity = "&gt;";
-        break;
-      case '"':
-        entity = "&quot;";
-        break;
-      case '\'':
-        entity = "&#39;";
-        break;
-      default:
-        continue;
-    }
-    out.append(text.substr(run, i - run));
-    out.append(entity);
-    run = i + 1;
-  }
-  out.append(text.substr(run));
-}
+void append_html(std::string& out, std::string_view text) { append_escaped_markup(out, text); }
 
 std::string html(std::string_view text) {
   std::string out;

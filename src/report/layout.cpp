@@ -62,9 +62,10 @@ void begin_page(std::string& out, const PageFrame& frame) {
   out.append(site_css());
   out.append("</style>\n</head>\n<body>\n<header class=\"topbar\">\n");
   fmt::format_to(it, "<a class=\"brand\" href=\"{}index.html\">leanscope</a>\n", frame.root);
-  fmt::format_to(
-      it, "<nav class=\"site-nav\"><a href=\"{0}index.html\">Devnets</a><a href=\"{0}data.html\">Data</a></nav>\n",
-      frame.root);
+  fmt::format_to(it,
+                 "<nav class=\"site-nav\"><a href=\"{0}index.html\">Devnets</a><a "
+                 "href=\"{0}compare.html\">Compare</a><a href=\"{0}data.html\">Data</a></nav>\n",
+                 frame.root);
   out.append(
       "<button type=\"button\" id=\"theme-toggle\" class=\"theme-toggle\" aria-label=\"Switch between light and dark "
       "theme\" title=\"Switch between light and dark theme\">◐ <span class=\"theme-name\">theme</span></button>\n"

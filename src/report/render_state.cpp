@@ -66,4 +66,30 @@ InputsHash& InputsHash::add(std::int64_t n) { return add(fmt::format("{}", n)); 
 
 std::string InputsHash::hex() const { return fmt::format("{:016x}", h_); }
 
+void add_devnet_input(InputsHash& h, const archive::Devnet& d) {
+  h.add(d.id).add(d.start).add(d.end).add(fmt::format("{}", d.duration_hours));
+  h.add(d.start_slot ? fmt::format("{}", *d.start_slot) : "-").add(d.end_slot ? fmt::format("{}", *d.end_slot) : "-");
+  for (const auto& c : d.clients) h.add(c);
+  h.add(d.notes);
+}
+
+void add_dataset_input(InputsHash& h, const std::filesystem::path& data_dir, const archive::Manifest& manifest,
+                       const std::string& devnet, const std::string& dataset) {
+  h.add(dataset);
+  std::error_code ec;
+  const std::filesystem::path path = archive::dataset_path(data_dir, devnet, dataset);
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec) {
+    h.add("absent");
+  } else {
+    const auto mtime = std::filesystem::last_write_time(path, ec);
+    h.add(static_cast<std::int64_t>(size)).add(static_cast<std::int64_t>(mtime.time_since_epoch().count()));
+  }
+  const auto d = manifest.devnets.find(devnet);
+  if (d == manifest.devnets.end()) return;
+  const auto r = d->second.find(dataset);
+  if (r == d->second.end()) return;
+  h.add(r->second.fetched_at).add(r->second.row_count).add(r->second.file_size_bytes).add(r->second.query_hash);
+}
+
 }  // namespace leanscope::report::detail

@@ -8,15 +8,18 @@
 #include <set>
 #include <system_error>
 
+#include "analysis/compare.h"
 #include "analysis/registry.h"
 #include "archive/devnets.h"
 #include "archive/manifest.h"
 #include "common/fs.h"
 #include "common/version.h"
+#include "report/detail/compare_page.h"
 #include "report/detail/pages.h"
 #include "report/detail/render_state.h"
 #include "report/detail/tables.h"
 #include "report/page_writer.h"
+#include "report/summary_cache.h"
 
 namespace leanscope::report {
 
@@ -27,33 +30,6 @@ namespace {
 
 // Devnet ids become folder names: only the archive's safe names are used.
 bool safe_id(std::string_view id) { return archive::check_devnet_id(id).ok(); }
-
-void add_devnet(InputsHash& h, const archive::Devnet& d) {
-  h.add(d.id).add(d.start).add(d.end).add(fmt::format("{}", d.duration_hours));
-  h.add(d.start_slot ? fmt::format("{}", *d.start_slot) : "-").add(d.end_slot ? fmt::format("{}", *d.end_slot) : "-");
-  for (const auto& c : d.clients) h.add(c);
-  h.add(d.notes);
-}
-
-// A data file's fingerprint: size and modification time, and its manifest entry.
-void add_dataset(InputsHash& h, const fs::path& data_dir, const archive::Manifest& manifest, const std::string& devnet,
-                 const std::string& dataset) {
-  h.add(dataset);
-  std::error_code ec;
-  const fs::path path = archive::dataset_path(data_dir, devnet, dataset);
-  const auto size = fs::file_size(path, ec);
-  if (ec) {
-    h.add("absent");
-  } else {
-    const auto mtime = fs::last_write_time(path, ec);
-    h.add(static_cast<std::int64_t>(size)).add(static_cast<std::int64_t>(mtime.time_since_epoch().count()));
-  }
-  const auto d = manifest.devnets.find(devnet);
-  if (d == manifest.devnets.end()) return;
-  const auto r = d->second.find(dataset);
-  if (r == d->second.end()) return;
-  h.add(r->second.fetched_at).add(r->second.row_count).add(r->second.file_size_bytes).add(r->second.query_hash);
-}
 
 // The datasets a report's page depends on: those it reads, and node_info
 // (every page shows client versions).
@@ -114,7 +90,7 @@ Status render_devnet(const RenderOptions& options, const archive::Manifest& mani
   common.add(version()).add(git_commit());
   common.add(fmt::format("thresholds {} {}", job.thresholds.reset_threshold, job.thresholds.tolerance_ms));
   for (const auto& [key, value] : options.settings) common.add(fmt::format("setting {} {}", key, value));
-  add_devnet(common, d);
+  detail::add_devnet_input(common, d);
   common.add(job.neighbours.older.value_or("-")).add(job.neighbours.newer.value_or("-")).add(ctx.data_href);
   for (const auto& link : links) common.add(link.id).add(link.title);
 
@@ -125,7 +101,7 @@ Status render_devnet(const RenderOptions& options, const archive::Manifest& mani
     InputsHash h = common;
     h.add(kind->id);
     for (const auto& dataset : inputs_of(*kind)) {
-      add_dataset(h, options.data_dir, manifest, d.id, dataset);
+      detail::add_dataset_input(h, options.data_dir, manifest, d.id, dataset);
       every_input.insert(dataset);
     }
     hashes[kind->id + ".html"] = h.hex();
@@ -134,7 +110,7 @@ Status render_devnet(const RenderOptions& options, const archive::Manifest& mani
     InputsHash h = common;
     h.add("index");
     for (const auto& f : files) every_input.insert(f.dataset);
-    for (const auto& dataset : every_input) add_dataset(h, options.data_dir, manifest, d.id, dataset);
+    for (const auto& dataset : every_input) detail::add_dataset_input(h, options.data_dir, manifest, d.id, dataset);
     hashes["index.html"] = h.hex();
   }
 
@@ -161,6 +137,10 @@ Status render_devnet(const RenderOptions& options, const archive::Manifest& mani
   // one load of the datasets they read.
   auto analysed = analysis::analyse_devnet(options.data_dir, d, kinds, job.thresholds, options.settings);
   if (!analysed) return analysed.error();
+  // The summary compare reads, from the same analysis.
+  const SummaryInputs summary_inputs{options.data_dir, &manifest, job.thresholds, options.settings};
+  LEANSCOPE_TRY(write_cached_summary(options.out, d.id, summary_inputs_hash(summary_inputs, d),
+                                     analysis::summary_record_json(*analysed)));
   detail::OverviewInput overview;
   overview.context = &ctx;
   overview.files = files;
@@ -262,6 +242,36 @@ Result<RenderSummary> render_site(const RenderOptions& options) {
   }
   LEANSCOPE_TRY(
       write_if_changed(options.out / "index.html", detail::index_page_html(listings, links), options.force, log));
+  // compare.html: the summaries of the devnets rendered now (cached by
+  // render_devnet, or read back while their inputs are unchanged), and those
+  // cached by earlier renders as their pages show them; devnets never
+  // rendered are left out (the page says how many), so rendering one devnet
+  // costs one devnet.
+  std::vector<analysis::SummaryData> summaries;
+  const SummaryInputs summary_inputs{options.data_dir, &*manifest, file->thresholds, options.settings};
+  std::vector<detail::CompareListing> compare_links;
+  std::size_t not_rendered = 0;
+  for (const auto& d : all) {
+    if (!safe_id(d.id)) continue;
+    Result<analysis::SummaryData> s = make_error("not rendered");
+    if (wanted.contains(d.id)) {
+      s = devnet_summary(summary_inputs, options.out, d, /*store=*/true);
+    } else if (auto cached = read_any_cached_summary(options.out, d.id)) {
+      s = analysis::parse_summary_record(*cached, cached_summary_path(options.out, d.id).string());
+    }
+    if (!s) {
+      ++not_rendered;
+      if (options.log && wanted.contains(d.id))
+        options.log(fmt::format("compare: {} left out: {}", d.id, s.error().message));
+      continue;
+    }
+    summaries.push_back(std::move(s).value());
+    compare_links.push_back({d.id, fs::is_regular_file(options.out / d.id / "index.html", ec)});
+  }
+  LEANSCOPE_TRY(write_if_changed(
+      options.out / "compare.html",
+      detail::compare_page_html(analysis::compare_devnets(std::move(summaries)), compare_links, not_rendered),
+      options.force, log));
   LEANSCOPE_TRY(write_if_changed(
       options.out / "data.html",
       detail::data_page_html(options.data_dir, detail::relative_href(options.out, options.data_dir), data_devnets),

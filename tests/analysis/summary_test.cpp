@@ -55,11 +55,11 @@ TEST(SummaryJson, IsTheObjectOfTheContractWithNullsForMissingFigures) {
       R"("clients":{"ream_0":{"peers":{"avg":4.5,"min":3,"max":5},"peer_coverage_pct":{"avg":450,"min":300},)"
       R"("peer_events":{"connections":12,"disconnections":2},)"
       R"("attestations":{"valid":{"block":10,"gossip":90,"total":100},"invalid":{"gossip":0,"total":0}},)"
-      R"("attestations_per_slot":{"avg":7.5},)"
+      R"("attestations_per_slot":{"avg":7.5,"pct_of_expected":93.75},)"
       R"("network":{"rx_bytes_per_sec":{"avg":1536,"max":2097152},"tx_bytes_per_sec":{"avg":512,"max":900}}},)"
       R"("zeam_0":{"peers":{"avg":null,"min":null,"max":null},"peer_coverage_pct":{"avg":null,"min":null},)"
       R"("peer_events":{"connections":null,"disconnections":null},)"
-      R"("attestations":{"valid":{"total":null},"invalid":{"total":null}},"attestations_per_slot":{"avg":null},)"
+      R"("attestations":{"valid":{"total":null},"invalid":{"total":null}},"attestations_per_slot":{"avg":null,"pct_of_expected":null},)"
       R"("network":{"rx_bytes_per_sec":{"avg":null,"max":null},"tx_bytes_per_sec":{"avg":null,"max":null}}}},)"
       R"("findings":[{"client":"","kind":"host_wide_network","start":"2026-11-23T16:11:00Z",)"
       R"("end":"2026-11-23T18:11:00Z","detail":"Containers \"a\", b are host-wide."},)"
@@ -113,10 +113,11 @@ TEST(SummaryCsv, HasAHeaderAndOneRfc4180RowPerClient) {
       "client,version,peers_avg,peers_min,peers_max,peer_coverage_pct_avg,peer_coverage_pct_min,"
       "peer_events_connections,peer_events_disconnections,attestations_valid_block,attestations_valid_gossip,"
       "attestations_valid_total,attestations_invalid_gossip,attestations_invalid_total,attestations_per_slot_avg,"
+      "attestations_per_slot_pct_of_expected,"
       "network_rx_bytes_per_sec_avg,network_rx_bytes_per_sec_max,network_tx_bytes_per_sec_avg,"
       "network_tx_bytes_per_sec_max\r\n";
-  const std::string ream = "ream_0,0.1,4.5,3,5,450,300,12,2,10,90,100,0,0,7.5,1536,2097152,512,900\r\n";
-  const std::string zeam = "zeam_0,\"v\"\"2\"\", beta\",,,,,,,,,,,,,,,,,\r\n";
+  const std::string ream = "ream_0,0.1,4.5,3,5,450,300,12,2,10,90,100,0,0,7.5,93.75,1536,2097152,512,900\r\n";
+  const std::string zeam = "zeam_0,\"v\"\"2\"\", beta\",,,,,,,,,,,,,,,,,,\r\n";
   EXPECT_EQ(csv, header + ream + zeam);
 }
 

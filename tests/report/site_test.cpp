@@ -79,9 +79,9 @@ class SiteTest : public ::testing::Test {
 
   // A devnet's overview and one page per registered report.
   static std::size_t pages_per_devnet() { return 1 + analysis::reports().size(); }
-  // Every page of one devnet and the two site pages, sorted as names() is.
+  // Every page of one devnet and the three site pages, sorted as names() is.
   static std::vector<std::string> devnet_pages(const std::string& id) {
-    std::vector<std::string> out{"data.html", "index.html", id + "/index.html"};
+    std::vector<std::string> out{"compare.html", "data.html", "index.html", id + "/index.html"};
     for (const auto& r : analysis::reports()) out.push_back(id + "/" + r.id + ".html");
     std::sort(out.begin(), out.end());
     return out;
@@ -103,7 +103,7 @@ TEST_F(SiteTest, WritesEveryPageAndListsDevnetsNewestFirstWithHealth) {
   auto summary = render();
   ASSERT_TRUE(summary.ok()) << summary.error().message;
   EXPECT_TRUE(summary->failed.empty());
-  EXPECT_EQ(summary->written.size(), 3u * pages_per_devnet() + 2);
+  EXPECT_EQ(summary->written.size(), 3u * pages_per_devnet() + 3);
   EXPECT_TRUE(summary->skipped.empty());
   for (const auto& id : ids_) {
     EXPECT_TRUE(fs::is_regular_file(site_ / id / "index.html")) << id;
@@ -148,7 +148,7 @@ TEST_F(SiteTest, SkipsUnchangedPagesUntilInputsChangeOrForced) {
   auto again = render();
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(again->written.empty()) << names(again->written, site_).front();
-  EXPECT_EQ(again->skipped.size(), 3u * pages_per_devnet() + 2);
+  EXPECT_EQ(again->skipped.size(), 3u * pages_per_devnet() + 3);
   EXPECT_NE(std::find(log_.begin(), log_.end(),
                       "skipped " + (site_ / ids_[0] / "networking.html").string() + " (inputs unchanged)"),
             log_.end());
@@ -160,14 +160,14 @@ TEST_F(SiteTest, SkipsUnchangedPagesUntilInputsChangeOrForced) {
   write_peers(file.devnets[2], /*isolated=*/true);
   auto changed = render();
   ASSERT_TRUE(changed.ok());
-  EXPECT_EQ(
-      names(changed->written, site_),
-      (std::vector<std::string>{"data.html", "index.html", ids_[2] + "/index.html", ids_[2] + "/networking.html"}));
+  EXPECT_EQ(names(changed->written, site_),
+            (std::vector<std::string>{"compare.html", "data.html", "index.html", ids_[2] + "/index.html",
+                                      ids_[2] + "/networking.html"}));
   EXPECT_NE(read_text(site_ / "index.html").find("1 isolated"), std::string::npos);
 
   auto forced = render("all", /*force=*/true);
   ASSERT_TRUE(forced.ok());
-  EXPECT_EQ(forced->written.size(), 3u * pages_per_devnet() + 2);
+  EXPECT_EQ(forced->written.size(), 3u * pages_per_devnet() + 3);
   EXPECT_TRUE(forced->skipped.empty());
 
   // A deleted page is rewritten even though its inputs are unchanged.

@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "archive/devnets.h"
+#include "archive/manifest.h"
 #include "common/error.h"
 
 namespace leanscope::report::detail {
@@ -38,5 +40,11 @@ class InputsHash {
  private:
   std::uint64_t h_ = 0xcbf29ce484222325ULL;
 };
+
+// A devnet's devnets.json entry, and a data file's fingerprint (size and
+// modification time, and its manifest entry), as inputs.
+void add_devnet_input(InputsHash& hash, const archive::Devnet& devnet);
+void add_dataset_input(InputsHash& hash, const std::filesystem::path& data_dir, const archive::Manifest& manifest,
+                       const std::string& devnet, const std::string& dataset);
 
 }  // namespace leanscope::report::detail
