@@ -35,6 +35,7 @@ class Watcher {
   // One cycle: false when it had failures.
   Result<bool> cycle() {
     const TimeMs now = now_ms();
+    started_ = std::chrono::steady_clock::now();
     auto data_lock = lock(o_.sync.data_dir);
     if (!data_lock) return data_lock.error();
     auto site_lock = lock(o_.sync.out);
@@ -239,7 +240,8 @@ class Watcher {
     } else {
       what = "no devnet found yet; serving what exists";
     }
-    say(fmt::format("watch: {}: {}", what, demo::format_sync_summary(summary)));
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    say(fmt::format("watch: {}: {} ({:.1f} s)", what, demo::format_sync_summary(summary), seconds));
     for (const auto& failure : summary.failures) say("watch: failed: " + failure);
     if (!summary.detect_ran) {
       say(fmt::format("watch: the server did not answer; trying again in {} s",
@@ -254,6 +256,7 @@ class Watcher {
   std::map<std::string, VersionInfo> versions_;
   VersionInfo site_version_;
   std::string server_note_;
+  std::chrono::steady_clock::time_point started_;
 };
 
 // Serves the site on a thread for as long as it lives.
