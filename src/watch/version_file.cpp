@@ -1,6 +1,8 @@
 // The version files open pages poll (watch.h).
 #include <fmt/format.h>
 
+#include <system_error>
+
 #include "common/fs.h"
 #include "common/json_writer.h"
 #include "watch/watch.h"
@@ -28,7 +30,11 @@ std::string serialize_version(const VersionInfo& info) {
 }
 
 Status write_version(const std::filesystem::path& site, const VersionInfo& info) {
-  return write_file_atomic(version_path(site, info.devnet), serialize_version(info));
+  const auto path = version_path(site, info.devnet);
+  // A devnet whose pages could not be made has no folder yet.
+  std::error_code ec;
+  std::filesystem::create_directories(path.parent_path(), ec);
+  return write_file_atomic(path, serialize_version(info));
 }
 
 }  // namespace leanscope::watch

@@ -56,7 +56,7 @@ struct VersionInfo {
 };
 [[nodiscard]] std::filesystem::path version_path(const std::filesystem::path& site, std::string_view devnet = {});
 [[nodiscard]] std::string serialize_version(const VersionInfo& info);
-// Written atomically; the folder must exist.
+// Written atomically (the devnet's folder is made when missing).
 [[nodiscard]] Status write_version(const std::filesystem::path& site, const VersionInfo& info);
 
 // Blocks SIGINT and SIGTERM in this thread (and the threads it starts) and
