@@ -383,7 +383,6 @@ Status TransferEngine::run(std::span<const Request> requests, const OnSuccess& o
       for (const auto& other : active) give_up(other->index);
       for (std::size_t index : ready) give_up(index);
       for (const auto& [due, index] : waiting) give_up(index);
-      done = n;
       break;
     }
 
