@@ -451,6 +451,44 @@ void DatasetTableBuilder::add_series(const DatasetQuery& query, const Labels& la
   rows_ += n;
 }
 
+Result<std::size_t> DatasetTableBuilder::keep_archived_rows(const std::filesystem::path& file, TimeMs before) {
+  if (rows_ != 0) return make_error("{}: archived rows must come first", file.string());
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) return make_error("{}: not a regular file", file.string());
+  auto archived = parquet::read_table(file);
+  if (!archived) return archived.error();
+  auto& cols = table_->table.columns;
+  std::vector<const parquet::Column*> from(cols.size(), nullptr);
+  for (std::size_t c = 0; c < cols.size(); ++c) {
+    from[c] = archived->find(cols[c].name);
+    if (from[c] == nullptr || from[c]->kind != cols[c].kind)
+      return make_error("{}: no {} column of the expected type", file.string(), cols[c].name);
+  }
+  const parquet::Column& ts = *from[2];
+  // Dictionary codes of the file mapped to this table's, made once per value.
+  std::vector<std::vector<std::uint32_t>> codes(cols.size());
+  for (std::size_t c = 0; c < cols.size(); ++c) {
+    if (cols[c].kind != parquet::ValueKind::String) continue;
+    for (const auto& value : from[c]->dict) codes[c].push_back(intern(c, value));
+  }
+  std::size_t kept = 0;
+  for (std::size_t r = 0; r < archived->num_rows; ++r) {
+    if (ts.is_null(r) || from[3]->is_null(r) || ts.millis_at(r) >= before) continue;
+    for (std::size_t c = 0; c < cols.size(); ++c) {
+      if (c == 2) {
+        cols[c].ints.push_back(ts.millis_at(r));
+      } else if (c == 3) {
+        cols[c].doubles.push_back(from[c]->doubles[r]);
+      } else {
+        cols[c].codes.push_back(from[c]->is_null(r) ? intern(c, "") : codes[c][from[c]->codes[r]]);
+      }
+    }
+    ++kept;
+  }
+  rows_ += kept;
+  return kept;
+}
+
 void DatasetTableBuilder::drop_rows_repeated_by_bare_jobs() {
   auto& cols = table_->table.columns;
   std::vector<bool> bare(rows_, false);

@@ -104,6 +104,12 @@ class DatasetTableBuilder {
   DatasetTableBuilder& operator=(const DatasetTableBuilder&) = delete;
   void add_series(const DatasetQuery& query, const Labels& labels, std::span<const TimeMs> times,
                   std::span<const double> values);
+  // Starts the table with the rows of an archived file of this dataset whose
+  // timestamp is before `before`, exactly as they are (a running devnet's
+  // tail is fetched again from `before` on and added after them); call it
+  // before add_series. Returns the rows kept. An error when the file cannot
+  // be read or lacks a column of the dataset: the caller fetches it whole.
+  [[nodiscard]] Result<std::size_t> keep_archived_rows(const std::filesystem::path& file, TimeMs before);
   // Room for `rows` rows in every column, so that adding them never copies.
   void reserve(std::size_t rows);
   [[nodiscard]] std::size_t rows() const { return rows_; }

@@ -95,6 +95,12 @@ Result<Devnet> parse_devnet(simdjson::dom::element e, std::string_view where) {
   }
   std::string_view notes;
   if (!obj["notes"].get_string().get(notes)) d.notes = std::string(notes);
+  simdjson::dom::element ongoing;
+  if (!obj["ongoing"].get(ongoing) && !ongoing.is_null()) {
+    bool flag = false;
+    if (ongoing.get_bool().get(flag)) return make_error("{}: field 'ongoing' must be true or false", at);
+    d.ongoing = flag;
+  }
   return d;
 }
 
@@ -164,6 +170,8 @@ void write_devnet_json(JsonWriter& w, const Devnet& d) {
   for (const auto& c : d.clients) w.value(c);
   w.end_array();
   w.key("notes").value(d.notes);
+  // Only a running devnet carries the key: finished ones read as before.
+  if (d.ongoing) w.key("ongoing").value(true);
   w.end_object();
 }
 
@@ -182,6 +190,21 @@ std::string serialize_devnets(const DevnetsFile& file) {
 
 Status save_devnets(const fs::path& data_dir, const DevnetsFile& file) {
   return write_file_atomic(devnets_path(data_dir), serialize_devnets(file));
+}
+
+RunningMark mark_running(DevnetsFile& file, TimeMs now, TimeMs stale_after_ms) {
+  RunningMark mark;
+  const Devnet* newest = nullptr;
+  for (const auto& d : file.devnets) {
+    if (newest == nullptr || d.start > newest->start) newest = &d;
+  }
+  if (newest != nullptr && newest->end >= now - stale_after_ms) mark.running = newest->id;
+  for (auto& d : file.devnets) {
+    const bool running = mark.running && d.id == *mark.running;
+    if (d.ongoing != running) mark.changed = true;
+    d.ongoing = running;
+  }
+  return mark;
 }
 
 Result<std::vector<Devnet>> select_devnets(const DevnetsFile& file, std::string_view which, bool allow_all) {

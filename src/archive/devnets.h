@@ -23,6 +23,9 @@ struct Devnet {
   std::optional<std::int64_t> end_slot;
   std::vector<std::string> clients;
   std::string notes;
+  // The devnet is running now (`watch` sets it; devnets.json's optional
+  // "ongoing" key, written only when true, absent or false when finished).
+  bool ongoing = false;
 };
 
 // The detection thresholds a devnet was found with: `detect` writes them
@@ -61,6 +64,15 @@ struct DevnetsFile {
 // One devnets.json entry, with its keys and formats (also in `summary --format json`).
 void write_devnet_json(JsonWriter& writer, const Devnet& devnet);
 [[nodiscard]] Status save_devnets(const std::filesystem::path& data_dir, const DevnetsFile& file);
+
+// Marks the running devnet: the newest one (latest start) whose data ends
+// within `stale_after_ms` of `now`; every other devnet is marked finished.
+// Returns the running devnet's id, if any, and whether any flag changed.
+struct RunningMark {
+  std::optional<std::string> running;
+  bool changed = false;
+};
+[[nodiscard]] RunningMark mark_running(DevnetsFile& file, TimeMs now, TimeMs stale_after_ms);
 
 // "ID", "latest" (newest start) or, with allow_all, "all" (oldest first).
 [[nodiscard]] Result<std::vector<Devnet>> select_devnets(const DevnetsFile& file, std::string_view which,

@@ -237,4 +237,24 @@ Result<std::int64_t> dataset_row_count(const fs::path& file) {
   return static_cast<std::int64_t>(info->num_rows);
 }
 
+Result<ArchivedFileInfo> archived_file_info(const fs::path& file) {
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec)) return make_error("{}: not a regular file", file.string());
+  parquet::ReadOptions options;
+  options.columns = {"timestamp"};
+  auto table = parquet::read_table(file, options);
+  if (!table) return table.error();
+  ArchivedFileInfo info;
+  info.rows = static_cast<std::int64_t>(table->num_rows);
+  if (const auto* promql = table->meta("promql")) info.promql = *promql;
+  const auto* ts = table->find("timestamp");
+  if (ts == nullptr) return make_error("{}: no timestamp column", file.string());
+  for (std::size_t r = 0; r < table->num_rows; ++r) {
+    if (ts->is_null(r)) continue;
+    const TimeMs t = ts->millis_at(r);
+    if (!info.last_time || t > *info.last_time) info.last_time = t;
+  }
+  return info;
+}
+
 }  // namespace leanscope::archive

@@ -63,6 +63,15 @@ struct DatasetRead {
 // replace the archive with less".
 [[nodiscard]] Result<std::int64_t> dataset_row_count(const std::filesystem::path& file);
 
+// What `fetch` needs to extend an archived file with a running devnet's
+// tail: its rows, its newest timestamp, and the PromQL it was fetched with.
+struct ArchivedFileInfo {
+  std::int64_t rows = 0;
+  std::optional<TimeMs> last_time;  // none when the file has no rows
+  std::string promql;               // the "promql" metadata ("" when absent)
+};
+[[nodiscard]] Result<ArchivedFileInfo> archived_file_info(const std::filesystem::path& file);
+
 // Sorts samples by time; of samples with the same time the last one given
 // wins (a later row in the file replaces an earlier one).
 void sort_unique(Samples& s);

@@ -23,9 +23,11 @@ struct ServeFlags {
   std::string data_dir = "data";  // the archive the site links to, served beside it
 };
 
+}  // namespace
+
 // --host must be an address of this machine (or a name resolving to one):
 // otherwise listening fails, and that is a usage error, not a port in use.
-std::string check_host(const std::string& host) {
+std::string check_listen_host(const std::string& host) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
@@ -53,15 +55,13 @@ std::string check_host(const std::string& host) {
   return {};
 }
 
-}  // namespace
-
 void add_serve_command(CLI::App& app, Dispatch& dispatch) {
   auto flags = std::make_shared<ServeFlags>();
   auto* sub = app.add_subcommand("serve", "Serve the site over HTTP on loopback");
   sub->add_option("--site", flags->site, "Site folder to serve")->capture_default_str();
   sub->add_option("--host", flags->host, "Address to listen on (loopback unless you mean to share it)")
       ->capture_default_str()
-      ->check(check_host);
+      ->check(check_listen_host);
   sub->add_option("--port", flags->port, "Port to listen on; 0 picks a free one")
       ->capture_default_str()
       ->check(CLI::Range(0, 65535));

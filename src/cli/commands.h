@@ -21,6 +21,10 @@ void add_pipeline_commands(CLI::App& app, Dispatch& dispatch);    // sync demo
 void add_simulate_command(CLI::App& app, Dispatch& dispatch);     // simulate
 void add_serve_command(CLI::App& app, Dispatch& dispatch);        // serve
 void add_parquet_commands(CLI::App& app, Dispatch& dispatch);     // parquet schema|cat|stats
+void add_watch_command(CLI::App& app, Dispatch& dispatch);        // watch
 void add_man_command(CLI::App& app, Dispatch& dispatch);          // help-man (hidden: the build's man page)
+
+// CLI11 check of --host (serve, watch): an address of this machine.
+[[nodiscard]] std::string check_listen_host(const std::string& host);
 
 }  // namespace leanscope::cli

@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   cli::add_pipeline_commands(app, dispatch);
   cli::add_simulate_command(app, dispatch);
   cli::add_serve_command(app, dispatch);
+  cli::add_watch_command(app, dispatch);
   cli::add_parquet_commands(app, dispatch);
   cli::add_man_command(app, dispatch);
   cli::enable_config_file(app);

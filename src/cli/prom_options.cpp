@@ -76,6 +76,13 @@ void add_prom_options(CLI::App& command, PromOptions& o) {
       ->capture_default_str()
       ->check(CLI::Range(1, 20));
   command
+      .add_option("--deadline", o.deadline_seconds,
+                  "Seconds all requests of one run (every dataset of a fetch or of a watch cycle) may take, retries "
+                  "included; past it what is left fails, saying so (0: no limit)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 31'536'000.0))
+      ->type_name("S");
+  command
       .add_option("--max-response-bytes", o.max_response_bytes,
                   "A larger (decoded) response is an error, not an allocation")
       ->capture_default_str()
@@ -101,6 +108,7 @@ Result<prom::ClientConfig> make_client_config(const PromOptions& o) {
   c.connect_timeout =
       std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(o.connect_timeout_seconds * 1000)));
   c.retry.max_attempts = o.attempts;
+  c.batch_deadline = std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(o.deadline_seconds * 1000)));
   c.max_response_bytes = o.max_response_bytes;
   // The URL (from the flag, the file, the environment or .env) and the
   // settings, checked before anything runs.

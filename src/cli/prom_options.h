@@ -23,11 +23,12 @@ struct PromOptions {
   double timeout_seconds = 120;      // --timeout (per request)
   double connect_timeout_seconds = 10;
   int attempts = 4;                                         // --retries: attempts per request in all
+  double deadline_seconds = 1800;                           // --deadline: all requests of one run; 0 = none
   std::int64_t max_response_bytes = std::int64_t{1} << 30;  // --max-response-bytes
 };
 
 // Adds --prometheus-url, --header, --selector, --insecure, --concurrency,
-// --timeout, --connect-timeout, --retries and --max-response-bytes to `command`.
+// --timeout, --connect-timeout, --retries, --deadline and --max-response-bytes to `command`.
 void add_prom_options(CLI::App& command, PromOptions& options);
 
 // The client configuration: flags first, then the environment and ./.env

@@ -83,19 +83,42 @@ class DatasetFetcher {
     return true;
   }
 
-  std::vector<prom::RangeQuery> queries(const archive::Devnet& devnet, const archive::DatasetSpec& spec) const {
+  // With request.tail: where the query of an archived file's tail starts
+  // (rows from there on are fetched again, older ones kept); none when the
+  // dataset is fetched whole.
+  std::optional<TimeMs> tail_start(const archive::Devnet& devnet, const archive::DatasetSpec& spec) const {
+    if (!request_.tail || request_.force) return std::nullopt;
+    const fs::path path = archive::dataset_path(data_dir_, devnet.id, spec.id);
+    std::error_code ec;
+    if (!fs::exists(path, ec)) return std::nullopt;
+    auto info = archive::archived_file_info(path);
+    if (!info || !info->last_time || info->promql != archive::rendered_promql(spec, request_.selector))
+      return std::nullopt;
+    const std::int64_t step = static_cast<std::int64_t>(spec.step_seconds) * 1000;
+    const TimeMs from = *info->last_time - std::max<TimeMs>(request_.tail_overlap_ms, step);
+    if (from <= devnet.start) return std::nullopt;
+    // On the grid of the whole devnet's query, so the tail's samples fall
+    // on the instants the archived rows have.
+    const TimeMs aligned = devnet.start + (from - devnet.start) / step * step;
+    if (aligned > devnet.end) return std::nullopt;
+    return aligned;
+  }
+
+  std::vector<prom::RangeQuery> queries(const archive::Devnet& devnet, const archive::DatasetSpec& spec,
+                                        std::optional<TimeMs> from) const {
     std::vector<prom::RangeQuery> out;
     for (const auto& q : spec.queries) {
-      out.push_back({archive::render_promql(q.promql, request_.selector), devnet.start, devnet.end,
+      out.push_back({archive::render_promql(q.promql, request_.selector), from.value_or(devnet.start), devnet.end,
                      static_cast<std::int64_t>(spec.step_seconds) * 1000});
     }
     return out;
   }
 
   // Writes the dataset from its queries' answers (in spec.queries order),
-  // unless the archive holds more.
+  // after the archived rows before `keep_before` when given (a tail), unless
+  // the archive holds more.
   void store(const archive::Devnet& devnet, const archive::DatasetSpec& spec, std::vector<prom::Matrix>& matrices,
-             DatasetResult& r) {
+             std::optional<TimeMs> keep_before, DatasetResult& r) {
     const fs::path path = archive::dataset_path(data_dir_, devnet.id, spec.id);
     // Bare job names merge into suffixed ones seen anywhere in the devnet.
     archive::ClientNameMap names(devnet.clients);
@@ -105,7 +128,16 @@ class DatasetFetcher {
       }
     }
     archive::DatasetTableBuilder builder(spec, std::move(names));
-    std::size_t samples = 0;
+    std::size_t kept = 0;
+    if (keep_before) {
+      auto archived = builder.keep_archived_rows(path, *keep_before);
+      if (!archived) {
+        r.message = archived.error().message;
+        return;
+      }
+      kept = *archived;
+    }
+    std::size_t samples = kept;
     for (const auto& m : matrices) {
       for (const auto& s : m.series) samples += s.times.size();
     }
@@ -155,7 +187,13 @@ class DatasetFetcher {
     r.bytes = file_size_or_zero(path);
     if (!record(devnet, spec, r)) return;
     r.outcome = Outcome::Written;
-    if (rows == 0) r.message = "no data on the server";
+    if (keep_before) {
+      r.message = fmt::format("tail from {}: {} archived rows kept, {} fetched", format_iso_z(*keep_before),
+                              group_thousands(static_cast<std::int64_t>(kept)),
+                              group_thousands(rows - static_cast<std::int64_t>(kept)));
+    } else if (rows == 0) {
+      r.message = "no data on the server";
+    }
   }
 
   // Writes derived dataset `spec` from its source's file once the source is
@@ -246,7 +284,8 @@ struct Job {
   const archive::DatasetSpec* spec;
   std::size_t result;  // index into FetchSummary::results
   std::vector<prom::Matrix> matrices;
-  std::size_t missing = 0;  // queries not answered yet
+  std::optional<TimeMs> keep_before;  // a tail: archived rows before this are kept
+  std::size_t missing = 0;            // queries not answered yet
   std::optional<std::string> error;
 };
 
@@ -356,8 +395,9 @@ Result<FetchSummary> run_fetch(prom::Client& client, const fs::path& data_dir, c
         settle(index);
         continue;
       }
-      auto qs = fetcher.queries(devnet, *spec);
-      jobs.push_back({&devnet, spec, index, std::vector<prom::Matrix>(qs.size()), qs.size(), {}});
+      const auto from = fetcher.tail_start(devnet, *spec);
+      auto qs = fetcher.queries(devnet, *spec, from);
+      jobs.push_back({&devnet, spec, index, std::vector<prom::Matrix>(qs.size()), from, qs.size(), {}});
       for (std::size_t k = 0; k < qs.size(); ++k) {
         queries.push_back(std::move(qs[k]));
         query_owner.emplace_back(jobs.size() - 1, k);
@@ -377,7 +417,7 @@ Result<FetchSummary> run_fetch(prom::Client& client, const fs::path& data_dir, c
     if (job.error) {
       r.message = *job.error;
     } else {
-      fetcher.store(*job.devnet, *job.spec, job.matrices, r);
+      fetcher.store(*job.devnet, *job.spec, job.matrices, job.keep_before, r);
     }
     job.matrices.clear();
     settle(job.result);

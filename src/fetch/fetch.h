@@ -31,6 +31,14 @@ struct FetchRequest {
   // of it whose file exists is not fetched again.
   TimeMs finished_after_ms = 15 * 60'000;
   TimeMs now = 0;  // 0 = the clock
+  // Extend archived files instead of fetching them whole (`watch`, for the
+  // running devnet): the query starts `tail_overlap_ms` before the file's
+  // newest row (on the devnet's step grid), the file's older rows are kept
+  // exactly as they are and the answer replaces the rest, so the last
+  // minutes may be corrected and no earlier row is lost. A file fetched with
+  // another query, or unreadable, is fetched whole.
+  bool tail = false;
+  TimeMs tail_overlap_ms = 5 * 60'000;
 };
 
 enum class Outcome : std::uint8_t {

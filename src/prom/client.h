@@ -44,6 +44,10 @@ struct ClientConfig {
   // A request and its retries (Retry-After waits included) give up after
   // this long in all; 0 = twice request_timeout.
   std::chrono::milliseconds request_deadline{0};
+  // Every request of one call (a query, or a whole batch such as one
+  // fetch's) gives up once this has passed since the call began, queued
+  // requests and retries included; 0 = no limit.
+  std::chrono::milliseconds batch_deadline{0};
   // A response body (decoded) larger than this is an error, not an allocation.
   std::int64_t max_response_bytes = std::int64_t{1} << 30;
   std::int64_t max_points_per_request = kMaxPointsPerRequest;

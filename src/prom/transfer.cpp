@@ -196,6 +196,12 @@ Status TransferEngine::run(std::span<const Request> requests, const OnSuccess& o
   const auto deadline_span =
       config_.request_deadline.count() > 0 ? config_.request_deadline : 2 * config_.request_timeout;
   constexpr int kMaxRedirects = 5;
+  // The whole call's deadline: a stalling server costs at most this.
+  std::optional<Clock::time_point> batch_end;
+  if (config_.batch_deadline.count() > 0) batch_end = Clock::now() + config_.batch_deadline;
+  const auto batch_over = [&] { return batch_end && Clock::now() >= *batch_end; };
+  const std::string batch_text = fmt::format("gave up: all requests of this run may take {} in all (--deadline)",
+                                             seconds_text(config_.batch_deadline));
   std::vector<std::string> urls;  // where each request goes now (after same-origin redirects)
   urls.reserve(n);
   for (const auto& r : requests) urls.push_back(r.url);
@@ -237,7 +243,10 @@ Status TransferEngine::run(std::span<const Request> requests, const OnSuccess& o
       a->max_bytes = config_.max_response_bytes;
       curl_easy_setopt(a->easy, CURLOPT_WRITEFUNCTION, append_body);
       curl_easy_setopt(a->easy, CURLOPT_WRITEDATA, a.get());
-      if (!deadline[a->index]) deadline[a->index] = Clock::now() + deadline_span;
+      if (!deadline[a->index]) {
+        deadline[a->index] = Clock::now() + deadline_span;
+        if (batch_end) deadline[a->index] = std::min(*deadline[a->index], *batch_end);
+      }
       // An attempt never outlives its request's deadline.
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline[a->index] - Clock::now());
       curl_easy_setopt(
@@ -338,7 +347,10 @@ Status TransferEngine::run(std::span<const Request> requests, const OnSuccess& o
                         attempt == 1 ? "" : "s", seconds_text(deadline_span),
                         asked_wait.count() > 0 ? fmt::format(", the server asked to wait {}", seconds_text(asked_wait))
                                                : std::string());
+        // The run's deadline, not the request's own, is what ended it.
+        if (batch_end && *batch_end <= *deadline[a->index]) tries = " (" + batch_text + ")";
       }
+      if (batch_over()) tries = " (" + batch_text + ")";
       Error error = make_error("{}: {}{}", request.description, scrub(cause), tries);
       if (code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST) unreachable_ = error.message;
       if (!on_failure) {
@@ -358,6 +370,21 @@ Status TransferEngine::run(std::span<const Request> requests, const OnSuccess& o
       }
     }
     if (failure || done == n) break;
+    if (batch_over()) {
+      // What is still queued, waiting to retry or in flight fails now, saying why.
+      auto give_up = [&](std::size_t index) {
+        Error error = make_error("{}: {}", requests[index].description, batch_text);
+        if (on_failure) {
+          on_failure(index, std::move(error));
+        } else if (!failure) {
+          failure = std::move(error);
+        }
+      };
+      for (const auto& other : active) give_up(other->index);
+      for (std::size_t index : ready) give_up(index);
+      for (const auto& [due, index] : waiting) give_up(index);
+      break;
+    }
 
     // Sleep until a transfer has news or the next retry is due.
     auto timeout = std::chrono::milliseconds(500);

@@ -154,6 +154,63 @@ TEST(Datasets, ARenamedJobIsNeverCountedTwiceForOneTimestamp) {
   EXPECT_EQ(table.num_rows, table.find("metric")->codes.size());
 }
 
+// A running devnet's tail: the archived rows before the cut stay exactly as
+// they were, in their order, with their labels; the new answer follows.
+TEST(Datasets, ArchivedRowsBeforeTheCutAreKeptAsTheyAre) {
+  testing::TempDir dir;
+  const auto& spec = *find_dataset("peer_events");
+  const auto path = dir / "peer_events.parquet";
+  {
+    DatasetTableBuilder first(spec, ClientNameMap({"ream_0", "zeam_0"}));
+    std::vector<TimeMs> t{60'000, 120'000, 180'000, 240'000};
+    std::vector<double> v{1, 2, 3, 4};
+    first.add_series(spec.queries[0], {{"job", "ream_0"}, {"instance", "r:1"}, {"direction", "in"}}, t, v);
+    first.add_series(spec.queries[1], {{"job", "zeam_0"}, {"reason", "timeout"}}, t, v);
+    ASSERT_TRUE(first.write(path, "q").ok());
+  }
+  auto before = parquet::read_table(path);
+  ASSERT_TRUE(before.ok());
+
+  DatasetTableBuilder next(spec, ClientNameMap({"ream_0", "zeam_0"}));
+  auto kept = next.keep_archived_rows(path, 180'000);
+  ASSERT_TRUE(kept.ok()) << kept.error().message;
+  EXPECT_EQ(*kept, 4u);  // two of each series
+  std::vector<TimeMs> t{180'000, 240'000, 300'000};
+  std::vector<double> v{30, 40, 50};  // corrected, then new
+  next.add_series(spec.queries[0], {{"job", "ream_0"}, {"instance", "r:1"}, {"direction", "in"}}, t, v);
+  EXPECT_EQ(next.rows(), 7u);
+  auto after = finish(next, "q");
+  ASSERT_EQ(after.num_rows, 7u);
+  std::size_t old_row = 0;
+  for (std::size_t r = 0; r < 4; ++r) {
+    while (before->find("timestamp")->ints[old_row] >= 180'000) ++old_row;
+    for (const auto& name : spec.column_names()) {
+      const auto* a = before->find(name);
+      const auto* b = after.find(name);
+      if (a->kind == parquet::ValueKind::String) {
+        EXPECT_EQ(a->string_at(old_row), b->string_at(r)) << name << " row " << r;
+      } else if (a->kind == parquet::ValueKind::Double) {
+        EXPECT_EQ(a->doubles[old_row], b->doubles[r]) << name << " row " << r;
+      } else {
+        EXPECT_EQ(a->ints[old_row], b->ints[r]) << name << " row " << r;
+      }
+    }
+    ++old_row;
+  }
+  EXPECT_EQ(after.find("timestamp")->ints[4], 180'000);
+  EXPECT_EQ(after.find("value")->doubles[4], 30);
+  EXPECT_EQ(after.find("timestamp")->ints[6], 300'000);
+
+  // Rows must come first; a file without the dataset's columns is refused.
+  DatasetTableBuilder late(spec, {});
+  late.add_series(spec.queries[0], {{"job", "a"}}, t, v);
+  EXPECT_FALSE(late.keep_archived_rows(path, 1).ok());
+  DatasetTableBuilder other(*find_dataset("node_info"), {});
+  auto refused = other.keep_archived_rows(path, 1);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("name"), std::string::npos) << refused.error().message;
+}
+
 TEST(Datasets, BuilderReservedOnceNeverGrowsItsColumns) {
   const auto& spec = *find_dataset("head_slot");
   DatasetTableBuilder builder(spec, {});

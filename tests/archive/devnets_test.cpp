@@ -57,6 +57,57 @@ TEST(Devnets, SerializeThenParseKeepsEveryField) {
   EXPECT_EQ(again->detection_params_json, file->detection_params_json);
 }
 
+TEST(Devnets, OngoingIsAnOptionalKeyWrittenOnlyWhenTrue) {
+  auto file = parse_devnets(kReferenceShaped, "devnets.json");
+  ASSERT_TRUE(file);
+  EXPECT_FALSE(file->devnets[0].ongoing);  // absent: finished
+  EXPECT_EQ(serialize_devnets(*file).find("ongoing"), std::string::npos);
+  file->devnets[1].ongoing = true;
+  const auto text = serialize_devnets(*file);
+  EXPECT_NE(text.find(R"("ongoing": true)"), std::string::npos) << text;
+  auto again = parse_devnets(text, "again");
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_FALSE(again->devnets[0].ongoing);
+  EXPECT_TRUE(again->devnets[1].ongoing);
+  // An explicit false reads as finished; anything else names the field.
+  std::string with_false = kReferenceShaped;
+  with_false.replace(with_false.find(R"("notes": "")"), 11, R"("notes": "", "ongoing": false)");
+  auto finished = parse_devnets(with_false, "devnets.json");
+  ASSERT_TRUE(finished) << finished.error().message;
+  EXPECT_FALSE(finished->devnets[1].ongoing);
+  std::string bad = kReferenceShaped;
+  bad.replace(bad.find(R"("notes": "")"), 11, R"("notes": "", "ongoing": "yes")");
+  auto error = parse_devnets(bad, "devnets.json");
+  ASSERT_FALSE(error);
+  EXPECT_NE(error.error().message.find("'ongoing'"), std::string::npos) << error.error().message;
+}
+
+TEST(Devnets, TheRunningDevnetIsTheNewestWithRecentData) {
+  auto file = parse_devnets(kReferenceShaped, "devnets.json");
+  ASSERT_TRUE(file);
+  const TimeMs end = file->devnets[1].end;
+  const TimeMs stale = 10 * 60'000;
+  // Data 5 minutes old: the newest devnet runs.
+  auto mark = mark_running(*file, end + 5 * 60'000, stale);
+  ASSERT_TRUE(mark.running);
+  EXPECT_EQ(*mark.running, "pqdevnet-20260109T1200Z");
+  EXPECT_TRUE(mark.changed);
+  EXPECT_TRUE(file->devnets[1].ongoing);
+  EXPECT_FALSE(file->devnets[0].ongoing);
+  EXPECT_FALSE(mark_running(*file, end + 6 * 60'000, stale).changed);
+  // Data older than the limit: nothing runs, the flag is cleared.
+  mark = mark_running(*file, end + 11 * 60'000, stale);
+  EXPECT_FALSE(mark.running);
+  EXPECT_TRUE(mark.changed);
+  EXPECT_FALSE(file->devnets[1].ongoing);
+  // An older devnet never runs while a newer one exists, however recent its end.
+  file->devnets[0].end = end;
+  file->devnets[0].ongoing = true;
+  mark = mark_running(*file, end + 11 * 60'000, stale);
+  EXPECT_FALSE(mark.running);
+  EXPECT_FALSE(file->devnets[0].ongoing);
+}
+
 TEST(Devnets, ErrorsNameTheFileAndTheField) {
   auto bad_json = parse_devnets("{", "x/devnets.json");
   ASSERT_FALSE(bad_json);

@@ -164,5 +164,23 @@ TEST(DatasetRowCount, ReadsTheFooter) {
   EXPECT_EQ(*n, 2);
 }
 
+TEST(ArchivedFileInfo, RowsNewestTimeAndQuery) {
+  testing::TempDir dir;
+  auto t = table({strings("client", {"a_0"}, {0, 0, 0}), times({3000, 9000, 6000}), values({1, 2, 3})});
+  t.metadata.emplace_back("promql", "lean_head_slot");
+  ASSERT_TRUE(parquet::write_table(dir / "d.parquet", t).ok());
+  auto info = archived_file_info(dir / "d.parquet");
+  ASSERT_TRUE(info.ok()) << info.error().message;
+  EXPECT_EQ(info->rows, 3);
+  EXPECT_EQ(info->last_time, 9000);
+  EXPECT_EQ(info->promql, "lean_head_slot");
+  auto empty = table({strings("client", {}, {}), times({}), values({})});
+  ASSERT_TRUE(parquet::write_table(dir / "e.parquet", empty).ok());
+  auto none = archived_file_info(dir / "e.parquet");
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->last_time.has_value());
+  EXPECT_FALSE(archived_file_info(dir / "missing.parquet").ok());
+}
+
 }  // namespace
 }  // namespace leanscope::archive

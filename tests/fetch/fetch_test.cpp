@@ -10,6 +10,7 @@
 #include <cmath>
 #include <map>
 #include <mutex>
+#include <regex>
 #include <thread>
 
 #include <sys/wait.h>
@@ -354,6 +355,81 @@ TEST(Fetch, FinishedDevnetsAreSkippedUnlessForced) {
   auto live = fetch::run_fetch(client, dir.path(), request);
   ASSERT_TRUE(live.ok());
   EXPECT_EQ(live->results[0].outcome, fetch::Outcome::Written);
+}
+
+// `watch` extends a running devnet's files: only the minutes since the
+// archived file's newest row (less 5 minutes that may be corrected) are
+// asked for, and the rows before them stay exactly as they were.
+TEST(Fetch, TailModeAsksOnlyForTheNewMinutesAndKeepsEarlierRows) {
+  TempDir dir;
+  archive::DevnetsFile file;
+  file.devnets.push_back(devnet());
+  file.devnets[0].end = kStart + 20 * 60'000;  // running: 20 minutes so far
+  ASSERT_TRUE(archive::save_devnets(dir.path(), file).ok());
+  std::mutex mutex;
+  std::vector<TimeMs> starts;
+  std::atomic<bool> corrected{false};
+  FakePrometheus server([&](const httplib::Request& req, httplib::Response& res, int) {
+    {
+      std::lock_guard lock(mutex);
+      starts.push_back(static_cast<TimeMs>(std::stod(req.get_param_value("start")) * 1000));
+    }
+    auto body = answer(req);
+    // A later answer differs (a late scrape corrected the recent minutes).
+    if (corrected) body = std::regex_replace(body, std::regex(R"re(,"(\d+)"\])re"), R"re(,"1$1"])re");
+    res.set_content(body, "application/json");
+  });
+  auto client = client_for(server.url());
+  auto request = request_all();
+  request.dataset = "head_slot";
+  request.now = kStart + 21 * 60'000;
+  request.tail = true;
+  auto first = fetch::run_fetch(client, dir.path(), request);  // no file yet: whole
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->results[0].outcome, fetch::Outcome::Written);
+  const auto path = archive::dataset_path(dir.path(), devnet().id, "head_slot");
+  auto before = parquet::read_table(path);
+  ASSERT_TRUE(before.ok());
+  ASSERT_EQ(before->num_rows, 21u * 2 * 2);  // 21 minutes, 2 series, 2 queries
+
+  file.devnets[0].end = kEnd;  // ten more minutes on the server
+  ASSERT_TRUE(archive::save_devnets(dir.path(), file).ok());
+  starts.clear();
+  corrected = true;
+  request.now = kEnd + 60'000;
+  auto tail = fetch::run_fetch(client, dir.path(), request);
+  ASSERT_TRUE(tail.ok());
+  ASSERT_EQ(tail->results[0].outcome, fetch::Outcome::Written) << tail->results[0].message;
+  EXPECT_NE(tail->results[0].message.find("tail from"), std::string::npos) << tail->results[0].message;
+  const TimeMs from = kStart + 15 * 60'000;  // the newest row (minute 20) less 5 minutes
+  ASSERT_FALSE(starts.empty());
+  for (TimeMs s : starts) EXPECT_EQ(s, from);
+  auto after = parquet::read_table(path);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->num_rows, 31u * 2 * 2);
+  // Rows before the tail: the same rows, in the same order, with the same values.
+  std::size_t kept = 0;
+  for (std::size_t r = 0; r < before->num_rows; ++r) {
+    if (before->find("timestamp")->ints[r] >= from) continue;
+    EXPECT_EQ(after->find("timestamp")->ints[kept], before->find("timestamp")->ints[r]);
+    EXPECT_EQ(after->find("value")->doubles[kept], before->find("value")->doubles[r]);
+    EXPECT_EQ(after->find("client")->string_at(kept), before->find("client")->string_at(r));
+    ++kept;
+  }
+  EXPECT_EQ(kept, 15u * 2 * 2);
+  // The tail's rows are the new answer's (corrected values).
+  for (std::size_t r = kept; r < after->num_rows; ++r) {
+    EXPECT_GE(after->find("timestamp")->ints[r], from);
+    EXPECT_GE(after->find("value")->doubles[r], 10);
+  }
+
+  // A file fetched with another query is fetched whole.
+  starts.clear();
+  request.selector = R"({network="x"})";
+  auto other = fetch::run_fetch(client, dir.path(), request);
+  ASSERT_TRUE(other.ok());
+  ASSERT_FALSE(starts.empty());
+  for (TimeMs s : starts) EXPECT_EQ(s, kStart);
 }
 
 TEST(Fetch, PastRetentionKeepsTheArchivedFiles) {

@@ -629,4 +629,32 @@ TEST(Hostile, AStallingServerIsBoundedByTheRequestDeadline) {
       << failed.error().message;
 }
 
+// Many requests to a stalling server: each alone would be cut after twice
+// the timeout, but together they would take minutes; the run's deadline
+// ends them all, and every query's error says why.
+TEST(Hostile, AStallingServerIsBoundedByTheRunsDeadline) {
+  FakePrometheus stall([](const httplib::Request&, httplib::Response& res, int) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(600));
+    res.set_content("{}", "application/json");
+  });
+  auto config = fast_config(stall.url());
+  config.request_timeout = std::chrono::milliseconds(200);
+  config.retry.max_attempts = 20;
+  config.concurrency = 1;
+  config.batch_deadline = std::chrono::milliseconds(300);
+  auto client = Client::create(config);
+  std::vector<RangeQuery> queries;
+  for (int i = 0; i < 8; ++i) queries.push_back({"up" + std::to_string(i), kT0, kT0, 60'000});
+  std::vector<std::string> errors;
+  auto status = client->query_range_each(queries, [&](std::size_t, Result<Matrix> matrix) {
+    ASSERT_FALSE(matrix.ok());
+    errors.push_back(matrix.error().message);
+  });
+  ASSERT_TRUE(status.ok());
+  ASSERT_EQ(errors.size(), queries.size());
+  // Eight queries of two 200 ms attempts each, one at a time, would be 16 calls.
+  EXPECT_LE(stall.calls(), 3);
+  for (const auto& e : errors) EXPECT_NE(e.find("may take 0.3 s in all (--deadline)"), std::string::npos) << e;
+}
+
 }  // namespace

@@ -428,18 +428,90 @@
     if (media.addEventListener) media.addEventListener('change', follow);
   }
   // Bandwidth sections: scale to the EIP-7870 tiers or to the data.
-  var fits = document.querySelectorAll('button.fit');
-  for (var f = 0; f < fits.length; f++) {
-    fits[f].addEventListener('click', function (e) {
-      var section = e.currentTarget.closest('section');
-      var next = section.getAttribute('data-fit') === 'data' ? 'tiers' : 'data';
-      section.setAttribute('data-fit', next);
-      e.currentTarget.textContent = next === 'data' ? 'Scale: data' : 'Scale: EIP-7870 tiers';
-      buildCharts();
-    });
+  function bindFits() {
+    var fits = document.querySelectorAll('button.fit');
+    for (var f = 0; f < fits.length; f++) {
+      fits[f].addEventListener('click', function (e) {
+        var section = e.currentTarget.closest('section');
+        var next = section.getAttribute('data-fit') === 'data' ? 'tiers' : 'data';
+        section.setAttribute('data-fit', next);
+        e.currentTarget.textContent = next === 'data' ? 'Scale: data' : 'Scale: EIP-7870 tiers';
+        buildCharts();
+      });
+    }
   }
+  bindFits();
   showThemeName();
   buildCharts();
+
+  // Live pages (`leanscope watch`): served over HTTP, a page polls the
+  // version.json beside it; when the version changes it fetches itself
+  // again, swaps <main> and redraws, keeping a zoomed time range. Without
+  // the file (plain `serve`, file://) nothing happens.
+  function startLive() {
+    if (!/^https?:$/.test(window.location.protocol) || !window.fetch || !window.DOMParser) return;
+    var status = null, shown = null, timer = null, updated = null;
+    function ago() {
+      if (!status || !shown) return;
+      var s = Math.max(0, Math.round((Date.now() - updated) / 1000));
+      var text = shown.live ? 'live · updated ' + (s < 120 ? s + ' s' : Math.round(s / 60) + ' min') + ' ago'
+                            : 'not live (' + (shown.note || 'the devnet has ended') + ')';
+      if (shown.data_end) text += ' · data to ' + timeText(Date.parse(shown.data_end) / 1000);
+      if (shown.live && shown.note) text += ' · ' + shown.note;
+      status.textContent = text;
+    }
+    function zoomed() {
+      for (var i = 0; i < charts.length; i++) {
+        var u = charts[i].u, xs = u.data[0];
+        if (charts[i].section.querySelector('.charts[data-kind="bars"]') || !xs.length) continue;
+        if (u.scales.x.min > xs[0] || u.scales.x.max < xs[xs.length - 1]) return { min: u.scales.x.min, max: u.scales.x.max };
+      }
+      return null;
+    }
+    function refresh() {
+      return window.fetch(window.location.pathname, { cache: 'no-store' }).then(function (r) {
+        if (!r.ok) throw new Error('HTTP ' + r.status);
+        return r.text();
+      }).then(function (html) {
+        var next = new DOMParser().parseFromString(html, 'text/html').querySelector('main');
+        var main = document.querySelector('main');
+        if (!next || !main) return;
+        var zoom = zoomed();
+        main.innerHTML = next.innerHTML;
+        bindFits();
+        buildCharts();
+        if (zoom) charts.forEach(function (c) { if (!c.section.querySelector('.charts[data-kind="bars"]')) c.u.setScale('x', zoom); });
+      });
+    }
+    function poll() {
+      window.fetch('version.json', { cache: 'no-store' }).then(function (r) {
+        if (!r.ok) throw new Error('no version file');
+        return r.json();
+      }).then(function (v) {
+        if (!status) {
+          status = document.createElement('span');
+          status.className = 'live-status';
+          status.setAttribute('role', 'status');
+          var bar = document.querySelector('.devnet-bar') || document.querySelector('.topbar');
+          if (bar) bar.appendChild(status);
+        }
+        var changed = shown && v.version !== shown.version;
+        if (!shown) document.body.setAttribute('data-live-version', String(v.version));
+        if (!shown || changed) updated = Date.parse(v.updated) || Date.now();
+        shown = v;
+        ago();
+        var next = function () { if (v.live) timer = setTimeout(poll, Math.max(1, v.poll_seconds || 5) * 1000); };
+        if (!changed) return next();
+        refresh().then(function () {
+          document.body.setAttribute('data-live-version', String(v.version));
+          next();
+        }, next);
+      }).catch(function () { if (shown && shown.live) timer = setTimeout(poll, 15000); });
+    }
+    setInterval(ago, 1000);
+    poll();
+  }
+  startLive();
   // A link may ask for a theme (page.html#theme=dark) without storing it.
   var asked = /(?:^#|&)theme=(light|dark)(?:&|$)/.exec(window.location.hash);
   if (asked && asked[1] !== themeName()) setTheme(asked[1]);

@@ -1,0 +1,291 @@
+// `leanscope watch` against real servers: a Prometheus loaded with a
+// simulated devnet whose last iteration is still running, and a
+// VictoriaMetrics that receives the devnet's next minutes while watch runs
+// (its import API), so the archive grows under a running watch.
+#include "watch/watch.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <chrono>
+#include <map>
+#include <sstream>
+#include <thread>
+
+#include "archive/devnets.h"
+#include "archive/manifest.h"
+#include "archive/read.h"
+#include "common/time.h"
+#include "demo/process.h"
+#include "support/test_support.h"
+
+namespace fs = std::filesystem;
+using namespace leanscope;
+using namespace leanscope::testing;
+
+namespace {
+
+constexpr TimeMs kMinute = 60'000;
+
+std::string simulate(const TempDir& tmp, TimeMs end, const std::string& iterations, const std::string& hours) {
+  auto r = run_leanscope({"simulate", "--clients", "3", "--iterations", iterations, "--hours", hours, "--seed", "5",
+                          "--end", format_iso_z(end), "--openmetrics", (tmp / "sim.om").string()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  return read_text(tmp / "sim.om");
+}
+
+// The OpenMetrics samples up to `cut` (inclusive) or after it; comments kept.
+std::string samples_split(const std::string& om, TimeMs cut, bool early) {
+  std::istringstream in(om);
+  std::string line, out;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    if (line[0] == '#') {
+      if (line != "# EOF") out += line + "\n";
+      continue;
+    }
+    const double seconds = std::stod(line.substr(line.rfind(' ') + 1));
+    const bool is_early = static_cast<TimeMs>(seconds * 1000) <= cut;
+    if (is_early == early) out += line + "\n";
+  }
+  return out + "# EOF\n";
+}
+
+// Every series' samples of every dataset of a devnet.
+using Rows = std::map<std::string, std::vector<archive::KeyedSeries>>;
+Rows read_rows(const fs::path& data, const std::string& devnet) {
+  Rows rows;
+  for (const auto& spec : archive::datasets()) {
+    auto read = archive::read_dataset(data, devnet, spec.id, {0, 4'000'000'000'000});
+    EXPECT_TRUE(read.ok()) << spec.id;
+    if (read.ok()) rows[spec.id] = std::move(read->series);
+  }
+  return rows;
+}
+
+std::size_t count(const std::vector<archive::KeyedSeries>& series) {
+  std::size_t n = 0;
+  for (const auto& s : series) n += s.series.size();
+  return n;
+}
+
+std::optional<archive::Devnet> ongoing_devnet(const fs::path& data) {
+  auto file = archive::load_devnets(data);
+  if (!file) return std::nullopt;
+  for (const auto& d : file->devnets) {
+    if (d.ongoing) return d;
+  }
+  return std::nullopt;
+}
+
+// The "version" of a version.json text ("" when absent).
+std::string version_of(const std::optional<std::string>& json) {
+  if (!json) return {};
+  const auto at = json->find("\"version\":");
+  if (at == std::string::npos) return {};
+  return json->substr(at + 10, json->find(',', at) - at - 10);
+}
+
+std::vector<fs::path> temporary_files(const fs::path& folder) {
+  std::vector<fs::path> found;
+  for (const auto& e : fs::recursive_directory_iterator(folder)) {
+    if (e.path().filename().string().find(".tmp.") != std::string::npos) found.push_back(e.path());
+  }
+  return found;
+}
+
+TEST(VersionFile, SaysWhatAPageNeedsToPoll) {
+  watch::VersionInfo info;
+  info.version = 42;
+  info.updated = 1'700'000'000'000;
+  info.checked = 1'700'000'060'000;
+  info.devnet = "pqdevnet-20231114T2213Z";
+  info.data_end = 1'700'000'030'000;
+  info.live = true;
+  info.poll_seconds = 3;
+  EXPECT_EQ(watch::serialize_version(info),
+            R"({"version":42,"updated":"2023-11-14T22:13:20Z","checked":"2023-11-14T22:14:20Z",)"
+            R"("devnet":"pqdevnet-20231114T2213Z","data_end":"2023-11-14T22:13:50Z","live":true,"poll_seconds":3,)"
+            R"("note":""})"
+            "\n");
+  EXPECT_EQ(watch::version_path("site", "d"), fs::path("site/d/version.json"));
+  EXPECT_EQ(watch::version_path("site"), fs::path("site/version.json"));
+}
+
+TEST(WatchCommand, OneCycleAgainstPrometheusArchivesAndRendersTheRunningDevnetOnly) {
+  if (!have_program("prometheus") || !have_program("promtool")) GTEST_SKIP() << "prometheus not installed";
+  TempDir tmp;
+  const TimeMs end = now_ms() / kMinute * kMinute - kMinute;
+  simulate(tmp, end, "2", "0.25");
+  PrometheusServer prometheus(tmp / "sim.om", tmp / "prom");
+  ASSERT_TRUE(prometheus.ok());
+  auto r = run_leanscope({"watch", "--cycles", "1", "--no-serve", "--prometheus-url", prometheus.url(), "--data-dir",
+                          (tmp / "data").string(), "--out", (tmp / "site").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find(" is running (data to "), std::string::npos) << r.err;
+
+  auto file = archive::load_devnets(tmp / "data");
+  ASSERT_TRUE(file.ok()) << file.error().message;
+  ASSERT_EQ(file->devnets.size(), 2u);
+  const auto& finished = file->devnets[0];
+  const auto& running = file->devnets[1];
+  EXPECT_FALSE(finished.ongoing);
+  EXPECT_TRUE(running.ongoing);
+  EXPECT_NE(read_text(tmp / "data/devnets.json").find(R"("ongoing": true)"), std::string::npos);
+  // Only the running devnet is fetched and rendered.
+  for (const auto& spec : archive::datasets()) {
+    EXPECT_TRUE(fs::exists(archive::dataset_path(tmp / "data", running.id, spec.id))) << spec.id;
+  }
+  EXPECT_FALSE(fs::exists(tmp / "data" / finished.id));
+  EXPECT_TRUE(fs::exists(tmp / "site/index.html"));
+  EXPECT_TRUE(fs::exists(tmp / "site" / running.id / "networking.html"));
+  const auto version = read_text(watch::version_path(tmp / "site", running.id));
+  EXPECT_NE(version.find(R"("devnet":")" + running.id), std::string::npos) << version;
+  // Watch has stopped: the pages stop polling.
+  EXPECT_NE(version.find(R"("live":false)"), std::string::npos) << version;
+  EXPECT_NE(version.find("watch stopped"), std::string::npos) << version;
+}
+
+TEST(WatchCommand, AServerThatIsDownIsSaidAndRetried) {
+  TempDir tmp;
+  const auto port = free_loopback_port();  // nothing listens there
+  auto r = run_leanscope({"watch", "--cycles", "2", "--interval", "0.2", "--no-serve", "--retries", "1",
+                          "--prometheus-url", "http://127.0.0.1:" + std::to_string(port), "--data-dir",
+                          (tmp / "data").string(), "--out", (tmp / "site").string()});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("watch: the server did not answer; trying again in"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("stopped after 2 cycles (2 with failures)"), std::string::npos) << r.err;
+  // Pages of the site stop polling once watch has stopped.
+  const auto version = read_text(tmp / "site/version.json");
+  EXPECT_NE(version.find(R"("live":false)"), std::string::npos) << version;
+}
+
+// The devnet's first part is on the server when watch starts; its next
+// minutes arrive while watch runs and serves.
+TEST(WatchCommand, TheArchiveGrowsUnderARunningWatchAndSigintLeavesItComplete) {
+  if (!have_program("victoria-metrics")) GTEST_SKIP() << "victoria-metrics not installed";
+  TempDir tmp;
+  const TimeMs end = now_ms() / kMinute * kMinute - kMinute;
+  const auto om = simulate(tmp, end, "1", "0.5");
+  const TimeMs cut = end - 12 * kMinute;
+  write_text(tmp / "early.om", samples_split(om, cut, true));
+  write_text(tmp / "late.prom", openmetrics_to_prometheus_text(samples_split(om, cut, false)));
+  VictoriaMetricsServer vm(tmp / "early.om", tmp / "vm");
+  ASSERT_TRUE(vm.ok());
+
+  const auto data = tmp / "data";
+  const auto port = free_loopback_port();
+  const std::string site_url = "http://127.0.0.1:" + std::to_string(port) + "/";
+  auto child = demo::ChildProcess::start(
+      {leanscope_binary().string(), "watch", "--interval", "2", "--stale-after", "30", "--port", std::to_string(port),
+       "--prometheus-url", vm.url(), "--data-dir", data.string(), "--out", (tmp / "site").string()},
+      tmp / "watch.log");
+  ASSERT_TRUE(child.ok()) << child.error().message;
+
+  // First cycles: the early part archived, the running devnet marked and served.
+  std::optional<archive::Devnet> running;
+  std::string first_version;
+  for (int i = 0; i < 600 && first_version.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    running = ongoing_devnet(data);
+    if (running) first_version = version_of(http_get(site_url + running->id + "/version.json", 5));
+  }
+  ASSERT_FALSE(first_version.empty()) << read_text(tmp / "watch.log");
+  const auto early_rows = read_rows(data, running->id);
+  const TimeMs early_end = running->end;
+  EXPECT_LE(early_end, cut + kMinute);
+  ASSERT_GT(count(early_rows.at("head_slot")), 0u);
+  const auto page = http_get(site_url + running->id + "/networking.html", 5);
+  ASSERT_TRUE(page.has_value());
+  EXPECT_NE(page->find("version.json"), std::string::npos);  // the page polls
+
+  // The next minutes reach the server.
+  auto imported = run_command({"curl", "-sS", "--fail", "--data-binary", "@" + (tmp / "late.prom").string(),
+                               vm.url() + "/api/v1/import/prometheus"});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  (void)http_get(vm.url() + "/internal/force_flush");
+  (void)http_get(vm.url() + "/internal/resetRollupResultCache");
+
+  // A later cycle fetches the tail: the served version changes and the
+  // devnet's end moves on.
+  std::optional<archive::Devnet> later;
+  std::string later_version;
+  for (int i = 0; i < 600; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    later = ongoing_devnet(data);
+    later_version = version_of(http_get(site_url + running->id + "/version.json", 5));
+    if (later && later->end >= end - 2 * kMinute && !later_version.empty() && later_version != first_version &&
+        fs::exists(tmp / "site" / running->id / "networking.html")) {
+      // The version is written after the cycle's fetch and render.
+      break;
+    }
+  }
+  ASSERT_TRUE(later.has_value());
+  EXPECT_EQ(later->id, running->id);
+  EXPECT_GE(later->end, end - 2 * kMinute) << read_text(tmp / "watch.log");
+  EXPECT_NE(later_version, first_version);
+  // Wait for a cycle that started after the devnet's end moved: its files hold the tail.
+  const auto late_rows = [&] {
+    for (int i = 0; i < 300; ++i) {
+      auto rows = read_rows(data, running->id);
+      TimeMs last = 0;
+      for (const auto& s : rows.at("head_slot")) last = std::max(last, s.series.t.back());
+      if (last >= end - 3 * kMinute) return rows;
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    return read_rows(data, running->id);
+  }();
+
+  // No earlier row is lost or changed: every series keeps its samples
+  // older than the corrected minutes, and no dataset shrinks.
+  for (const auto& [dataset, series] : early_rows) {
+    EXPECT_GE(count(late_rows.at(dataset)), count(series)) << dataset;
+    std::size_t compared = 0;
+    for (const auto& s : series) {
+      const archive::KeyedSeries* same = nullptr;
+      for (const auto& l : late_rows.at(dataset)) {
+        if (l.client == s.client && l.labels == s.labels) same = &l;
+      }
+      ASSERT_NE(same, nullptr) << dataset << " " << s.client;
+      for (std::size_t i = 0; i < s.series.size(); ++i) {
+        if (s.series.t[i] >= early_end - 6 * kMinute) break;
+        ASSERT_LT(i, same->series.size()) << dataset;
+        EXPECT_EQ(same->series.t[i], s.series.t[i]) << dataset << " " << s.client;
+        EXPECT_EQ(same->series.v[i], s.series.v[i]) << dataset << " " << s.client;
+        ++compared;
+      }
+    }
+    EXPECT_GT(compared, 0u) << dataset;
+  }
+  EXPECT_GT(count(late_rows.at("head_slot")), count(early_rows.at("head_slot")));
+
+  // Ctrl-C: watch stops between steps and leaves a complete archive.
+  ASSERT_EQ(::kill(child->pid(), SIGINT), 0);
+  for (int i = 0; i < 600 && child->running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  ASSERT_FALSE(child->running()) << read_text(tmp / "watch.log");
+  ASSERT_TRUE(child->wait_status().has_value());
+  EXPECT_EQ(demo::describe_wait_status(*child->wait_status()), "exit status 0") << read_text(tmp / "watch.log");
+  EXPECT_TRUE(temporary_files(data).empty());
+  EXPECT_TRUE(temporary_files(tmp / "site").empty());
+  auto manifest = archive::load_manifest(data);
+  ASSERT_TRUE(manifest.ok()) << manifest.error().message;
+  for (const auto& spec : archive::datasets()) {
+    const auto path = archive::dataset_path(data, running->id, spec.id);
+    auto rows = archive::dataset_row_count(path);
+    ASSERT_TRUE(rows.ok()) << path;
+    EXPECT_EQ(*rows, manifest->devnets[running->id][spec.id].row_count) << spec.id;
+  }
+  EXPECT_NE(read_text(watch::version_path(tmp / "site", running->id)).find(R"("live":false)"), std::string::npos);
+
+  // Data older than --stale-after: the devnet has ended, the flag is cleared.
+  auto ended = run_leanscope({"watch", "--cycles", "1", "--no-serve", "--stale-after", "0.5", "--prometheus-url",
+                              vm.url(), "--data-dir", data.string(), "--out", (tmp / "site").string()});
+  EXPECT_EQ(ended.exit_code, 0) << ended.err;
+  EXPECT_NE(ended.err.find("no devnet is running"), std::string::npos) << ended.err;
+  EXPECT_FALSE(ongoing_devnet(data).has_value());
+  auto file = archive::load_devnets(data);
+  ASSERT_TRUE(file.ok());
+  EXPECT_EQ(read_text(archive::devnets_path(data)).find("ongoing"), std::string::npos);
+}
+
+}  // namespace
