@@ -117,8 +117,8 @@ TEST(ChartData, JsonHasDeltasBreaksMissingAndEscapedLabels) {
   append_section_json(json, panels, grid);
   EXPECT_EQ(json,
             "{\"x\":[1790000000,60,60],\"panels\":[{\"p\":0,\"lines\":["
-            "{\"l\":\"\\u003cimg src=x\\u003e\",\"c\":0,\"v\":[1,null,2.5]},"
-            "{\"l\":\"tx\",\"c\":3,\"v\":[false,7,8]}]}]}");
+            "{\"l\":\"\\u003cimg src=x\\u003e\",\"c\":0,\"s\":[2.5,1,2.5,1.75],\"v\":[1,null,2.5]},"
+            "{\"l\":\"tx\",\"c\":3,\"s\":[8,7,8,7.5],\"v\":[false,7,8]}]}]}");
   EXPECT_FALSE(panel_has_data(panels[1]));
   EXPECT_TRUE(panel_has_data(panels[0]));
 }

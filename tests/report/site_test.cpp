@@ -195,9 +195,13 @@ TEST_F(SiteTest, DataPageListsFilesWithRowsSizesAndRelativeLinks) {
   EXPECT_NE(data.find("href=\"../data/devnets.json\""), std::string::npos);
   const std::string overview = read_text(site_ / ids_[1] / "index.html");
   EXPECT_NE(overview.find("href=\"../../data/" + ids_[1] + "/network_peers.parquet\""), std::string::npos);
-  // A devnet without data still renders, with "No data available".
+  // A devnet without data still renders; each chart section says once which
+  // file is missing and the command that fetches it.
   const std::string empty = read_text(site_ / ids_[0] / "networking.html");
-  EXPECT_NE(empty.find("No data available"), std::string::npos);
+  const std::string fetch = "leanscope fetch --devnet " + ids_[0] + " --query network_peers";
+  EXPECT_NE(empty.find(fetch), std::string::npos);
+  EXPECT_NE(empty.find("<code>network_peers.parquet</code>"), std::string::npos);
+  EXPECT_EQ(empty.find("No data available</p></figure>"), std::string::npos);
 }
 
 TEST_F(SiteTest, UnusableIdsAndMissingDevnetsAreErrors) {
