@@ -533,6 +533,7 @@
               notes[panel.p] ? [drawAnnotations(notes[panel.p], colors)] : [])
           });
           add(makeChart(figure, widths[index], xs, lines, c), figure, 210);
+          if (notes[panel.p] && notes[panel.p].f) charts[charts.length - 1].findings = notes[panel.p].f.length;
         } catch (e) { failed(figure, e); }
       });
     }
@@ -564,7 +565,9 @@
   }
 
   function reportRendered() {
+    var findings = charts.reduce(function (n, c) { return n + (c.findings || 0); }, 0);
     document.body.setAttribute('data-charts-rendered', String(charts.length));
+    document.body.setAttribute('data-findings-drawn', String(findings));
     document.body.setAttribute('data-chart-errors', String(errors));
   }
 
