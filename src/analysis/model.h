@@ -98,6 +98,11 @@ struct Section {
   // on every per-client time section.
   std::vector<std::string> finding_kinds;
 
+  // Also drawn small on the devnet overview, every client in one chart
+  // (head slot, finalized slot, peers); on_page = false: only there.
+  bool overview = false;
+  bool on_page = true;
+
   // Tables, after the charts.
   std::vector<Table> tables;
   // The report's findings table is drawn in this section.

@@ -196,8 +196,13 @@ ReportModel networking_model(const NetworkingAnalysis& a) {
   m.facts.push_back({"Validators", a.validators ? format_count(*a.validators) : std::string("unknown")});
 
   auto& s = m.sections;
+  s.push_back(chart("head-slot", "Head slot", Unit::Slots, "Head slot", "Each client's head slot.", a.head_slot,
+                    {"head_slot"}, {}));
+  s.back().overview = true;
+  s.back().on_page = false;
   s.push_back(chart("peers", "Connected peers", Unit::Count, "Peers", kPeersText, a.peers, {"network_peers"},
                     {"isolated", "restart"}));
+  s.back().overview = true;
   s.push_back(chart("coverage", "Peer coverage", Unit::Percent, "Coverage", kCoverageText, a.peer_coverage,
                     {"network_peers"}, {"isolated"}));
   s.push_back(chart("peer-events", "Peer connection & disconnection events", Unit::Count, "Events/min", kEventsText,

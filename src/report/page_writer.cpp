@@ -178,7 +178,9 @@ void missing_data(std::string& out, const ReportModel& m, const Section& s) {
   out.append("</div>\n");
 }
 
-void time_charts(std::string& out, const ReportModel& m, const Section& s, std::size_t buckets) {
+}  // namespace
+
+void detail::append_time_charts(std::string& out, const ReportModel& m, const Section& s, std::size_t buckets) {
   auto it = std::back_inserter(out);
   bool copied = false;
   const std::vector<Panel> rebuilt = arranged_panels(m, s, copied);
@@ -256,6 +258,28 @@ void time_charts(std::string& out, const ReportModel& m, const Section& s, std::
         "visible; legends and tables use every sample.</p>\n");
   }
 }
+
+Section detail::overlaid(const Section& s) {
+  Section out;
+  out.id = s.id;
+  out.title = s.title;
+  out.unit = s.unit;
+  out.ylabel = s.ylabel;
+  out.chart = s.chart;
+  out.datasets = s.datasets;
+  out.per_client = false;
+  Panel all{"all clients", {}, {}, {}};
+  for (const auto& p : s.panels) {
+    for (const auto& line : p.lines) {
+      all.lines.push_back({p.lines.size() > 1 ? p.client + " · " + line.label : p.client, line.series});
+      all.lines.back().second_axis = line.second_axis;
+    }
+  }
+  out.panels.push_back(std::move(all));
+  return out;
+}
+
+namespace {
 
 void bar_chart(std::string& out, const Section& s) {
   auto it = std::back_inserter(out);
@@ -388,6 +412,7 @@ std::string report_page_html(const ReportModel& m, const PageContext& context) {
   const std::size_t buckets = buckets_for(m);
   const std::vector<std::string> anchors = detail::finding_anchors(m);
   for (const auto& s : m.sections) {
+    if (!s.on_page) continue;
     section_start(out, s.id, s.title, s.text);
     if (!s.note.empty()) {
       out.append("<p class=\"note\">");
@@ -397,7 +422,7 @@ std::string report_page_html(const ReportModel& m, const PageContext& context) {
     if (s.bars) {
       bar_chart(out, s);
     } else if (s.has_charts()) {
-      time_charts(out, m, s, buckets);
+      detail::append_time_charts(out, m, s, buckets);
     }
     for (const auto& t : s.tables) table(out, t);
     if (s.findings) detail::append_findings(out, m.findings, anchors);

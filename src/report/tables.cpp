@@ -58,7 +58,7 @@ std::string_view health_level(const std::vector<analysis::Finding>& findings) {
 }
 
 bool section_draws(const analysis::ReportModel& m, const analysis::Section& s, const analysis::Finding& f) {
-  if (!is_time_chart(s) || !s.per_client || f.client.empty()) return false;
+  if (!is_time_chart(s) || !s.per_client || !s.on_page || f.client.empty()) return false;
   const auto names = [&](const analysis::Section& t) {
     return std::find(t.finding_kinds.begin(), t.finding_kinds.end(), f.kind) != t.finding_kinds.end();
   };

@@ -113,6 +113,15 @@ TEST_F(SiteTest, WritesEveryPageAndListsDevnetsNewestFirstWithHealth) {
   };
   EXPECT_NE(row(ids_[1]).find("1 isolated"), std::string::npos) << row(ids_[1]);
   EXPECT_NE(row(ids_[2]).find("no incidents"), std::string::npos) << row(ids_[2]);
+  // Health coloured by the worst finding (an isolation is critical); the end time shown.
+  EXPECT_NE(row(ids_[1]).find("<td class=\"health crit\">"), std::string::npos) << row(ids_[1]);
+  EXPECT_NE(row(ids_[2]).find("<td class=\"health ok\">"), std::string::npos) << row(ids_[2]);
+  EXPECT_NE(index.find("<th scope=\"col\">End</th>"), std::string::npos);
+  // The overview: small charts (peers of every client in one chart), the
+  // findings linked to the chart that draws them.
+  const std::string overview = read_text(site_ / ids_[1] / "index.html");
+  EXPECT_NE(overview.find("<section class=\"mini\" id=\"overview-networking-peers\">"), std::string::npos);
+  EXPECT_NE(overview.find("href=\"networking.html#peers-"), std::string::npos);
   EXPECT_NE(row(ids_[0]).find("<td>60 min</td>"), std::string::npos) << row(ids_[0]);
   EXPECT_NE(read_text(site_ / ids_[1] / "index.html").find("isolated"), std::string::npos);
   // Labels from devnets.json are escaped everywhere.
@@ -193,6 +202,9 @@ TEST_F(SiteTest, DataPageListsFilesWithRowsSizesAndRelativeLinks) {
   EXPECT_NE(data.find("<td class=\"num\">122</td>"), std::string::npos);
   EXPECT_NE(data.find("href=\"../data/" + ids_[1] + "/network_peers.parquet\""), std::string::npos);
   EXPECT_NE(data.find("href=\"../data/devnets.json\""), std::string::npos);
+  EXPECT_NE(data.find("devnets.json</a>, <a"), std::string::npos);
+  EXPECT_NE(data.find("manifest.json</a> and one Parquet file"), std::string::npos);
+  EXPECT_EQ(data.find(">Note</th>"), std::string::npos);  // no empty column
   const std::string overview = read_text(site_ / ids_[1] / "index.html");
   EXPECT_NE(overview.find("href=\"../../data/" + ids_[1] + "/network_peers.parquet\""), std::string::npos);
   // A devnet without data still renders; each chart section says once which

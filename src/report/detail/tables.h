@@ -29,6 +29,14 @@ void append_findings(std::string& out, const std::vector<analysis::Finding>& fin
 // a kind no section names goes on every per-client time section).
 [[nodiscard]] bool section_draws(const analysis::ReportModel& m, const analysis::Section& s,
                                  const analysis::Finding& f);
+// A time-chart section as the report page draws it (the devnet overview
+// draws its small charts with it too).
+void append_time_charts(std::string& out, const analysis::ReportModel& m, const analysis::Section& s,
+                        std::size_t buckets);
+// A section's every client in one panel (a line per client, labelled by
+// client), for the overview's small charts.
+[[nodiscard]] analysis::Section overlaid(const analysis::Section& s);
+
 // Per finding, "#<section>-<panel>": the first chart that draws it ("" = none).
 [[nodiscard]] std::vector<std::string> finding_anchors(const analysis::ReportModel& m);
 
