@@ -17,6 +17,12 @@
   var charts = [];      // {u, section}
   var observers = [];
   var errors = 0;
+  var pendingLegends = [];
+  function flushLegends() {
+    var todo = pendingLegends;
+    pendingLegends = [];
+    todo.forEach(function (f) { f(); });
+  }
 
   function store(theme) {
     try { window.localStorage.setItem(THEME_KEY, theme); } catch (e) { /* file:// may forbid storage */ }
@@ -427,7 +433,9 @@
         setScale: cfg.setScale
       }
     }, rows, figure);
-    legendUpdate = buildLegend(figure, u, lines, unit);
+    // Legends are added once every chart of the page is drawn (one batch of
+    // DOM writes rather than one between each pair of charts).
+    pendingLegends.push(function () { legendUpdate = buildLegend(figure, u, lines, unit); });
     return u;
   }
 
@@ -552,6 +560,7 @@
     charts = charts.filter(function (c) { if (c.section !== section) return true; c.u.destroy(); return false; });
     section.querySelectorAll('table.legend').forEach(function (t) { t.remove(); });
     try { buildSection(section, themeColors()); } catch (e) { errors++; if (window.console) console.error(e); }
+    flushLegends();
     reportRendered();
   }
 
@@ -580,6 +589,7 @@
       for (var i = 0; i < sections.length; i++) {
         try { buildSection(sections[i], theme); } catch (e) { errors++; if (window.console) console.error(e); }
       }
+      flushLegends();
     }
     reportRendered();
     // Milliseconds from navigation to charts drawn (HTML parsed, scripts run,
