@@ -130,5 +130,28 @@ TEST(ChartData, ColorsFollowLabels) {
   EXPECT_LT(color_slot("something else", 11), 8);
 }
 
+// The legend's figures come from every sample, not from the drawn buckets,
+// and a line on the right-hand axis says so.
+TEST(ChartData, LegendFiguresUseEverySampleAndSecondAxisIsMarked) {
+  analysis::TimeSeries big, small;
+  for (int i = 0; i < 5000; ++i) {
+    big.t.push_back(kT0 + i * kMinute);
+    big.v.push_back(i == 1234 ? 1e6 : 10);
+    small.t.push_back(kT0 + i * kMinute);
+    small.v.push_back(i < 2500 ? 0 : 1);
+  }
+  analysis::Line invalid{"invalid (gossip)", small};
+  invalid.second_axis = true;
+  std::vector<analysis::Panel> panels{{"x", {{"valid (gossip)", big}, invalid}, {}, {}}};
+  const SectionGrid grid = build_section_grid(panels, 100);
+  ASSERT_TRUE(grid.downsampled);
+  std::string json;
+  append_section_json(json, panels, grid);
+  // last, min, max, mean: (4999 x 10 + 1e6) / 5000 = 209.99 -> 4 significant digits.
+  EXPECT_NE(json.find("\"l\":\"valid (gossip)\",\"c\":0,\"s\":[10,10,1e6,210]"), std::string::npos)
+      << json.substr(0, 200);
+  EXPECT_NE(json.find("\"l\":\"invalid (gossip)\",\"c\":3,\"a\":1,\"s\":[1,0,1,0.5]"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace leanscope::report::detail
