@@ -54,6 +54,7 @@ void compute_attestations(const Inputs& in, NetworkingAnalysis& out) {
         // and its last point is the total in the table.
         cumulative.lines.push_back(
             {std::string(validity) + " (" + source + ")", cumulative_increases(g.series, g.count_first)});
+        cumulative.lines.back().second_axis = std::string_view(validity) == "invalid";
         by_source[source] = g.total;
         total = total.value_or(0) + g.total;
       }

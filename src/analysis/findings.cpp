@@ -24,8 +24,11 @@ void isolated(const Inputs& in, const NetworkingAnalysis& out, std::vector<Findi
   for (const auto& panel : out.peers) {
     const auto* peers = find_line(panel, "peers");
     if (peers == nullptr) continue;
+    // Start-up (no peer yet, peers to come) is not an isolation.
+    const auto first_peer = first_peer_time(*peers);
     for (const auto& e : episodes(*peers, [](double v) { return v <= 0; })) {
       if (e.end - e.start < in.isolation_ms) continue;
+      if (first_peer && e.end < *first_peer) continue;
       findings.push_back({panel.client, "isolated", e.start, e.end,
                           fmt::format("{} had no connected peers for {} ({} to {}).", panel.client,
                                       format_duration(e.end - e.start), when(in, e.start), when(in, e.end))});

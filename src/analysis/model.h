@@ -83,10 +83,25 @@ struct Section {
   bool per_client = true;
   std::vector<Panel> panels;
   std::vector<ReferenceLine> reference_lines;
-  // Text of a button that switches the y scale between the data and the
-  // reference lines ("" = none).
+  // What the reference lines are called on the button that scales the y
+  // axis to them ("EIP-7870 tiers"; "" = no button). Charts open scaled to
+  // the data.
   std::string scale_toggle;
   std::optional<BarChart> bars;
+
+  // The datasets its charts read: when none of its panels has data, the page
+  // names those that are absent or empty and the command that fetches them
+  // (instead of "No data available" per client). Empty: the report's.
+  std::vector<std::string> datasets;
+  // Findings of these kinds are drawn on this section's panel of their
+  // client (client "*": on every panel). A kind no section names is drawn
+  // on every per-client time section.
+  std::vector<std::string> finding_kinds;
+
+  // Also drawn small on the devnet overview, every client in one chart
+  // (head slot, finalized slot, peers); on_page = false: only there.
+  bool overview = false;
+  bool on_page = true;
 
   // Tables, after the charts.
   std::vector<Table> tables;
@@ -113,6 +128,9 @@ struct ReportModel {
   std::vector<std::string> notes;               // page-level remarks (a missing dataset, quantile-only data)
   std::vector<Section> sections;
   std::vector<Finding> findings;  // sorted by start
+  // The report's datasets without data for this devnet: id -> "absent" (no
+  // file) or "empty" (no sample in the window). Filled by analyse_devnet.
+  std::map<std::string, std::string> missing_datasets;
 
   // The summary: per client figures under this report's key of `summary
   // --format json` ("" = at the client object's top level, as the networking

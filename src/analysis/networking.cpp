@@ -127,6 +127,21 @@ NetworkingAnalysis analyse(Inputs in) {
     if (auto it = in.versions.find(c); it != in.versions.end()) s.version = it->second;
     out.summary.push_back(std::move(s));
   }
+  for (const auto& c : in.clients) {
+    // The instance with the most samples (a client is one node).
+    const KeyedSeries* best = nullptr;
+    for (const auto& ks : in.head_slot) {
+      if (ks.client == c && is_head_slot(ks) && (best == nullptr || ks.series.size() > best->series.size())) best = &ks;
+    }
+    Panel panel{c, {}, {}, {}};
+    if (best != nullptr) {
+      TimeSeries s;
+      s.t.assign(best->series.t.begin(), best->series.t.end());
+      s.v.assign(best->series.v.begin(), best->series.v.end());
+      panel.lines.push_back({"head slot", std::move(s)});
+    }
+    out.head_slot.push_back(std::move(panel));
+  }
   compute_peers(in, out);
   compute_peer_events(in, out);
   compute_attestations(in, out);

@@ -48,6 +48,7 @@ struct NetworkingAnalysis {
   std::optional<double> validators;  // validators in the devnet (sum over clients of lean_validators_count)
 
   // Sections, in the reference's order; one panel per client (same order as clients).
+  std::vector<Panel> head_slot;                // "head slot" (for the devnet overview)
   std::vector<Panel> peers;                    // "peers"
   std::vector<Panel> peer_coverage;            // "coverage %"
   std::vector<Panel> peer_events;              // "connection", "disconnection" (events per minute)

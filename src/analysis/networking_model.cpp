@@ -16,7 +16,9 @@ namespace {
 constexpr std::string_view kPeersText =
     "Number of connected P2P peers over time, summed over every series of a client (ethlambda exports one "
     "series per peer). More peers generally means better attestation propagation and network resilience. "
-    "Drops to 0 or 1 may indicate connectivity issues.";
+    "Drops to 0 or 1 may indicate connectivity issues. Start-up (shaded: a client's first samples, before it first "
+    "had a peer) is not an incident: it is left out of the minimum, the average and the coverage figures and is "
+    "never reported as an isolation.";
 constexpr std::string_view kCoverageText =
     "Connected peers as a share of the other clients of the devnet: peers / (clients − 1). 100% means a "
     "client is connected to every other node.";
@@ -26,8 +28,9 @@ constexpr std::string_view kEventsText =
 constexpr std::string_view kCumulativeText =
     "Cumulative valid and invalid attestations received per client and source. Attestations arrive via two "
     "channels: gossip (received directly from peers over the P2P network) and block (included in received "
-    "blocks). High invalid counts may indicate signature verification failures or incompatible messages. A "
-    "line breaks where its counter reset (the client restarted).";
+    "blocks). High invalid counts may indicate signature verification failures or incompatible messages. "
+    "Invalid lines are drawn against the right-hand axis, so that a few hundred stay visible beside tens of "
+    "thousands valid. A line breaks where its counter reset (the client restarted; the restart is marked).";
 constexpr std::string_view kTableText =
     "Valid and invalid attestations per source received in the devnet's window: reset-aware totals (the sum "
     "of the counters' increases), not the last counter value.";
@@ -35,8 +38,9 @@ constexpr std::string_view kPerSlotText =
     "Valid attestations received per slot (4 seconds): each source's counter increase divided by the slots "
     "elapsed between samples, then summed over sources.";
 constexpr std::string_view kBandwidthText =
-    "Receive (rx) and transmit (tx) throughput of each client's container (cAdvisor, 5-minute rate). Dashed "
-    "lines are the EIP-7870 reference bandwidths: download 50 Mbps (full node, attester) and 100 Mbps (local "
+    "Receive (rx) and transmit (tx) throughput of each client's container (cAdvisor, 5-minute rate), in bits "
+    "per second as EIP-7870 states its figures. Dashed lines are the EIP-7870 reference bandwidths: download 50 Mbps "
+    "(full node, attester) and 100 Mbps (local "
     "block builder) against rx; upload 15 Mbps (full node), 25 Mbps (attester) and 50 Mbps (local block "
     "builder) against tx.";
 constexpr std::string_view kSummaryText = "Per client, over the devnet's window.";
@@ -45,8 +49,11 @@ constexpr std::string_view kFindingsText =
     "throughput above an EIP-7870 tier, and cAdvisor figures that are host-wide rather than per container.";
 
 Section chart(std::string_view id, std::string_view title, Unit unit, std::string_view ylabel, std::string_view text,
-              const std::vector<Panel>& panels) {
+              const std::vector<Panel>& panels, std::vector<std::string> datasets,
+              std::vector<std::string> finding_kinds) {
   Section s;
+  s.datasets = std::move(datasets);
+  s.finding_kinds = std::move(finding_kinds);
   s.id = id;
   s.title = title;
   s.text = text;
@@ -194,16 +201,23 @@ ReportModel networking_model(const NetworkingAnalysis& a) {
   m.facts.push_back({"Validators", a.validators ? format_count(*a.validators) : std::string("unknown")});
 
   auto& s = m.sections;
-  s.push_back(chart("peers", "Connected peers", Unit::Count, "Peers", kPeersText, a.peers));
-  s.push_back(chart("coverage", "Peer coverage", Unit::Percent, "Coverage %", kCoverageText, a.peer_coverage));
+  s.push_back(chart("head-slot", "Head slot", Unit::Slots, "Head slot", "Each client's head slot.", a.head_slot,
+                    {"head_slot"}, {}));
+  s.back().overview = true;
+  s.back().on_page = false;
+  s.push_back(chart("peers", "Connected peers", Unit::Count, "Peers", kPeersText, a.peers, {"network_peers"},
+                    {"isolated", "restart"}));
+  s.back().overview = true;
+  s.push_back(chart("coverage", "Peer coverage", Unit::Percent, "Coverage", kCoverageText, a.peer_coverage,
+                    {"network_peers"}, {"isolated"}));
   s.push_back(chart("peer-events", "Peer connection & disconnection events", Unit::Count, "Events/min", kEventsText,
-                    a.peer_events));
-  s.push_back(chart("attestations", "Cumulative attestation arrivals", Unit::Count, "Count", kCumulativeText,
-                    a.attestations_cumulative));
+                    a.peer_events, {"peer_events"}, {"restart"}));
+  s.push_back(chart("attestations", "Cumulative attestation arrivals", Unit::Count, "Attestations", kCumulativeText,
+                    a.attestations_cumulative, {"attestation_metrics"}, {"invalid_attestations", "restart"}));
   s.push_back(text_section("attestation-table", "Attestation table", kTableText));
   s.back().tables.push_back(attestation_table(a));
   s.push_back(chart("per-slot", "Valid attestations per slot", Unit::Count, "Atts/slot", kPerSlotText,
-                    a.attestations_per_slot));
+                    a.attestations_per_slot, {"attestation_metrics"}, {}));
   const std::string pct_text =
       a.validators ? fmt::format(
                          "Valid attestations per slot as a share of those expected: one per validator in "
@@ -212,11 +226,12 @@ ReportModel networking_model(const NetworkingAnalysis& a) {
                    : std::string(
                          "Valid attestations per slot as a share of those expected (one per validator); "
                          "the number of validators is unknown (no lean_validators_count data).");
-  s.push_back(chart("per-slot-pct", "Valid attestations, % of expected", Unit::Percent, "% of expected", pct_text,
-                    a.attestations_pct));
-  s.push_back(chart("bandwidth", "Network bandwidth", Unit::BytesPerSec, "Throughput", kBandwidthText, a.bandwidth));
+  s.push_back(chart("per-slot-pct", "Valid attestations, % of expected", Unit::Percent, "Of expected", pct_text,
+                    a.attestations_pct, {"attestation_metrics", "validators_count"}, {}));
+  s.push_back(chart("bandwidth", "Network bandwidth", Unit::BytesPerSec, "Throughput", kBandwidthText, a.bandwidth,
+                    {"container_network"}, {"above_tier"}));
   s.back().reference_lines = tiers();
-  s.back().scale_toggle = "Scale: EIP-7870 tiers";
+  s.back().scale_toggle = "EIP-7870 tiers";
   if (a.host_wide_network) {
     s.back().note =
         "cAdvisor reports identical network series for several containers: these are host-wide figures, not per "

@@ -53,6 +53,13 @@ std::string event_kind(const std::string& metric) {
 }
 }  // namespace
 
+std::optional<TimeMs> first_peer_time(const TimeSeries& peers) {
+  for (std::size_t i = 0; i < peers.size(); ++i) {
+    if (peers.v[i] > 0) return peers.t[i];
+  }
+  return std::nullopt;
+}
+
 void compute_peers(const Inputs& in, NetworkingAnalysis& out) {
   const double others = static_cast<double>(in.clients.size()) - 1;
   for (std::size_t k = 0; k < in.clients.size(); ++k) {
@@ -61,11 +68,27 @@ void compute_peers(const Inputs& in, NetworkingAnalysis& out) {
     auto sum = client_peers(in, client);
     auto& summary = out.summary[k];
     if (!sum.empty()) {
-      summary.peers = stats_of(sum);
+      // Start-up is not an incident: the samples before a client first had a
+      // peer are drawn (and shaded) but left out of its min, avg and
+      // coverage. A client that never had a peer keeps every sample.
+      const auto first_peer = first_peer_time(sum);
+      const TimeMs from = first_peer.value_or(sum.t.front());
+      auto after_start = [from](const TimeSeries& s) {
+        TimeSeries out;
+        for (std::size_t i = 0; i < s.size(); ++i) {
+          if (s.t[i] >= from) out.t.push_back(s.t[i]), out.v.push_back(s.v[i]);
+        }
+        return out;
+      };
+      if (from > sum.t.front()) {
+        peers.shades.push_back({sum.t.front(), from, "start-up"});
+        coverage.shades.push_back({sum.t.front(), from, "start-up"});
+      }
+      summary.peers = stats_of(after_start(sum));
       if (others >= 1) {
         TimeSeries pct{sum.t, sum.v};
         for (double& v : pct.v) v = v / others * 100;
-        summary.peer_coverage_pct = stats_of(pct);
+        summary.peer_coverage_pct = stats_of(after_start(pct));
         coverage.lines.push_back({"coverage %", std::move(pct)});
       }
       peers.lines.push_back({"peers", std::move(sum)});

@@ -84,6 +84,13 @@ Result<DevnetAnalysis> analyse_devnet(const std::filesystem::path& data_dir, con
     if (!model) return model.error();
     model->id = r->id;
     if (model->title.empty()) model->title = r->title;
+    for (const auto& dataset : r->datasets) {
+      if (!data->present(dataset)) {
+        model->missing_datasets.emplace(dataset, "absent");
+      } else if (data->samples(dataset) == 0) {
+        model->missing_datasets.emplace(dataset, "empty");
+      }
+    }
     out.models.push_back(std::move(model).value());
   }
   return out;

@@ -21,6 +21,9 @@ struct TimeSeries {
 struct Line {
   std::string label;
   TimeSeries series;
+  // Drawn against a second y axis on the right: a small count beside a large
+  // one (invalid beside valid attestations) stays readable.
+  bool second_axis = false;
 };
 
 // A moment on a panel's time axis: a restart, an OOM kill.

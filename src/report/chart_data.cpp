@@ -116,6 +116,32 @@ void align_buckets(const analysis::TimeSeries& s, TimeMs lo, double width, std::
 
 bool sorted_by_time(const analysis::TimeSeries& s) { return std::is_sorted(s.t.begin(), s.t.end()); }
 
+// ,"s":[last,min,max,mean] of the line's finite samples (every sample, not
+// the drawn buckets), for the legend before any hovering.
+void append_line_stats(std::string& out, const analysis::TimeSeries& s) {
+  double last = 0, mn = 0, mx = 0, sum = 0;
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < s.v.size(); ++i) {
+    const double v = s.v[i];
+    if (!std::isfinite(v)) continue;
+    last = v;
+    mn = n == 0 ? v : std::min(mn, v);
+    mx = n == 0 ? v : std::max(mx, v);
+    sum += v;
+    ++n;
+  }
+  if (n == 0) return;
+  out.append(",\"s\":[");
+  append_compact_number(out, last);
+  out.push_back(',');
+  append_compact_number(out, mn);
+  out.push_back(',');
+  append_compact_number(out, mx);
+  out.push_back(',');
+  append_compact_number(out, sum / static_cast<double>(n));
+  out.push_back(']');
+}
+
 }  // namespace
 
 bool panel_has_data(const analysis::Panel& panel) {
@@ -249,7 +275,11 @@ void append_section_json(std::string& out, std::span<const analysis::Panel> pane
       if (l > 0) out.push_back(',');
       out.append("{\"l\":");
       append_script_json_string(out, panels[p].lines[l].label);
-      fmt::format_to(it, ",\"c\":{},\"v\":[", color_slot(panels[p].lines[l].label, l));
+      const auto& line = panels[p].lines[l];
+      fmt::format_to(it, ",\"c\":{}", color_slot(line.label, l));
+      if (line.second_axis) out.append(",\"a\":1");
+      append_line_stats(out, line.series);
+      out.append(",\"v\":[");
       const auto& values = grid.values[p][l];
       for (std::size_t i = 0; i < values.size(); ++i) {
         if (i > 0) out.push_back(',');

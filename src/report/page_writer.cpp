@@ -51,15 +51,17 @@ void append_reference_lines_json(std::string& out, const Section& s) {
   out.append("]");
 }
 
-// Markers and shades of the section's panels, by panel index:
-// {"<p>":{"m":[[t,label],..],"s":[[start,end,label],..]}} in seconds.
-void append_annotations_json(std::string& out, std::span<const Panel> panels) {
+// Markers, shades and findings of the section's panels, by panel index:
+// {"<p>":{"m":[[t,label],..],"s":[[start,end,label],..],"f":[[start,end,label,finding index],..]}} in seconds.
+void append_annotations_json(std::string& out, std::span<const Panel> panels,
+                             const std::vector<std::vector<std::size_t>>& findings_of, const ReportModel& m) {
   auto it = std::back_inserter(out);
   out.append("{");
   bool first = true;
   for (std::size_t p = 0; p < panels.size(); ++p) {
     const auto& panel = panels[p];
-    if (panel.markers.empty() && panel.shades.empty()) continue;
+    const bool has_findings = p < findings_of.size() && !findings_of[p].empty();
+    if (panel.markers.empty() && panel.shades.empty() && !has_findings) continue;
     fmt::format_to(it, "{}\"{}\":{{\"m\":[", first ? "" : ",", p);
     first = false;
     for (std::size_t i = 0; i < panel.markers.size(); ++i) {
@@ -73,6 +75,16 @@ void append_annotations_json(std::string& out, std::span<const Panel> panels) {
                      static_cast<double>(panel.shades[i].end) / 1000.0);
       detail::append_script_json_string(out, panel.shades[i].label);
       out.append("]");
+    }
+    out.append("],\"f\":[");
+    if (has_findings) {
+      for (std::size_t i = 0; i < findings_of[p].size(); ++i) {
+        const auto& f = m.findings[findings_of[p][i]];
+        fmt::format_to(it, "{}[{},{},", i == 0 ? "" : ",", static_cast<double>(f.start) / 1000.0,
+                       static_cast<double>(f.end) / 1000.0);
+        detail::append_script_json_string(out, f.kind);
+        fmt::format_to(it, ",{}]", findings_of[p][i]);
+      }
     }
     out.append("]}");
   }
@@ -122,22 +134,103 @@ std::vector<Panel> arranged_panels(const ReportModel& m, const Section& s, bool&
   return out;
 }
 
-void time_charts(std::string& out, const ReportModel& m, const Section& s, std::size_t buckets) {
+// Per panel, the indices of the findings drawn on it.
+std::vector<std::vector<std::size_t>> findings_by_panel(const ReportModel& m, const Section& s,
+                                                        std::span<const Panel> panels) {
+  std::vector<std::vector<std::size_t>> out(panels.size());
+  for (std::size_t i = 0; i < m.findings.size(); ++i) {
+    const auto& f = m.findings[i];
+    if (!detail::section_draws(m, s, f)) continue;
+    for (std::size_t p = 0; p < panels.size(); ++p) {
+      if (f.client == "*" || f.client == panels[p].client) out[p].push_back(i);
+    }
+  }
+  return out;
+}
+
+// The section has no data at all: say once which files are missing and how
+// to fetch them, instead of "No data available" in every panel.
+void missing_data(std::string& out, const ReportModel& m, const Section& s) {
+  std::vector<std::pair<std::string, std::string>> missing;
+  if (s.datasets.empty()) {
+    missing.assign(m.missing_datasets.begin(), m.missing_datasets.end());
+  } else {
+    for (const auto& d : s.datasets) {
+      const auto it = m.missing_datasets.find(d);
+      if (it != m.missing_datasets.end()) missing.emplace_back(it->first, it->second);
+    }
+  }
+  out.append("<div class=\"missing\" data-missing>");
+  if (missing.empty()) {
+    out.append("<p class=\"nodata\">No data available for any client in this devnet's window.</p>");
+  }
+  for (const auto& [dataset, state] : missing) {
+    out.append("<p><code>");
+    append_html(out, dataset);
+    out.append(".parquet</code> ");
+    out.append(state == "absent" ? "is not in the archive" : "has no samples in this devnet's window");
+    out.append(". Fetch it with <code>leanscope fetch --devnet ");
+    append_html(out, m.devnet.id);
+    out.append(" --query ");
+    append_html(out, dataset);
+    out.append("</code>.</p>");
+  }
+  out.append("</div>\n");
+}
+
+}  // namespace
+
+void detail::append_time_charts(std::string& out, const ReportModel& m, const Section& s, std::size_t buckets) {
   auto it = std::back_inserter(out);
   bool copied = false;
   const std::vector<Panel> rebuilt = arranged_panels(m, s, copied);
   const std::span<const Panel> panels = copied ? std::span<const Panel>(rebuilt) : std::span<const Panel>(s.panels);
-  out.append("<div class=\"charts\" data-section=\"");
+  std::size_t with_data = 0;
+  for (const auto& p : panels) with_data += detail::panel_has_data(p) ? 1 : 0;
+  if (with_data == 0) {
+    missing_data(out, m, s);
+    return;
+  }
+  const auto findings_of = findings_by_panel(m, s, panels);
+  const bool overlay = s.per_client && with_data >= 2;
+  out.append("<div class=\"chart-tools\">");
+  if (overlay) {
+    out.append(
+        "<button type=\"button\" class=\"view\" aria-pressed=\"false\">All clients in one chart</button>"
+        "<label class=\"same-y\"><input type=\"checkbox\" checked> Same y scale for every client</label>");
+  }
+  if (!s.scale_toggle.empty()) {
+    out.append("<button type=\"button\" class=\"fit\" data-tiers=\"");
+    append_html(out, s.scale_toggle);
+    out.append("\">Show the ");
+    append_html(out, s.scale_toggle);
+    out.append("</button>");
+  }
+  out.append("</div>\n<div class=\"charts\" data-section=\"");
   append_html(out, s.id);
   fmt::format_to(it, "\" data-unit=\"{}\" data-ylabel=\"", analysis::unit_name(s.unit));
   append_html(out, s.ylabel);
   out.append("\"");
   if (s.chart == analysis::ChartKind::Steps) out.append(" data-kind=\"steps\"");
   out.append(">\n");
+  if (overlay) {
+    out.append(
+        "<figure class=\"panel overlay wide\" data-overlay hidden><figcaption>All clients</figcaption>"
+        "<div class=\"chart all\"></div></figure>\n");
+  }
   for (std::size_t i = 0; i < panels.size(); ++i) {
     const bool has_data = detail::panel_has_data(panels[i]);
-    fmt::format_to(it, "<figure class=\"panel{}\" data-panel=\"{}\"><figcaption>", has_data ? "" : " empty", i);
+    out.append("<figure class=\"panel");
+    out.append(has_data ? "\"" : " empty\"");
+    out.append(" id=\"");
+    append_html(out, s.id);
+    fmt::format_to(it, "-{}\" data-panel=\"{}\"><figcaption>", i, i);
     append_html(out, panels[i].client);
+    for (const std::size_t f : findings_of[i]) {
+      fmt::format_to(it, " <a class=\"flag sev-{}\" href=\"#finding-{}\">", detail::severity(m.findings[f].kind), f);
+      append_html(out, m.findings[f].kind);
+      out.append("</a>");
+    }
     out.append("</figcaption>");
     out.append(has_data ? "<div class=\"chart\"></div>" : "<p class=\"nodata\">No data available</p>");
     out.append("</figure>\n");
@@ -151,18 +244,42 @@ void time_charts(std::string& out, const ReportModel& m, const Section& s, std::
     append_reference_lines_json(out, s);
     out.append("</script>\n");
   }
-  if (std::any_of(panels.begin(), panels.end(),
-                  [](const Panel& p) { return !p.markers.empty() || !p.shades.empty(); })) {
+  const bool annotated = std::any_of(panels.begin(), panels.end(),
+                                     [](const Panel& p) { return !p.markers.empty() || !p.shades.empty(); }) ||
+                         std::any_of(findings_of.begin(), findings_of.end(), [](const auto& f) { return !f.empty(); });
+  if (annotated) {
     out.append("<script type=\"application/json\" class=\"chart-annotations\">");
-    append_annotations_json(out, panels);
+    append_annotations_json(out, panels, findings_of, m);
     out.append("</script>\n");
   }
   if (grid.downsampled) {
     out.append(
         "<p class=\"fine\">Charts show the minimum and maximum of each time bucket so that every spike stays "
-        "visible; tables use every sample.</p>\n");
+        "visible; legends and tables use every sample.</p>\n");
   }
 }
+
+Section detail::overlaid(const Section& s) {
+  Section out;
+  out.id = s.id;
+  out.title = s.title;
+  out.unit = s.unit;
+  out.ylabel = s.ylabel;
+  out.chart = s.chart;
+  out.datasets = s.datasets;
+  out.per_client = false;
+  Panel all{"all clients", {}, {}, {}};
+  for (const auto& p : s.panels) {
+    for (const auto& line : p.lines) {
+      all.lines.push_back({p.lines.size() > 1 ? p.client + " · " + line.label : p.client, line.series});
+      all.lines.back().second_axis = line.second_axis;
+    }
+  }
+  out.panels.push_back(std::move(all));
+  return out;
+}
+
+namespace {
 
 void bar_chart(std::string& out, const Section& s) {
   auto it = std::back_inserter(out);
@@ -293,13 +410,10 @@ std::string report_page_html(const ReportModel& m, const PageContext& context) {
   detail::begin_page(out, frame);
   header(out, m);
   const std::size_t buckets = buckets_for(m);
+  const std::vector<std::string> anchors = detail::finding_anchors(m);
   for (const auto& s : m.sections) {
+    if (!s.on_page) continue;
     section_start(out, s.id, s.title, s.text);
-    if (!s.scale_toggle.empty()) {
-      out.append("<button type=\"button\" class=\"fit\">");
-      append_html(out, s.scale_toggle);
-      out.append("</button>\n");
-    }
     if (!s.note.empty()) {
       out.append("<p class=\"note\">");
       append_html(out, s.note);
@@ -308,10 +422,10 @@ std::string report_page_html(const ReportModel& m, const PageContext& context) {
     if (s.bars) {
       bar_chart(out, s);
     } else if (s.has_charts()) {
-      time_charts(out, m, s, buckets);
+      detail::append_time_charts(out, m, s, buckets);
     }
     for (const auto& t : s.tables) table(out, t);
-    if (s.findings) detail::append_findings(out, m.findings);
+    if (s.findings) detail::append_findings(out, m.findings, anchors);
     out.append("</section>\n");
   }
   detail::end_page(out, frame);

@@ -26,10 +26,13 @@ void data_files_table(std::string& out, const std::vector<DataFile>& files, cons
     out.append("<p class=\"nodata\">No data available</p>\n");
     return;
   }
+  // A Problem column only where a file has one (rows unknown, unreadable).
+  const bool problems = std::any_of(files.begin(), files.end(), [](const DataFile& f) { return !f.problem.empty(); });
   out.append(
       "<div class=\"table-wrap\"><table class=\"files\"><thead><tr>"
       "<th scope=\"col\">File</th><th class=\"num\" scope=\"col\">Rows</th><th class=\"num\" "
-      "scope=\"col\">Size</th><th scope=\"col\">Fetched</th><th scope=\"col\">Note</th></tr></thead><tbody>\n");
+      "scope=\"col\">Size</th><th scope=\"col\">Fetched</th>");
+  out.append(problems ? "<th scope=\"col\">Problem</th></tr></thead><tbody>\n" : "</tr></thead><tbody>\n");
   for (const auto& f : files) {
     out.append("<tr><td>");
     const std::string name = f.dataset + ".parquet";
@@ -42,14 +45,35 @@ void data_files_table(std::string& out, const std::vector<DataFile>& files, cons
     } else {
       append_html(out, name);
     }
-    fmt::format_to(it, "</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>",
+    fmt::format_to(it, "</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td>",
                    f.rows ? format_count(static_cast<double>(*f.rows)) : "–",
                    f.bytes ? format_bytes(static_cast<double>(*f.bytes)) : "–",
-                   f.fetched_at ? format_utc_minute(*f.fetched_at) : "–");
-    append_html(out, f.problem);
-    out.append("</td></tr>\n");
+                   f.fetched_at ? format_utc_minute(*f.fetched_at) : (f.exists ? "–" : "not fetched"));
+    if (problems) {
+      out.append("<td>");
+      append_html(out, f.problem);
+      out.append("</td>");
+    }
+    out.append("</tr>\n");
   }
   out.append("</tbody></table></div>\n");
+}
+
+// One coloured count per severity: "● 1 critical ● 2 warnings".
+void status_line(std::string& out, const std::vector<analysis::Finding>& findings) {
+  if (findings.empty()) return;
+  std::map<std::string_view, int> n;
+  for (const auto& f : findings) ++n[severity(f.kind)];
+  out.append("<p class=\"status\">");
+  const std::pair<std::string_view, std::string_view> kinds[] = {
+      {"crit", "critical"}, {"warn", "warning"}, {"info", "about the data"}};
+  for (const auto& [sev, name] : kinds) {
+    const auto c = n.find(sev);
+    if (c == n.end()) continue;
+    fmt::format_to(std::back_inserter(out), "<span class=\"sev-{}\"><span class=\"dot\"></span>{} {}{}</span>", sev,
+                   c->second, name, sev != "info" && c->second != 1 ? "s" : "");
+  }
+  out.append("</p>\n");
 }
 
 }  // namespace
@@ -68,6 +92,7 @@ std::string overview_page_html(const OverviewInput& input) {
   frame.current = "index";
   frame.neighbours = ctx.neighbours;
   frame.reports = ctx.reports;
+  frame.charts = !input.charts.empty();
   begin_page(out, frame);
 
   out.append("<h1>");
@@ -78,7 +103,8 @@ std::string overview_page_html(const OverviewInput& input) {
   fmt::format_to(it, "<dt>Duration</dt><dd>{}</dd>\n", format_duration(d.end - d.start));
   fmt::format_to(it, "<dt>Slots</dt><dd>{}</dd>\n", slot_range(d));
   fmt::format_to(it, "<dt>Clients</dt><dd>{}</dd>\n", d.clients.size());
-  out.append("<dt>Health</dt><dd>");
+  fmt::format_to(it, "<dt>Health</dt><dd class=\"health {}\"><span class=\"dot\"></span>",
+                 health_level(input.findings));
   append_html(out, health_line(input.findings));
   out.append("</dd>\n");
   if (!d.notes.empty()) {
@@ -87,6 +113,24 @@ std::string overview_page_html(const OverviewInput& input) {
     out.append("</dd>\n");
   }
   out.append("</dl>\n");
+  status_line(out, input.findings);
+
+  // Small charts: every client in one chart per figure the reports offer.
+  if (!input.charts.empty()) {
+    analysis::ReportModel frame_model;
+    frame_model.devnet = d;
+    out.append("<div class=\"minis\">\n");
+    for (const auto& chart : input.charts) {
+      out.append("<section class=\"mini\" id=\"");
+      append_html(out, chart.id);
+      out.append("\">\n<h3>");
+      append_html(out, chart.title);
+      out.append("</h3>\n");
+      append_time_charts(out, frame_model, chart, 400);
+      out.append("</section>\n");
+    }
+    out.append("</div>\n");
+  }
 
   out.append("<section id=\"reports\">\n<h2>Reports</h2>\n<ul class=\"cards\">\n");
   for (const auto& kind : input.reports) {
@@ -131,7 +175,7 @@ std::string overview_page_html(const OverviewInput& input) {
   out.append("</section>\n");
 
   out.append("<section id=\"findings\">\n<h2>Findings</h2>\n");
-  append_findings(out, input.findings);
+  append_findings(out, input.findings, input.finding_links);
   out.append("</section>\n");
 
   out.append("<section id=\"data\">\n<h2>Data files</h2>\n");
@@ -160,7 +204,8 @@ std::string index_page_html(const std::vector<DevnetListing>& devnets, std::span
   } else {
     out.append(
         "<div class=\"table-wrap\"><table class=\"devnets\"><thead><tr><th scope=\"col\">Devnet</th><th "
-        "scope=\"col\">Start</th><th scope=\"col\">Duration</th><th scope=\"col\">Slots</th><th "
+        "scope=\"col\">Start</th><th scope=\"col\">End</th><th scope=\"col\">Duration</th><th "
+        "scope=\"col\">Slots</th><th "
         "scope=\"col\">Clients</th><th scope=\"col\">Health</th><th scope=\"col\">Reports</th></tr></thead>"
         "<tbody>\n");
     for (const auto& listing : devnets) {
@@ -176,8 +221,8 @@ std::string index_page_html(const std::vector<DevnetListing>& devnets, std::span
       } else {
         append_html(out, d.id);
       }
-      fmt::format_to(it, "</th><td>{}</td><td>{}</td><td>{}</td><td>", format_utc_minute(d.start),
-                     format_duration(d.end - d.start), slot_range(d));
+      fmt::format_to(it, "</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>", format_utc_minute(d.start),
+                     format_utc_minute(d.end), format_duration(d.end - d.start), slot_range(d));
       fmt::format_to(it, "<span class=\"count\">{}</span> ", d.clients.size());
       for (std::size_t i = 0; i < d.clients.size(); ++i) {
         if (i > 0) out.append(", ");
@@ -187,7 +232,11 @@ std::string index_page_html(const std::vector<DevnetListing>& devnets, std::span
       if (!listing.health) {
         out.append(" unknown\">not rendered");
       } else {
-        out.append(*listing.health == "no incidents" ? " ok\">" : " warn\">");
+        const std::string level =
+            !listing.level.empty() ? listing.level : (*listing.health == "no incidents" ? "ok" : "warn");
+        out.append(" ");
+        append_html(out, level);
+        out.append("\"><span class=\"dot\"></span>");
         append_html(out, *listing.health);
       }
       out.append("</td><td>");
@@ -224,7 +273,7 @@ std::string data_page_html(const std::filesystem::path& data_dir, const std::str
     append_html(out, data_href + name);
     out.append("\">");
     out.append(name);
-    out.append("</a> ");
+    out.append(std::string_view(name) == "devnets.json" ? "</a>, " : "</a> ");
   }
   out.append(
       "and one Parquet file per devnet and dataset. Links are relative paths from this site to the data folder; "

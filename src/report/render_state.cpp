@@ -34,6 +34,8 @@ RenderState parse_render_state(std::string_view json) {
     }
     std::string_view health;
     if (!entry["health"].get(health)) d.health = std::string(health);
+    std::string_view level;
+    if (!entry["level"].get(level)) d.level = std::string(level);
     state.devnets.emplace(std::string(id), std::move(d));
   }
   return state;
@@ -45,7 +47,7 @@ std::string serialize_render_state(const RenderState& state) {
   for (const auto& [id, d] : state.devnets) {
     w.key(id).begin_object().key("pages").begin_object();
     for (const auto& [page, hash] : d.pages) w.key(page).value(hash);
-    w.end_object().key("health").value(d.health).end_object();
+    w.end_object().key("health").value(d.health).key("level").value(d.level).end_object();
   }
   w.end_object().end_object();
   return w.take() + "\n";

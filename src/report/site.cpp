@@ -145,12 +145,21 @@ Status render_devnet(const RenderOptions& options, const archive::Manifest& mani
   overview.context = &ctx;
   overview.files = files;
   std::vector<detail::ReportCard> cards;
-  std::vector<std::pair<std::string, std::string>> pages;  // file, html
+  std::vector<std::pair<analysis::Finding, std::string>> linked;  // finding, its chart
+  std::vector<std::pair<std::string, std::string>> pages;         // file, html
   for (std::size_t k = 0; k < kinds.size(); ++k) {
     const auto& model = analysed->models[k];
     const std::string page = kinds[k]->id + ".html";
     ctx.inputs_hash = hashes[page];
-    overview.findings.insert(overview.findings.end(), model.findings.begin(), model.findings.end());
+    const auto anchors = detail::finding_anchors(model);
+    for (std::size_t i = 0; i < model.findings.size(); ++i) {
+      linked.emplace_back(model.findings[i], anchors[i].empty() ? std::string() : page + anchors[i]);
+    }
+    for (const auto& section : model.sections) {
+      if (!section.overview) continue;
+      overview.charts.push_back(detail::overlaid(section));
+      overview.charts.back().id = "overview-" + kinds[k]->id + "-" + section.id;
+    }
     for (const auto& [client, v] : model.versions) overview.versions.emplace(client, v);
     bool has_data = false;
     for (const auto& dataset : kinds[k]->datasets) {
@@ -162,8 +171,12 @@ Status render_devnet(const RenderOptions& options, const archive::Manifest& mani
     pages.emplace_back(page, report_page_html(model, ctx));
   }
   overview.reports = cards;
-  std::stable_sort(overview.findings.begin(), overview.findings.end(),
-                   [](const analysis::Finding& a, const analysis::Finding& b) { return a.start < b.start; });
+  std::stable_sort(linked.begin(), linked.end(),
+                   [](const auto& a, const auto& b) { return a.first.start < b.first.start; });
+  for (auto& [finding, link] : linked) {
+    overview.findings.push_back(std::move(finding));
+    overview.finding_links.push_back(std::move(link));
+  }
   ctx.inputs_hash = hashes["index.html"];
   pages.emplace_back("index.html", detail::overview_page_html(overview));
 
@@ -177,6 +190,7 @@ Status render_devnet(const RenderOptions& options, const archive::Manifest& mani
   }
   previous.pages = hashes;
   previous.health = detail::health_line(overview.findings);
+  previous.level = std::string(detail::health_level(overview.findings));
   return {};
 }
 
@@ -230,7 +244,10 @@ Result<RenderSummary> render_site(const RenderOptions& options) {
     detail::DevnetListing listing;
     listing.devnet = *it;
     const auto s = state.devnets.find(it->id);
-    if (s != state.devnets.end() && !s->second.pages.empty()) listing.health = s->second.health;
+    if (s != state.devnets.end() && !s->second.pages.empty()) {
+      listing.health = s->second.health;
+      listing.level = s->second.level;
+    }
     listing.has_pages = safe_id(it->id) && fs::is_regular_file(options.out / it->id / "index.html", ec);
     listings.push_back(std::move(listing));
     data_devnets.push_back({it->id, detail::list_data_files(options.data_dir, it->id, *manifest)});

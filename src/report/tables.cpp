@@ -35,27 +35,85 @@ std::string_view kind_label(std::string_view kind) {
   return kind;
 }
 
+bool is_time_chart(const analysis::Section& s) { return !s.bars && s.has_charts(); }
+
 }  // namespace
 
-void append_findings(std::string& out, const std::vector<analysis::Finding>& findings) {
+std::string_view severity(std::string_view kind) {
+  for (std::string_view k : {"isolated", "finality_stall", "oom", "disk_fill", "invalid_signatures"}) {
+    if (k == kind) return "crit";
+  }
+  if (kind == "host_wide_network") return "info";
+  return "warn";
+}
+
+std::string_view health_level(const std::vector<analysis::Finding>& findings) {
+  static constexpr std::array<std::string_view, 4> kLevels{"ok", "info", "warn", "crit"};
+  std::size_t worst = 0;
+  for (const auto& f : findings) {
+    const auto s = severity(f.kind);
+    worst = std::max<std::size_t>(worst, s == "crit" ? 3 : s == "warn" ? 2 : 1);
+  }
+  return kLevels[worst];
+}
+
+bool section_draws(const analysis::ReportModel& m, const analysis::Section& s, const analysis::Finding& f) {
+  if (!is_time_chart(s) || !s.per_client || !s.on_page || f.client.empty()) return false;
+  const auto names = [&](const analysis::Section& t) {
+    return std::find(t.finding_kinds.begin(), t.finding_kinds.end(), f.kind) != t.finding_kinds.end();
+  };
+  if (names(s)) return true;
+  return std::none_of(m.sections.begin(), m.sections.end(), names);
+}
+
+std::vector<std::string> finding_anchors(const analysis::ReportModel& m) {
+  std::vector<std::string> out(m.findings.size());
+  for (std::size_t i = 0; i < m.findings.size(); ++i) {
+    const auto& f = m.findings[i];
+    for (const auto& s : m.sections) {
+      if (!section_draws(m, s, f)) continue;
+      const auto c = std::find(m.clients.begin(), m.clients.end(), f.client);
+      const std::size_t panel = c == m.clients.end() ? 0 : static_cast<std::size_t>(c - m.clients.begin());
+      out[i] = fmt::format("#{}-{}", s.id, panel);
+      break;
+    }
+  }
+  return out;
+}
+
+void append_findings(std::string& out, const std::vector<analysis::Finding>& findings,
+                     std::span<const std::string> chart_links) {
   if (findings.empty()) {
     out.append("<p class=\"ok\">No incidents found.</p>\n");
     return;
   }
+  const bool links = std::any_of(chart_links.begin(), chart_links.end(), [](const auto& l) { return !l.empty(); });
   out.append("<div class=\"table-wrap\"><table class=\"findings\"><thead><tr>");
   header_cell(out, "When", false);
   header_cell(out, "Duration", false);
   header_cell(out, "Client", false);
   header_cell(out, "Kind", false);
   header_cell(out, "Detail", false);
+  if (links) header_cell(out, "Chart", false);
   out.append("</tr></thead><tbody>\n");
-  for (const auto& f : findings) {
-    fmt::format_to(std::back_inserter(out), "<tr class=\"finding {}\">", html(f.kind));
+  for (std::size_t i = 0; i < findings.size(); ++i) {
+    const auto& f = findings[i];
+    fmt::format_to(std::back_inserter(out), "<tr class=\"finding {} sev-{}\" id=\"finding-{}\">", html(f.kind),
+                   severity(f.kind), i);
     cell(out, format_utc_range(f.start, f.end), false);
     cell(out, f.end > f.start ? format_duration(f.end - f.start) : std::string("–"), false);
     cell(out, f.client.empty() ? std::string("devnet") : f.client, false);
     cell(out, std::string(kind_label(f.kind)), false);
     cell(out, f.detail, false);
+    if (links) {
+      out.append("<td>");
+      if (i < chart_links.size() && !chart_links[i].empty()) {
+        out.append("<a href=\"");
+        append_html(out, chart_links[i]);
+        out.append("\">chart</a>");
+      }
+      out.append("</td>");
+    }
     out.append("</tr>\n");
   }
   out.append("</tbody></table></div>\n");

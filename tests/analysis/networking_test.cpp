@@ -207,6 +207,34 @@ TEST(AnalyseNetworking, IsolationLastsAsLongAsTheSettingSays) {
   EXPECT_EQ(isolations({{"isolated.minutes", 6}}), 0);
 }
 
+// Start-up is not an incident: the minutes before a client first had a peer
+// are shaded but left out of its min, avg and coverage and are no isolation;
+// a client that never had a peer keeps every sample (and is isolated).
+TEST(AnalyseNetworking, StartUpBeforeTheFirstPeerIsNotAnIncident) {
+  testing::TempDir dir;
+  Archive a(dir.path());
+  a.add("network_peers", 0, {{"job", "zeam_0"}, {"instance", "z:1"}}, 0, {0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 2});
+  a.add("network_peers", 0, {{"job", "ream_0"}, {"instance", "r:1"}}, 0, ramp(0, 0, 11));
+  a.write();
+  auto result = analyse_networking(dir.path(), a.devnet());
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  const auto& zeam = result->summary[1];
+  ASSERT_EQ(zeam.client, "zeam_0");
+  EXPECT_DOUBLE_EQ(*zeam.peers.min, 2);
+  EXPECT_DOUBLE_EQ(*zeam.peers.avg, 2);
+  EXPECT_DOUBLE_EQ(*zeam.peer_coverage_pct.min, 200);
+  ASSERT_EQ(result->peers[1].shades.size(), 1u);
+  EXPECT_EQ(result->peers[1].shades[0].start, at(0));
+  EXPECT_EQ(result->peers[1].shades[0].end, at(6));
+  const auto& ream = result->summary[0];
+  EXPECT_DOUBLE_EQ(*ream.peers.max, 0);
+  std::vector<std::string> isolated;
+  for (const auto& f : result->findings) {
+    if (f.kind == "isolated") isolated.push_back(f.client);
+  }
+  EXPECT_EQ(isolated, (std::vector<std::string>{"ream_0"}));
+}
+
 TEST(DetectionThresholds, AreReadFromDevnetsJsonDetectionParams) {
   auto file = archive::parse_devnets(
       R"({"schema_version":"1.0","detection_params":{"reset_threshold":250,"tolerance_minutes":3},"devnets":[]})",

@@ -117,8 +117,8 @@ TEST(ChartData, JsonHasDeltasBreaksMissingAndEscapedLabels) {
   append_section_json(json, panels, grid);
   EXPECT_EQ(json,
             "{\"x\":[1790000000,60,60],\"panels\":[{\"p\":0,\"lines\":["
-            "{\"l\":\"\\u003cimg src=x\\u003e\",\"c\":0,\"v\":[1,null,2.5]},"
-            "{\"l\":\"tx\",\"c\":3,\"v\":[false,7,8]}]}]}");
+            "{\"l\":\"\\u003cimg src=x\\u003e\",\"c\":0,\"s\":[2.5,1,2.5,1.75],\"v\":[1,null,2.5]},"
+            "{\"l\":\"tx\",\"c\":3,\"s\":[8,7,8,7.5],\"v\":[false,7,8]}]}]}");
   EXPECT_FALSE(panel_has_data(panels[1]));
   EXPECT_TRUE(panel_has_data(panels[0]));
 }
@@ -128,6 +128,29 @@ TEST(ChartData, ColorsFollowLabels) {
   EXPECT_NE(color_slot("valid (gossip)", 0), color_slot("invalid (gossip)", 0));
   EXPECT_GE(color_slot("something else", 11), 0);
   EXPECT_LT(color_slot("something else", 11), 8);
+}
+
+// The legend's figures come from every sample, not from the drawn buckets,
+// and a line on the right-hand axis says so.
+TEST(ChartData, LegendFiguresUseEverySampleAndSecondAxisIsMarked) {
+  analysis::TimeSeries big, small;
+  for (int i = 0; i < 5000; ++i) {
+    big.t.push_back(kT0 + i * kMinute);
+    big.v.push_back(i == 1234 ? 1e6 : 10);
+    small.t.push_back(kT0 + i * kMinute);
+    small.v.push_back(i < 2500 ? 0 : 1);
+  }
+  analysis::Line invalid{"invalid (gossip)", small};
+  invalid.second_axis = true;
+  std::vector<analysis::Panel> panels{{"x", {{"valid (gossip)", big}, invalid}, {}, {}}};
+  const SectionGrid grid = build_section_grid(panels, 100);
+  ASSERT_TRUE(grid.downsampled);
+  std::string json;
+  append_section_json(json, panels, grid);
+  // last, min, max, mean: (4999 x 10 + 1e6) / 5000 = 209.99 -> 4 significant digits.
+  EXPECT_NE(json.find("\"l\":\"valid (gossip)\",\"c\":0,\"s\":[10,10,1e6,210]"), std::string::npos)
+      << json.substr(0, 200);
+  EXPECT_NE(json.find("\"l\":\"invalid (gossip)\",\"c\":3,\"a\":1,\"s\":[1,0,1,0.5]"), std::string::npos);
 }
 
 }  // namespace

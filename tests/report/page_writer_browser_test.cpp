@@ -103,5 +103,81 @@ TEST(PageWriterInChromium, DrawsEveryChartKindWithoutErrors) {
   EXPECT_EQ(body_attribute(*dom, "data-chart-errors"), "0");
 }
 
+// The tools every section gets: the all-clients overlay behind its toggle, a
+// legend with last/min/max/mean before hovering, a finding drawn on its
+// client's panel and linked from the findings table, and one message naming
+// the missing file and the command that fetches it.
+TEST(PageWriterInChromium, OverlayLegendFindingsAndMissingData) {
+  ASSERT_TRUE(leanscope::testing::have_program("chromium")) << "chromium is not installed (Debian package chromium)";
+  analysis::ReportModel m;
+  m.id = "tools";
+  m.title = "Tools";
+  m.devnet.id = "pqdevnet-20260920T1000Z";
+  m.devnet.start = kT0;
+  m.devnet.end = kT0 + 60 * 60'000LL;
+  m.clients = {"ream_0", "zeam_0"};
+  analysis::Section toggled;
+  toggled.id = "toggled";
+  toggled.title = "Peers";
+  toggled.ylabel = "Peers";
+  toggled.panels = {{"ream_0", {{"peers", ramp(60, 1)}}, {}, {}}, {"zeam_0", {{"peers", ramp(60, 2)}}, {}, {}}};
+  analysis::Section flagged = toggled;
+  flagged.id = "flagged";
+  flagged.finding_kinds = {"isolated"};
+  analysis::Section missing;
+  missing.id = "missing";
+  missing.title = "Events";
+  missing.ylabel = "Events";
+  missing.datasets = {"peer_events"};
+  missing.panels = {{"ream_0", {}, {}, {}}, {"zeam_0", {}, {}, {}}};
+  analysis::Section findings;
+  findings.id = "findings";
+  findings.title = "Findings";
+  findings.findings = true;
+  m.sections = {toggled, flagged, missing, findings};
+  m.findings = {{"zeam_0", "isolated", kT0 + 10 * 60'000LL, kT0 + 20 * 60'000LL, "zeam_0 had <b>no</b> peers."}};
+  m.missing_datasets = {{"peer_events", "absent"}};
+
+  PageContext ctx;
+  ctx.devnet = m.devnet;
+  ctx.reports = {{"tools", "Tools"}};
+  std::string html = report_page_html(m, ctx);
+  // One message for the section, not "No data available" per client.
+  EXPECT_NE(html.find("leanscope fetch --devnet pqdevnet-20260920T1000Z --query peer_events"), std::string::npos);
+  EXPECT_EQ(html.find("No data available"), std::string::npos);
+  // The finding's row, its flag on zeam_0's panel and the table's link to that panel.
+  EXPECT_NE(html.find("id=\"finding-0\""), std::string::npos);
+  EXPECT_NE(html.find("<a class=\"flag sev-crit\" href=\"#finding-0\">isolated</a>"), std::string::npos);
+  EXPECT_NE(html.find("<a href=\"#flagged-1\">chart</a>"), std::string::npos);
+  EXPECT_EQ(html.find("<b>no</b>"), std::string::npos);
+  // Click "All clients in one chart" in the first section once the page has drawn.
+  html.insert(html.rfind("</body>"), "<script>document.querySelector('#toggled button.view').click();</script>");
+  leanscope::testing::TempDir dir;
+  const fs::path page = dir / "tools.html";
+  ASSERT_TRUE(write_file_atomic(page, html).ok());
+  const auto dom = leanscope::testing::chromium_dump_dom("file://" + page.string());
+  ASSERT_TRUE(dom.has_value());
+  // 1 overlay (toggled) + 2 panels (flagged); the missing section draws none.
+  EXPECT_EQ(body_attribute(*dom, "data-charts-rendered"), "3");
+  EXPECT_EQ(body_attribute(*dom, "data-chart-errors"), "0");
+  EXPECT_EQ(body_attribute(*dom, "data-findings-drawn"), "1");
+  EXPECT_NE(dom->find("data-view=\"all\""), std::string::npos);
+  EXPECT_NE(dom->find("aria-pressed=\"true\">One panel per client</button>"), std::string::npos);
+  // The overlay's legend has a row per client; legends show last, min, max
+  // and mean before any hovering: ream_0 is 0, 1, .., 59; zeam_0 twice that.
+  const auto overlay = dom->find("data-overlay");
+  ASSERT_NE(overlay, std::string::npos);
+  const std::string overlay_html = dom->substr(overlay, dom->find("</figure>", overlay) - overlay);
+  const std::regex row(R"(<tr data-series="\d+"><th><span class="swatch"[^>]*></span> (\w+)</th>)"
+                       R"(<td class="num cur">([^<]*)</td><td class="num">([^<]*)</td><td class="num">([^<]*)</td>)"
+                       R"(<td class="num">([^<]*)</td></tr>)");
+  std::vector<std::string> rows;
+  for (std::sregex_iterator it(overlay_html.begin(), overlay_html.end(), row), end; it != end; ++it) {
+    rows.push_back((*it)[1].str() + " " + (*it)[2].str() + " " + (*it)[3].str() + " " + (*it)[4].str() + " " +
+                   (*it)[5].str());
+  }
+  EXPECT_EQ(rows, (std::vector<std::string>{"ream_0 59 0 59 29.5", "zeam_0 118 0 118 59"}));
+}
+
 }  // namespace
 }  // namespace leanscope::report

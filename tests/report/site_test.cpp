@@ -123,6 +123,15 @@ TEST_F(SiteTest, WritesEveryPageAndListsDevnetsNewestFirstWithHealth) {
   };
   EXPECT_NE(row(ids_[1]).find("1 isolated"), std::string::npos) << row(ids_[1]);
   EXPECT_NE(row(ids_[2]).find("no incidents"), std::string::npos) << row(ids_[2]);
+  // Health coloured by the worst finding (an isolation is critical); the end time shown.
+  EXPECT_NE(row(ids_[1]).find("<td class=\"health crit\">"), std::string::npos) << row(ids_[1]);
+  EXPECT_NE(row(ids_[2]).find("<td class=\"health ok\">"), std::string::npos) << row(ids_[2]);
+  EXPECT_NE(index.find("<th scope=\"col\">End</th>"), std::string::npos);
+  // The overview: small charts (peers of every client in one chart), the
+  // findings linked to the chart that draws them.
+  const std::string overview = read_text(site_ / ids_[1] / "index.html");
+  EXPECT_NE(overview.find("<section class=\"mini\" id=\"overview-networking-peers\">"), std::string::npos);
+  EXPECT_NE(overview.find("href=\"networking.html#peers-"), std::string::npos);
   EXPECT_NE(row(ids_[0]).find("<td>60 min</td>"), std::string::npos) << row(ids_[0]);
   EXPECT_NE(read_text(site_ / ids_[1] / "index.html").find("isolated"), std::string::npos);
   // Labels from devnets.json are escaped everywhere.
@@ -201,11 +210,18 @@ TEST_F(SiteTest, DataPageListsFilesWithRowsSizesAndRelativeLinks) {
   EXPECT_NE(data.find("<td class=\"num\">122</td>"), std::string::npos);
   EXPECT_NE(data.find("href=\"../data/" + ids_[1] + "/network_peers.parquet\""), std::string::npos);
   EXPECT_NE(data.find("href=\"../data/devnets.json\""), std::string::npos);
+  EXPECT_NE(data.find("devnets.json</a>, <a"), std::string::npos);
+  EXPECT_NE(data.find("manifest.json</a> and one Parquet file"), std::string::npos);
+  EXPECT_EQ(data.find(">Note</th>"), std::string::npos);  // no empty column
   const std::string overview = read_text(site_ / ids_[1] / "index.html");
   EXPECT_NE(overview.find("href=\"../../data/" + ids_[1] + "/network_peers.parquet\""), std::string::npos);
-  // A devnet without data still renders, with "No data available".
+  // A devnet without data still renders; each chart section says once which
+  // file is missing and the command that fetches it.
   const std::string empty = read_text(site_ / ids_[0] / "networking.html");
-  EXPECT_NE(empty.find("No data available"), std::string::npos);
+  const std::string fetch = "leanscope fetch --devnet " + ids_[0] + " --query network_peers";
+  EXPECT_NE(empty.find(fetch), std::string::npos);
+  EXPECT_NE(empty.find("<code>network_peers.parquet</code>"), std::string::npos);
+  EXPECT_EQ(empty.find("No data available</p></figure>"), std::string::npos);
 }
 
 TEST_F(SiteTest, UnusableIdsAndMissingDevnetsAreErrors) {

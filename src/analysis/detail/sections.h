@@ -77,6 +77,8 @@ void trim_to_devnet(Inputs& in);
 // The sections; each fills its panels (one per client, in clients' order)
 // and its figures of `out.summary` (already one entry per client).
 void compute_peers(const Inputs& in, NetworkingAnalysis& out);
+// When a client first had a peer (its start-up ends); nullopt: never.
+[[nodiscard]] std::optional<TimeMs> first_peer_time(const TimeSeries& peers);
 void compute_peer_events(const Inputs& in, NetworkingAnalysis& out);
 void compute_attestations(const Inputs& in, NetworkingAnalysis& out);
 void compute_bandwidth(const Inputs& in, NetworkingAnalysis& out);

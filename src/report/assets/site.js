@@ -3,10 +3,11 @@
 // docs/ARCHITECTURE.md, "Page data". In short, each chart section holds
 // <script type="application/json" class="chart-data">: {"x":[first time in
 // s, then deltas],"panels":[{"p":panel index,"lines":[{"l":label,"c":color
-// slot,"v":[values]}]}]} where a value is a number, null (a break in the
-// line), false (no sample: joined) or "inf"/"-inf" (drawn at the edge);
+// slot,"a":1 (right-hand axis, optional),"s":[last,min,max,mean],"v":[values]}]}]}
+// where a value is a number, null (a break in the line), false (no sample:
+// joined) or "inf"/"-inf" (drawn at the edge);
 // optionally class="chart-tiers" (reference lines), "chart-annotations"
-// (markers and shaded spans per panel) and, for distributions,
+// (markers, shaded spans and findings per panel) and, for distributions,
 // "chart-bars". After drawing, <body> carries data-charts-rendered,
 // data-chart-errors and data-charts-ms.
 (function () {
@@ -16,6 +17,12 @@
   var charts = [];      // {u, section}
   var observers = [];
   var errors = 0;
+  var pendingLegends = [];
+  function flushLegends() {
+    var todo = pendingLegends;
+    pendingLegends = [];
+    todo.forEach(function (f) { f(); });
+  }
 
   function store(theme) {
     try { window.localStorage.setItem(THEME_KEY, theme); } catch (e) { /* file:// may forbid storage */ }
@@ -42,17 +49,35 @@
     var r = Math.abs(v - Math.round(v)) < 1e-9 ? Math.round(v) : v;
     return typeof r === 'number' && r % 1 !== 0 ? r.toFixed(Math.abs(r) >= 10 ? 1 : 2) : String(r);
   }
+  // Throughput is drawn in bits per second, as EIP-7870 states its tiers;
+  // the data is in bytes per second.
   function valueText(unit, v) {
     if (v == null || isNaN(v)) return '–';
-    if (unit === 'bytes_per_sec') return si(v, 'B/s') + ' · ' + (v * 8 / 1e6).toFixed(2) + ' Mbps';
+    if (unit === 'bytes_per_sec') return si(v * 8, 'bps');
+    if (unit === 'bytes') return si(v, 'B');
     if (unit === 'pct') return v.toFixed(1) + ' %';
+    if (unit === 'seconds') return Math.abs(v) < 1 ? (v * 1000).toFixed(Math.abs(v) < 0.01 ? 2 : 1) + ' ms' : v.toFixed(2) + ' s';
+    if (unit === 'cores') return v.toFixed(2);
+    if (unit === 'per_sec') return count(v) + '/s';
     return count(v);
   }
   function axisText(unit, v) {
-    if (unit === 'bytes_per_sec') return v === 0 ? '0' : si(v, 'B/s', 1).replace('.0 ', ' ');
+    if (unit === 'bytes_per_sec') return v === 0 ? '0' : si(v * 8, 'bps', 1).replace('.0 ', ' ');
+    if (unit === 'bytes') return v === 0 ? '0' : si(v, 'B', 1).replace('.0 ', ' ');
     if (unit === 'pct') return v + ' %';
-    return Math.abs(v) >= 1000 ? si(v, '').trim() : String(v);
+    if (unit === 'seconds') return v === 0 ? '0' : Math.abs(v) < 1 ? +(v * 1000).toFixed(3) + ' ms' : v + ' s';
+    return Math.abs(v) >= 1000 ? si(v, '').trim() : String(+v.toFixed(6));
   }
+  // The y axis title: the section's label and its unit.
+  var UNIT_TITLES = { pct: '%', bytes_per_sec: 'bit/s', bytes: 'bytes', seconds: 'seconds', slots: 'slots',
+                      cores: 'CPU cores', per_sec: 'per second' };
+  function axisTitle(label, unit) {
+    var t = UNIT_TITLES[unit];
+    return t && (label || '').indexOf(t) < 0 ? (label ? label + ' (' + t + ')' : t) : (label || '');
+  }
+  // Counts and slots step by whole numbers: never a 0.5 tick.
+  var WHOLE_STEPS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1e3, 2e3, 2.5e3, 5e3, 1e4, 2e4, 2.5e4, 5e4,
+                     1e5, 2e5, 2.5e5, 5e5, 1e6, 2e6, 5e6, 1e7, 2e7, 5e7, 1e8, 1e9, 1e10, 1e11, 1e12];
   function pad(n) { return n < 10 ? '0' + n : String(n); }
   function timeText(s) {
     if (s == null) return '–';
@@ -120,8 +145,10 @@
       var ctx = u.ctx, dpr = window.devicePixelRatio || 1;
       var top = u.bbox.top, bottom = u.bbox.top + u.bbox.height;
       var lastLabelY = -1e9, lastRight = true;
+      var above = [];
       tiers.forEach(function (t) {
         var y = Math.round(u.valToPos(t.y, 'y', true));
+        if (y < top) above.push(t);
         if (y < top || y > bottom) return;
         ctx.save();
         ctx.strokeStyle = t.line === 'rx' ? colors.rx : t.line === 'tx' ? colors.tx : colors.tier;
@@ -135,15 +162,28 @@
         ctx.globalAlpha = 1;
         ctx.fillStyle = colors.tier;
         ctx.font = (10 * dpr) + 'px system-ui, sans-serif';
-        ctx.textBaseline = 'bottom';
+        // Inside the plot: below the line when it runs along the top.
+        var below = y - 13 * dpr < top;
+        ctx.textBaseline = below ? 'top' : 'bottom';
         // Labels of close tiers alternate sides so they do not overlap.
         var right = Math.abs(y - lastLabelY) < 13 * dpr ? !lastRight : false;
         ctx.textAlign = right ? 'right' : 'left';
-        ctx.fillText(t.label, right ? u.bbox.left + u.bbox.width - 4 * dpr : u.bbox.left + 4 * dpr, y - 2 * dpr);
+        ctx.fillText(t.label, right ? u.bbox.left + u.bbox.width - 4 * dpr : u.bbox.left + 4 * dpr,
+                     below ? y + 2 * dpr : y - 2 * dpr);
         lastLabelY = y;
         lastRight = right;
         ctx.restore();
       });
+      if (above.length) {
+        ctx.save();
+        ctx.fillStyle = colors.tier;
+        ctx.font = (10 * dpr) + 'px system-ui, sans-serif';
+        ctx.textBaseline = 'top';
+        ctx.textAlign = 'right';
+        ctx.fillText('↑ EIP-7870 tiers above the scale: ' + above.map(function (t) { return t.label.split(' (')[0]; }).join(', '),
+                     u.bbox.left + u.bbox.width - 4 * dpr, top + 2 * dpr);
+        ctx.restore();
+      }
     };
   }
 
@@ -165,6 +205,19 @@
       });
       ctx.font = (10 * dpr) + 'px system-ui, sans-serif';
       ctx.textBaseline = 'top';
+      // Findings: a red span (a marker when it has no length) labelled by kind.
+      (notes.f || []).forEach(function (f) {
+        var a = u.valToPos(f[0], 'x', true), b = u.valToPos(f[1], 'x', true);
+        if (b < left || a > right) return;
+        a = Math.max(left, a); b = Math.min(right, b);
+        ctx.fillStyle = colors.finding;
+        ctx.globalAlpha = 0.16;
+        ctx.fillRect(a, top, Math.max(b - a, 3 * dpr), height);
+        ctx.globalAlpha = 1;
+        ctx.fillRect(a, top + height - 3 * dpr, Math.max(b - a, 3 * dpr), 3 * dpr);
+        ctx.textAlign = a + 60 * dpr > right ? 'right' : 'left';
+        ctx.fillText(String(f[2]), ctx.textAlign === 'right' ? b - 2 * dpr : a + 2 * dpr, top + 14 * dpr);
+      });
       (notes.m || []).forEach(function (m) {
         var x = Math.round(u.valToPos(m[0], 'x', true));
         if (x < left || x > right) return;
@@ -260,7 +313,135 @@
     var palette = [];
     for (var c = 0; c < 8; c++) palette.push(get('--c' + c));
     return { palette: palette, axis: get('--axis'), grid: get('--grid'), tier: get('--tier'),
-             shade: get('--shade') || '#d97706', marker: get('--marker') || get('--axis') };
+             shade: get('--shade') || '#d97706', marker: get('--marker') || get('--axis'),
+             finding: get('--finding') || '#dc2626' };
+  }
+
+  // The legend as a table (Grafana's legend table): last, min, max and mean
+  // of every sample of each line before any hovering; the hovered value and
+  // time while the cursor is on the chart. A click on a row hides the line.
+  function buildLegend(figure, u, lines, unit) {
+    var table = document.createElement('table');
+    table.className = 'legend';
+    var head = '<thead><tr><th></th><th class="num cur">last</th><th class="num">min</th><th class="num">max</th>' +
+      '<th class="num">mean</th></tr></thead>';
+    var body = '';
+    lines.forEach(function (line, i) {
+      var st = line.s || [null, null, null, null];
+      body += '<tr data-series="' + (i + 1) + '"><th><span class="swatch" style="background:' + line.color +
+        (line.dash ? ';opacity:0.6' : '') + '"></span></th><td class="num cur">' + valueText(unit, st[0]) +
+        '</td><td class="num">' + valueText(unit, st[1]) + '</td><td class="num">' + valueText(unit, st[2]) +
+        '</td><td class="num">' + valueText(unit, st[3]) + '</td></tr>';
+    });
+    table.innerHTML = head + '<tbody>' + body + '</tbody>';
+    // Labels come from the page's data: set as text, never as HTML.
+    var rows = table.querySelectorAll('tbody tr');
+    for (var r = 0; r < rows.length; r++) {
+      rows[r].firstChild.appendChild(document.createTextNode(' ' + lines[r].label));
+      rows[r].addEventListener('click', function (e) {
+        var i = +e.currentTarget.getAttribute('data-series');
+        var show = !u.series[i].show;
+        u.setSeries(i, { show: show });
+        e.currentTarget.classList.toggle('off', !show);
+      });
+    }
+    figure.appendChild(table);
+    var cur = table.querySelectorAll('.cur');
+    return function (idx) {
+      cur[0].textContent = idx == null ? 'last' : timeText(u.data[0][idx]).slice(11, 19);
+      for (var k = 0; k < lines.length; k++) {
+        var v = idx == null ? (lines[k].s ? lines[k].s[0] : null) : u.data[k + 1][idx];
+        cur[k + 1].textContent = valueText(unit, typeof v === 'number' ? v : null);
+      }
+    };
+  }
+
+  function rangeOf(lines, second) {
+    var lo = null, hi = null;
+    lines.forEach(function (line) {
+      if (!line.s || !!line.a !== second) return;
+      if (lo === null || line.s[1] < lo) lo = line.s[1];
+      if (hi === null || line.s[2] > hi) hi = line.s[2];
+    });
+    return { lo: lo, hi: hi };
+  }
+
+  // One chart: `lines` are {label, color, dash, a, s, v} in one panel (or
+  // every client's, overlaid).
+  function makeChart(figure, width, xs, lines, cfg) {
+    var unit = cfg.unit, hasSecond = lines.some(function (l) { return l.a; });
+    var series = [{ value: function (u, v) { return timeText(v); } }];
+    var rows = [xs];
+    lines.forEach(function (line) {
+      var one = { label: line.label, stroke: line.color, width: line.dash ? 1.2 : 1.5, spanGaps: false,
+                  points: { show: false }, scale: line.a ? 'y2' : 'y',
+                  value: function (u, v) { return valueText(unit, v); } };
+      if (line.dash) one.dash = [5, 3];
+      if (cfg.steps && uPlot.paths && uPlot.paths.stepped) one.paths = uPlot.paths.stepped({ align: 1 });
+      series.push(one);
+      rows.push(decodeValues(line.v));
+    });
+    var own = rangeOf(lines, false), own2 = rangeOf(lines, true);
+    function range(shared, mine, tiers) {
+      return function (u, min, max) {
+        var r = shared || mine;
+        var lo = r.lo != null ? r.lo : min, hi = r.hi != null ? r.hi : max;
+        if (lo == null || hi == null) return [0, 1];
+        lo = Math.min(0, lo);
+        if (tiers) hi = Math.max(hi, cfg.maxTier * 1.1);
+        if (hi === lo) hi = lo + 1;
+        hi = hi + (hi - lo) * 0.05;
+        if (cfg.whole && hi > 3) hi = Math.ceil(hi);
+        return [lo, hi];
+      };
+    }
+    var wholeY = cfg.whole && (own.hi == null || (cfg.shared || own).hi >= 3);
+    var yAxis = {
+      stroke: cfg.theme.axis, grid: { stroke: cfg.theme.grid, width: 1 }, ticks: { stroke: cfg.theme.grid, width: 1 },
+      size: unit === 'bytes_per_sec' ? 78 : 62, label: cfg.title, labelSize: 18, labelFont: '12px system-ui, sans-serif',
+      values: function (u, splits) { return splits.map(function (v) { return axisText(unit, v); }); }
+    };
+    if (wholeY) yAxis.incrs = WHOLE_STEPS;
+    var axes = [
+      { stroke: cfg.theme.axis, grid: { stroke: cfg.theme.grid, width: 1 }, ticks: { stroke: cfg.theme.grid, width: 1 },
+        values: timeTicks },
+      yAxis
+    ];
+    var scales = { x: { time: true }, y: { range: range(cfg.shared, own, cfg.fitTiers) } };
+    if (hasSecond) {
+      scales.y2 = { range: range(cfg.shared2, own2, false) };
+      var y2 = { scale: 'y2', side: 1, stroke: cfg.theme.axis, grid: { show: false }, ticks: { stroke: cfg.theme.grid, width: 1 },
+                 size: 56, label: 'right axis: ' + lines.filter(function (l) { return l.a; })[0].label.split(' ')[0],
+                 labelSize: 18, labelFont: '12px system-ui, sans-serif',
+                 values: function (u, splits) { return splits.map(function (v) { return axisText(unit, v); }); } };
+      if (cfg.whole && (cfg.shared2 || own2).hi >= 3) y2.incrs = WHOLE_STEPS;
+      axes.push(y2);
+    }
+    var legendUpdate = null;
+    var u = new uPlot({
+      width: Math.max(240, width || 400),
+      height: cfg.height,
+      legend: { show: false },
+      tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'); },
+      cursor: { sync: { key: cfg.key, setSeries: false }, drag: { x: true, y: false, setScale: true } },
+      scales: scales,
+      axes: axes,
+      series: series,
+      hooks: {
+        draw: cfg.draw,
+        setCursor: [function (u) { if (legendUpdate) legendUpdate(u.cursor.idx); }],
+        setScale: cfg.setScale
+      }
+    }, rows, figure);
+    // Legends are added once every chart of the page is drawn (one batch of
+    // DOM writes rather than one between each pair of charts).
+    pendingLegends.push(function () { legendUpdate = buildLegend(figure, u, lines, unit); });
+    return u;
+  }
+
+  function clientName(grid, p) {
+    var cap = grid.querySelector('[data-panel="' + p + '"] figcaption');
+    return cap && cap.firstChild ? cap.firstChild.textContent : 'panel ' + p;
   }
 
   function buildSection(section, theme) {
@@ -273,103 +454,97 @@
     if (!data || !data.panels || data.panels.length === 0) return;
     var unit = grid.getAttribute('data-unit');
     var tiers = mergeTiers(readJson(section, 'chart-tiers'));
-    var fitTiers = tiers.length > 0 && section.getAttribute('data-fit') !== 'data';
+    var fitTiers = tiers.length > 0 && section.getAttribute('data-fit') === 'tiers';
     var maxTier = tiers.reduce(function (m, t) { return Math.max(m, t.y); }, 0);
     var key = 'leanscope-' + section.id;
     var sync = uPlot.sync(key);
     var xs = decodeTimes(data.x);
-    var palette = theme.palette, axis = theme.axis, gridColor = theme.grid;
-    var colors = { rx: palette[0], tx: palette[3], tier: theme.tier, shade: theme.shade, marker: theme.marker };
+    var palette = theme.palette;
+    var colors = { rx: palette[0], tx: palette[3], tier: theme.tier, shade: theme.shade, marker: theme.marker,
+                   finding: theme.finding };
     var own = [];
     var syncing = false;
+    var sameBox = section.querySelector('.same-y input');
+    var same = !sameBox || sameBox.checked;
+    var overlaid = section.getAttribute('data-view') === 'all';
+    var all = [];
+    data.panels.forEach(function (panel) { all = all.concat(panel.lines); });
+    var cfg = {
+      unit: unit, steps: steps, theme: theme, key: key, height: 210, fitTiers: fitTiers, maxTier: maxTier,
+      whole: unit === 'count' || unit === 'slots', title: axisTitle(grid.getAttribute('data-ylabel'), unit),
+      shared: same ? rangeOf(all, false) : null, shared2: same ? rangeOf(all, true) : null,
+      setScale: [function (u, scaleKey) {
+        if (scaleKey !== 'x' || syncing) return;
+        syncing = true;
+        own.forEach(function (other) {
+          if (other !== u && (other.scales.x.min !== u.scales.x.min || other.scales.x.max !== u.scales.x.max)) {
+            other.setScale('x', { min: u.scales.x.min, max: u.scales.x.max });
+          }
+        });
+        syncing = false;
+      }]
+    };
 
     // Every width is read before any chart is added: reading one after
     // adding a chart would force the browser to lay out the page again.
+    var overlayFigure = grid.querySelector('[data-overlay] .chart');
     var figures = data.panels.map(function (panel) {
       return grid.querySelector('[data-panel="' + panel.p + '"] .chart');
     });
     var widths = figures.map(function (figure) { return figure ? figure.clientWidth : 0; });
+    var overlayWidth = overlayFigure && overlaid ? overlayFigure.clientWidth : 0;
 
-    data.panels.forEach(function (panel, index) {
-      var figure = figures[index];
-      if (!figure) return;
-      try {
-        var series = [{ value: function (u, v) { return timeText(v); } }];
-        var rows = [xs];
-        panel.lines.forEach(function (line) {
-          series.push({
-            label: line.l,
-            stroke: palette[line.c % 8],
-            width: 1.5,
-            spanGaps: false,
-            points: { show: false },
-            value: function (u, v) { return valueText(unit, v); }
-          });
-          if (steps && uPlot.paths && uPlot.paths.stepped) series[series.length - 1].paths = uPlot.paths.stepped({ align: 1 });
-          rows.push(decodeValues(line.v));
+    function add(u, figure, height) {
+      sync.sub(u);
+      own.push(u);
+      charts.push({ u: u, section: section });
+      if (window.ResizeObserver) {
+        var ro = new ResizeObserver(function () {
+          var w = Math.max(240, figure.clientWidth);
+          if (w > 240 && Math.abs(w - u.width) > 1) u.setSize({ width: w, height: height });
         });
-        var opts = {
-          width: Math.max(240, widths[index] || 400),
-          height: 210,
-          tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'); },
-          cursor: { sync: { key: key, setSeries: false }, drag: { x: true, y: false, setScale: true } },
-          scales: {
-            x: { time: true },
-            y: {
-              range: function (u, min, max) {
-                if (min == null || max == null) return [0, 1];
-                var lo = Math.min(0, min), hi = max;
-                if (fitTiers) hi = Math.max(hi, maxTier * 1.1);
-                if (hi === lo) hi = lo + 1;
-                return [lo, hi + (hi - lo) * 0.05];
-              }
-            }
-          },
-          axes: [
-            {
-              stroke: axis, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor, width: 1 },
-              values: timeTicks
-            },
-            {
-              stroke: axis, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor, width: 1 },
-              size: unit === 'bytes_per_sec' ? 80 : 60,
-              values: function (u, splits) { return splits.map(function (v) { return axisText(unit, v); }); }
-            }
-          ],
-          series: series,
-          hooks: {
-            draw: (tiers.length ? [drawTiers(tiers, colors)] : []).concat(
-              notes[panel.p] ? [drawAnnotations(notes[panel.p], colors)] : []),
-            setScale: [function (u, scaleKey) {
-              if (scaleKey !== 'x' || syncing) return;
-              syncing = true;
-              own.forEach(function (other) {
-                if (other !== u && (other.scales.x.min !== u.scales.x.min || other.scales.x.max !== u.scales.x.max)) {
-                  other.setScale('x', { min: u.scales.x.min, max: u.scales.x.max });
-                }
-              });
-              syncing = false;
-            }]
-          }
-        };
-        var u = new uPlot(opts, rows, figure);
-        sync.sub(u);
-        own.push(u);
-        charts.push({ u: u, section: section });
-        if (window.ResizeObserver) {
-          var ro = new ResizeObserver(function () {
-            var w = Math.max(240, figure.clientWidth);
-            if (Math.abs(w - u.width) > 1) u.setSize({ width: w, height: 210 });
-          });
-          ro.observe(figure);
-          observers.push(ro);
-        }
-      } catch (e) {
-        errors++;
-        figure.textContent = 'Chart error: ' + (e && e.message ? e.message : e);
-        if (window.console) console.error(e);
+        ro.observe(figure);
+        observers.push({ o: ro, section: section });
       }
-    });
+    }
+    function failed(figure, e) {
+      errors++;
+      figure.textContent = 'Chart error: ' + (e && e.message ? e.message : e);
+      if (window.console) console.error(e);
+    }
+
+    if (overlaid && overlayFigure) {
+      // Every client in one chart: one colour per client (its panel's
+      // position, the same in every section), one dash per line of a panel.
+      try {
+        var lines = [];
+        data.panels.forEach(function (panel) {
+          var name = clientName(grid, panel.p);
+          panel.lines.forEach(function (line, li) {
+            lines.push({ label: panel.lines.length > 1 ? name + ' · ' + line.l : name, color: palette[panel.p % 8],
+                         dash: li > 0, a: line.a, s: line.s, v: line.v });
+          });
+        });
+        var o = Object.assign({}, cfg, { height: 320, draw: tiers.length ? [drawTiers(tiers, colors)] : [] });
+        add(makeChart(overlayFigure, overlayWidth, xs, lines, o), overlayFigure, 320);
+      } catch (e) { failed(overlayFigure, e); }
+    } else {
+      data.panels.forEach(function (panel, index) {
+        var figure = figures[index];
+        if (!figure) return;
+        try {
+          var lines = panel.lines.map(function (line) {
+            return { label: line.l, color: palette[line.c % 8], a: line.a, s: line.s, v: line.v };
+          });
+          var c = Object.assign({}, cfg, {
+            draw: (tiers.length ? [drawTiers(tiers, colors)] : []).concat(
+              notes[panel.p] ? [drawAnnotations(notes[panel.p], colors)] : [])
+          });
+          add(makeChart(figure, widths[index], xs, lines, c), figure, 210);
+          if (notes[panel.p] && notes[panel.p].f) charts[charts.length - 1].findings = notes[panel.p].f.length;
+        } catch (e) { failed(figure, e); }
+      });
+    }
     // Double-click: every panel of the section back to the full range.
     grid.ondblclick = function () {
       if (own.length === 0) return;
@@ -379,11 +554,30 @@
     };
   }
 
+  // Rebuilds one section's charts (a toggle changed how it is drawn).
+  function rebuildSection(section) {
+    observers = observers.filter(function (o) { if (o.section !== section) return true; o.o.disconnect(); return false; });
+    charts = charts.filter(function (c) { if (c.section !== section) return true; c.u.destroy(); return false; });
+    section.querySelectorAll('table.legend').forEach(function (t) { t.remove(); });
+    try { buildSection(section, themeColors()); } catch (e) { errors++; if (window.console) console.error(e); }
+    flushLegends();
+    reportRendered();
+  }
+
   function destroyCharts() {
-    observers.forEach(function (o) { o.disconnect(); });
+    observers.forEach(function (o) { o.o.disconnect(); });
     observers = [];
+    var legends = document.querySelectorAll('table.legend');
+    for (var i = 0; i < legends.length; i++) legends[i].remove();
     charts.forEach(function (c) { c.u.destroy(); });
     charts = [];
+  }
+
+  function reportRendered() {
+    var findings = charts.reduce(function (n, c) { return n + (c.findings || 0); }, 0);
+    document.body.setAttribute('data-charts-rendered', String(charts.length));
+    document.body.setAttribute('data-findings-drawn', String(findings));
+    document.body.setAttribute('data-chart-errors', String(errors));
   }
 
   function buildCharts() {
@@ -395,9 +589,9 @@
       for (var i = 0; i < sections.length; i++) {
         try { buildSection(sections[i], theme); } catch (e) { errors++; if (window.console) console.error(e); }
       }
+      flushLegends();
     }
-    document.body.setAttribute('data-charts-rendered', String(charts.length));
-    document.body.setAttribute('data-chart-errors', String(errors));
+    reportRendered();
     // Milliseconds from navigation to charts drawn (HTML parsed, scripts run,
     // every chart built): what `make bench` reports as the page's open time.
     if (window.performance && performance.now) {
@@ -427,20 +621,35 @@
     };
     if (media.addEventListener) media.addEventListener('change', follow);
   }
-  // Bandwidth sections: scale to the EIP-7870 tiers or to the data.
-  function bindFits() {
-    var fits = document.querySelectorAll('button.fit');
-    for (var f = 0; f < fits.length; f++) {
-      fits[f].addEventListener('click', function (e) {
-        var section = e.currentTarget.closest('section');
-        var next = section.getAttribute('data-fit') === 'data' ? 'tiers' : 'data';
-        section.setAttribute('data-fit', next);
-        e.currentTarget.textContent = next === 'data' ? 'Scale: data' : 'Scale: EIP-7870 tiers';
-        buildCharts();
-      });
-    }
+  function on(selector, event, handler) {
+    var els = document.querySelectorAll(selector);
+    for (var i = 0; i < els.length; i++) els[i].addEventListener(event, handler);
   }
-  bindFits();
+  // The section controls; bound again when a live page swaps in new content.
+  function bindControls() {
+    // Bandwidth sections: scale to the traffic (the default) or to the
+    // EIP-7870 tiers; the button says what a click will do.
+    on('button.fit', 'click', function (e) {
+      var button = e.currentTarget, section = button.closest('section');
+      var next = section.getAttribute('data-fit') === 'tiers' ? 'data' : 'tiers';
+      section.setAttribute('data-fit', next);
+      button.textContent = next === 'tiers' ? 'Scale to the traffic' : 'Show the ' + button.getAttribute('data-tiers');
+      rebuildSection(section);
+    });
+    // Every client in one chart, or one panel per client.
+    on('button.view', 'click', function (e) {
+      var button = e.currentTarget, section = button.closest('section');
+      var all = section.getAttribute('data-view') !== 'all';
+      section.setAttribute('data-view', all ? 'all' : 'panels');
+      button.setAttribute('aria-pressed', all ? 'true' : 'false');
+      button.textContent = all ? 'One panel per client' : 'All clients in one chart';
+      var overlay = section.querySelector('[data-overlay]');
+      if (overlay) overlay.hidden = !all;
+      rebuildSection(section);
+    });
+    on('.same-y input', 'change', function (e) { rebuildSection(e.currentTarget.closest('section')); });
+  }
+  bindControls();
   showThemeName();
   buildCharts();
 
@@ -478,7 +687,7 @@
         if (!next || !main) return;
         var zoom = zoomed();
         main.innerHTML = next.innerHTML;
-        bindFits();
+        bindControls();
         buildCharts();
         if (zoom) charts.forEach(function (c) { if (!c.section.querySelector('.charts[data-kind="bars"]')) c.u.setScale('x', zoom); });
       });

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "analysis/finding.h"
+#include "analysis/model.h"
 #include "archive/manifest.h"
 #include "report/page_context.h"
 
@@ -37,6 +38,7 @@ struct DataFile {
 struct DevnetListing {
   archive::Devnet devnet;
   std::optional<std::string> health;  // nullopt: never rendered
+  std::string level;                  // "ok", "info", "warn" or "crit" (tables.h health_level)
   bool has_pages = false;
 };
 
@@ -53,6 +55,11 @@ struct OverviewInput {
   const PageContext* context = nullptr;
   std::span<const ReportCard> reports;
   std::vector<analysis::Finding> findings;
+  // Per finding, its chart on a report page ("networking.html#peers-2"; "" = none).
+  std::vector<std::string> finding_links;
+  // The small charts: sections the reports offer to the overview, every
+  // client in one panel (detail::overlaid).
+  std::vector<analysis::Section> charts;
   std::map<std::string, std::string> versions;
   std::vector<DataFile> files;
 };

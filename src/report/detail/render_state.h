@@ -19,6 +19,7 @@ namespace leanscope::report::detail {
 struct DevnetState {
   std::map<std::string, std::string> pages;  // file name -> inputs hash
   std::string health;                        // "2 isolated, 1 restart"
+  std::string level;                         // "ok", "info", "warn", "crit" ("" = unknown)
 };
 
 struct RenderState {
