@@ -152,6 +152,7 @@ ReportModel consensus_model(ConsensusAnalysis a) {
                     "The client's head slot (the tip of the chain it follows) against the current slot of the wall "
                     "clock (one slot every 4 seconds). The lines overlap while the client keeps up.",
                     std::move(a.head_vs_current)));
+  s.back().finding_kinds = {"behind_head"};
   s.push_back(chart("slots", "Head, justified and finalized slots", Unit::Slots, "Slot",
                     "The head, the latest justified checkpoint and the latest finalized checkpoint of each client "
                     "(lean_latest_justified_slot / lean_latest_finalized_slot; the older lean_justified_slot / "
@@ -180,6 +181,7 @@ ReportModel consensus_model(ConsensusAnalysis a) {
                     "so a restart (the counter starting again from 0) does not hide earlier reorgs; the line breaks "
                     "where the counter reset.",
                     std::move(a.reorgs_cumulative)));
+  s.back().finding_kinds = {"deep_reorg"};
   Section depth = text_section("reorg-depth", "Reorg depth",
                                "Reorgs per depth bucket over the devnet (lean_fork_choice_reorg_depth), one bar per "
                                "client; only clients that export the depth histogram appear.");
@@ -200,6 +202,10 @@ ReportModel consensus_model(ConsensusAnalysis a) {
                     "advance while heads did.",
                     network_panels(a)));
   s.back().per_client = false;
+  // The network's finalized slot against its head is the overview's
+  // finality chart.
+  s.back().overview = true;
+  s.back().finding_kinds = {"finality_stall"};
   s.push_back(text_section("summary", "Summary",
                            "Per client over the devnet's window: average and maximum of each distance in slots, "
                            "reorgs (reset-aware total), the last head and finalized slot, and the share of time "
