@@ -16,12 +16,8 @@ namespace leanscope::analysis {
 namespace {
 std::vector<ReportDefinition>& registry() {
   static std::vector<ReportDefinition> kReports{
-      networking_report(),
-      consensus_report(),
-      pq_signatures_report(),
-      aggregation_report(),
-      state_transitions_report(),
-      resources_report(),
+      networking_report(),  consensus_report(),         pq_signatures_report(),
+      aggregation_report(), state_transitions_report(), resources_report(),
   };
   return kReports;
 }
