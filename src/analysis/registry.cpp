@@ -15,9 +15,14 @@ namespace leanscope::analysis {
 
 namespace {
 std::vector<ReportDefinition>& registry() {
+  // In navigation order; the id names the page (SITE/<devnet>/<id>.html).
   static std::vector<ReportDefinition> kReports{
-      networking_report(),  consensus_report(),         pq_signatures_report(),
-      aggregation_report(), state_transitions_report(), resources_report(),
+      networking_report(),         // networking
+      consensus_report(),          // consensus
+      pq_signatures_report(),      // pq-signatures
+      aggregation_report(),        // aggregation
+      state_transitions_report(),  // state-transitions
+      resources_report(),          // resources
   };
   return kReports;
 }
