@@ -1,8 +1,9 @@
-// simulate --data-dir --truth, then summary --format json: the consensus
-// findings (finality_stall, behind_head, deep_reorg) are exactly the
+// simulate --data-dir --truth, then summary --format json: the findings of
+// the consensus and PQ signature reports (finality_stall, behind_head,
+// deep_reorg, slow_verification, invalid_signatures) are exactly the
 // simulator's incidents of those kinds, at about their times and for their
-// clients, and the consensus and state-transition figures are there. Skips
-// while the simulator emits no version-2 metrics.
+// clients, and the consensus figures are there. (The resources findings have
+// their own test.) Skips while the simulator emits no version-2 metrics.
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
@@ -36,7 +37,8 @@ bool overlaps(const Event& a, const Event& b) {
   return a.start <= b.end + kToleranceMs && b.start <= a.end + kToleranceMs;
 }
 
-const std::set<std::string> kKinds{"finality_stall", "behind_head", "deep_reorg"};
+const std::set<std::string> kKinds{"finality_stall", "behind_head", "deep_reorg", "slow_verification",
+                                   "invalid_signatures"};
 
 std::vector<Event> events_of(simdjson::dom::element list) {
   std::vector<Event> out;
@@ -47,9 +49,9 @@ std::vector<Event> events_of(simdjson::dom::element list) {
   return out;
 }
 
-class ConsensusOfSimulation : public ::testing::TestWithParam<int> {};
+class IncidentsOfSimulation : public ::testing::TestWithParam<int> {};
 
-TEST_P(ConsensusOfSimulation, FindsTheInjectedIncidentsAndNothingElse) {
+TEST_P(IncidentsOfSimulation, FindsTheInjectedIncidentsAndNothingElse) {
   testing::TempDir dir;
   const auto data = (dir / "data").string(), truth_file = (dir / "truth.json").string();
   auto sim = run_leanscope({"simulate", "--data-dir", data, "--truth", truth_file, "--seed", std::to_string(GetParam()),
@@ -111,7 +113,7 @@ TEST_P(ConsensusOfSimulation, FindsTheInjectedIncidentsAndNothingElse) {
   if (!any_v2) GTEST_SKIP() << "the simulator emits no finality_metrics yet";
 }
 
-INSTANTIATE_TEST_SUITE_P(Seeds, ConsensusOfSimulation, ::testing::Values(1, 7));
+INSTANTIATE_TEST_SUITE_P(Seeds, IncidentsOfSimulation, ::testing::Values(1, 7));
 
 }  // namespace
 }  // namespace leanscope
