@@ -54,14 +54,6 @@ constexpr std::string_view kSummaryText =
 constexpr std::string_view kFindingsText =
     "Clients whose aggregated signature verification p95 is far above the other clients' (slow_verification).";
 
-Section text_section(std::string_view id, std::string_view title, std::string_view text) {
-  Section s;
-  s.id = id;
-  s.title = title;
-  s.text = text;
-  return s;
-}
-
 struct RateLine {
   const char* label;
   std::string_view metric;
@@ -94,10 +86,6 @@ std::optional<double> validators_in_devnet(const DevnetData& data) {
     total = total.value_or(0) + ks.series.v.back();
   }
   return total;
-}
-
-std::string three(const detail::Quantiles& q) {
-  return detail::format_ms(q.p50) + " / " + detail::format_ms(q.p95) + " / " + detail::format_ms(q.p99);
 }
 
 std::string fixed_or_dash(const std::optional<double>& v, int digits) {
@@ -232,7 +220,8 @@ Result<ReportModel> analyse_aggregation(const DevnetData& data) {
     f.add({"aggregates_per_slot", "avg"}, per_slot_avg);
     f.add({"aggregates_per_slot", "max"}, per_slot_max);
     m.client_figures[c] = std::move(f);
-    table.rows.push_back({c, three(bq), three(vq), aggregated ? format_count(*aggregated) : std::string("–"),
+    table.rows.push_back({c, detail::format_quantiles_ms(bq), detail::format_quantiles_ms(vq),
+                          aggregated ? format_count(*aggregated) : std::string("–"),
                           fixed_or_dash(per_slot_avg, 2) + " / " + fixed_or_dash(per_slot_max, 2)});
   }
   detail::add_quantiles(m.network_figures, {"aggregation", "building_s"}, building.network);

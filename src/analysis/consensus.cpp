@@ -33,13 +33,6 @@ const std::string& label(const KeyedSeries& ks, std::size_t i) {
   return i < ks.labels.size() ? ks.labels[i] : kEmpty;
 }
 
-// "14:03 UTC", with the date when the devnet spans several days.
-std::string when(const archive::Devnet& d, TimeMs t) {
-  const auto iso = format_iso_z(t);
-  const bool one_day = format_iso_z(d.start).substr(0, 10) == format_iso_z(d.end).substr(0, 10);
-  return (one_day ? iso.substr(11, 5) : iso.substr(0, 10) + " " + iso.substr(11, 5)) + " UTC";
-}
-
 // The highest value of several series at each time any of them has a sample.
 // Slot numbers are not summed: two instances of one client (or every client,
 // for the network) report positions on one chain, and the furthest counts.
@@ -176,7 +169,7 @@ void behind_head(const archive::Devnet& d, const ConsensusSettings& cfg, const s
     out.push_back({client, "behind_head", e.start, e.end,
                    fmt::format("{} was more than {} slots behind the current slot for {} ({} to {}), up to {} slots.",
                                client, format_fixed(cfg.behind_slots, 0), format_duration(e.end - e.start),
-                               when(d, e.start), when(d, e.end), format_fixed(e.peak, 0))});
+                               finding_time(d, e.start), finding_time(d, e.end), format_fixed(e.peak, 0))});
   }
 }
 
@@ -282,10 +275,11 @@ void deep_reorgs(const archive::Devnet& d, const ConsensusSettings& cfg, const s
     last_end = end;
   }
   for (const auto& f : found) {
-    out.push_back({client, "deep_reorg", f.start, f.end,
-                   fmt::format("{} had {} reorg{} of depth {} or more between {} and {}.", client,
-                               format_fixed(f.count, 0), f.count > 1.5 ? "s" : "",
-                               format_fixed(cfg.deep_reorg_depth, 0), when(d, f.start), when(d, f.end))});
+    out.push_back(
+        {client, "deep_reorg", f.start, f.end,
+         fmt::format("{} had {} reorg{} of depth {} or more between {} and {}.", client, format_fixed(f.count, 0),
+                     f.count > 1.5 ? "s" : "", format_fixed(cfg.deep_reorg_depth, 0), finding_time(d, f.start),
+                     finding_time(d, f.end))});
   }
 }
 
@@ -438,8 +432,8 @@ ConsensusAnalysis analyse_consensus(const DevnetData& data, const ConsensusSetti
   for (const auto& stall : out.stalls) {
     out.findings.push_back({"*", "finality_stall", stall.start, stall.end,
                             fmt::format("The network's highest finalized slot did not advance for {} ({} to {}): {}.",
-                                        format_duration(stall.end - stall.start), when(out.devnet, stall.start),
-                                        when(out.devnet, stall.end), stall.label)});
+                                        format_duration(stall.end - stall.start), finding_time(out.devnet, stall.start),
+                                        finding_time(out.devnet, stall.end), stall.label)});
   }
   std::stable_sort(out.findings.begin(), out.findings.end(),
                    [](const Finding& a, const Finding& b) { return a.start < b.start; });

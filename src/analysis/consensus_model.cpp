@@ -50,14 +50,6 @@ Section chart(std::string_view id, std::string_view title, Unit unit, std::strin
   return s;
 }
 
-Section text_section(std::string_view id, std::string_view title, std::string_view text) {
-  Section s;
-  s.id = id;
-  s.title = title;
-  s.text = text;
-  return s;
-}
-
 std::string slots_text(const std::optional<double>& v) { return v ? format_fixed(*v, 1) : std::string("–"); }
 std::string whole(const std::optional<double>& v) { return v ? format_count(*v) : std::string("–"); }
 std::string avg_max(const Stats& s) { return slots_text(s.avg) + " / " + whole(s.max); }

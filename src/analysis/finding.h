@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "archive/devnets.h"
 #include "common/time.h"
 
 namespace leanscope::analysis {
@@ -19,5 +20,9 @@ struct Finding {
   TimeMs end = 0;
   std::string detail;  // one readable sentence
 };
+
+// When, in a finding's sentence: "14:03 UTC", with the date when the devnet
+// spans several days.
+[[nodiscard]] std::string finding_time(const archive::Devnet& devnet, TimeMs t);
 
 }  // namespace leanscope::analysis

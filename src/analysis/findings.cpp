@@ -11,12 +11,6 @@
 namespace leanscope::analysis::detail {
 
 namespace {
-// "14:03 UTC", with the date when the devnet spans several days.
-std::string when(const Inputs& in, TimeMs t) {
-  const auto iso = format_iso_z(t);  // 2026-11-23T14:03:00Z
-  const bool one_day = format_iso_z(in.devnet.start).substr(0, 10) == format_iso_z(in.devnet.end).substr(0, 10);
-  return (one_day ? iso.substr(11, 5) : iso.substr(0, 10) + " " + iso.substr(11, 5)) + " UTC";
-}
 
 std::string count_text(double n) { return fmt::format("{:.0f}", n); }
 
@@ -29,9 +23,10 @@ void isolated(const Inputs& in, const NetworkingAnalysis& out, std::vector<Findi
     for (const auto& e : episodes(*peers, [](double v) { return v <= 0; })) {
       if (e.end - e.start < in.isolation_ms) continue;
       if (first_peer && e.end < *first_peer) continue;
-      findings.push_back({panel.client, "isolated", e.start, e.end,
-                          fmt::format("{} had no connected peers for {} ({} to {}).", panel.client,
-                                      format_duration(e.end - e.start), when(in, e.start), when(in, e.end))});
+      findings.push_back(
+          {panel.client, "isolated", e.start, e.end,
+           fmt::format("{} had no connected peers for {} ({} to {}).", panel.client, format_duration(e.end - e.start),
+                       finding_time(in.devnet, e.start), finding_time(in.devnet, e.end))});
     }
   }
 }
@@ -85,9 +80,9 @@ void restarts(const Inputs& in, std::vector<Finding>& findings) {
         if (!what.empty()) what += " and ";
         what += fmt::format("{} counter{} reset", counters, counters == 1 ? "" : "s");
       }
-      findings.push_back(
-          {client, "restart", start, end,
-           fmt::format("{} restarted between {} and {}: {}.", client, when(in, start), when(in, end), what)});
+      findings.push_back({client, "restart", start, end,
+                          fmt::format("{} restarted between {} and {}: {}.", client, finding_time(in.devnet, start),
+                                      finding_time(in.devnet, end), what)});
       i = j;
     }
   }
@@ -121,7 +116,7 @@ void invalid_attestations(const Inputs& in, const NetworkingAnalysis& out, std::
     findings.push_back({summary.client, "invalid_attestations", *first, *last,
                         fmt::format("{} received {} invalid attestation{} ({}) between {} and {}.", summary.client,
                                     count_text(*summary.invalid_total), *summary.invalid_total == 1 ? "" : "s", sources,
-                                    when(in, *first), when(in, *last))});
+                                    finding_time(in.devnet, *first), finding_time(in.devnet, *last))});
   }
 }
 
@@ -140,12 +135,12 @@ void above(const Inputs& in, const Panel& panel, std::string_view direction, con
         break;
       }
     }
-    findings.push_back(
-        {panel.client, "above_tier", e.start, e.end,
-         fmt::format("{} {} above the EIP-7870 {} tier for a {} ({} Mbps) from {} to {}, peaking at "
-                     "{:.1f} Mbps{}.",
-                     panel.client, direction == "download" ? "received" : "sent", direction, tiers[0].label,
-                     tiers[0].mbps, when(in, e.start), when(in, e.end), peak_mbps, also)});
+    findings.push_back({panel.client, "above_tier", e.start, e.end,
+                        fmt::format("{} {} above the EIP-7870 {} tier for a {} ({} Mbps) from {} to {}, peaking at "
+                                    "{:.1f} Mbps{}.",
+                                    panel.client, direction == "download" ? "received" : "sent", direction,
+                                    tiers[0].label, tiers[0].mbps, finding_time(in.devnet, e.start),
+                                    finding_time(in.devnet, e.end), peak_mbps, also)});
   }
 }
 

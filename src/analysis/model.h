@@ -112,6 +112,9 @@ struct Section {
   [[nodiscard]] bool has_charts() const { return !panels.empty() || bars.has_value() || !ylabel.empty(); }
 };
 
+// A section of text (and tables) without a chart.
+[[nodiscard]] Section text_section(std::string_view id, std::string_view title, std::string_view text);
+
 // A fact of the page header ("Validators", "4,096").
 struct Fact {
   std::string term;

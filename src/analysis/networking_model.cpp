@@ -63,14 +63,6 @@ Section chart(std::string_view id, std::string_view title, Unit unit, std::strin
   return s;
 }
 
-Section text_section(std::string_view id, std::string_view title, std::string_view text) {
-  Section s;
-  s.id = id;
-  s.title = title;
-  s.text = text;
-  return s;
-}
-
 template <class F>
 std::string opt(const std::optional<double>& v, F format) {
   return v ? format(*v) : std::string("–");

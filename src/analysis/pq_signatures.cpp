@@ -48,14 +48,6 @@ constexpr std::string_view kFindingsText =
     "Clients whose attestation verification p95 is far above the other clients' (slow_verification), and clients "
     "that counted invalid PQ signatures (invalid_signatures).";
 
-Section text_section(std::string_view id, std::string_view title, std::string_view text) {
-  Section s;
-  s.id = id;
-  s.title = title;
-  s.text = text;
-  return s;
-}
-
 Section counter_chart(const PqCounters& counters, const std::vector<std::string>& clients, std::string_view id,
                       std::string_view title, std::string_view text,
                       const std::vector<std::pair<std::string, std::string_view>>& lines) {
@@ -73,10 +65,6 @@ Section counter_chart(const PqCounters& counters, const std::vector<std::string>
 }
 
 std::string count_or_dash(const std::optional<double>& v) { return v ? format_count(*v) : std::string("–"); }
-
-std::string three(const detail::Quantiles& q) {
-  return detail::format_ms(q.p50) + " / " + detail::format_ms(q.p95) + " / " + detail::format_ms(q.p99);
-}
 
 const std::vector<std::string_view>& counter_metrics() {
   static const std::vector<std::string_view> kMetrics{kAttestationSignatures,        kAttestationSignaturesValid,
@@ -192,7 +180,7 @@ Result<ReportModel> analyse_pq_signatures(const DevnetData& data) {
     f.add({"aggregated", "valid"}, counters.total(c, kAggregatedSignaturesValid));
     f.add({"aggregated", "invalid"}, counters.total(c, kAggregatedSignaturesInvalid));
     m.client_figures[c] = std::move(f);
-    std::vector<std::string> row{c, three(sq), three(vq)};
+    std::vector<std::string> row{c, detail::format_quantiles_ms(sq), detail::format_quantiles_ms(vq)};
     for (auto metric : counter_metrics()) row.push_back(count_or_dash(counters.total(c, metric)));
     table.rows.push_back(std::move(row));
   }

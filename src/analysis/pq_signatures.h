@@ -52,9 +52,6 @@ class PqCounters {
   std::map<std::string, std::map<std::string, std::vector<archive::Samples>, std::less<>>> series_;
 };
 
-// "14:03 UTC", with the date when the devnet spans several days.
-[[nodiscard]] std::string finding_time(const archive::Devnet& devnet, TimeMs t);
-
 // slow_verification: a client whose devnet p95 (seconds) is at least `ratio`
 // times the median p95 of the OTHER clients with data; nothing unless at
 // least `min_clients` clients have data. `what` names the metric in the

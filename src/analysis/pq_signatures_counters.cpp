@@ -68,12 +68,6 @@ std::vector<TimeMs> PqCounters::increase_times(const std::string& client, std::s
   return out;
 }
 
-std::string finding_time(const archive::Devnet& devnet, TimeMs t) {
-  const auto iso = format_iso_z(t);  // 2026-11-23T14:03:00Z
-  const bool one_day = format_iso_z(devnet.start).substr(0, 10) == format_iso_z(devnet.end).substr(0, 10);
-  return (one_day ? iso.substr(11, 5) : iso.substr(0, 10) + " " + iso.substr(11, 5)) + " UTC";
-}
-
 std::vector<Finding> slow_verification_findings(const std::map<std::string, std::optional<double>>& p95_by_client,
                                                 std::string_view what, const archive::Devnet& devnet, double ratio,
                                                 double min_clients) {

@@ -91,13 +91,6 @@ struct Thresholds {
   double fill_bytes_per_hour = 1e9;
 };
 
-// "14:03 UTC", with the date when the devnet spans several days.
-std::string when(const archive::Devnet& devnet, TimeMs t) {
-  const auto iso = format_iso_z(t);  // 2026-11-23T14:03:00Z
-  const bool one_day = format_iso_z(devnet.start).substr(0, 10) == format_iso_z(devnet.end).substr(0, 10);
-  return (one_day ? iso.substr(11, 5) : iso.substr(0, 10) + " " + iso.substr(11, 5)) + " UTC";
-}
-
 // A line of two points: the least-squares fit from the first to the last sample.
 TimeSeries trend_line(const stats::LinearFit& fit, const TimeSeries& s) {
   return {{s.t.front(), s.t.back()}, {fit.at(s.t.front()), fit.at(s.t.back())}};
@@ -121,8 +114,8 @@ void memory_growth(const archive::Devnet& devnet, const std::string& client, con
        fmt::format("{}'s working set grew steadily by {:.1f} % per hour of its start ({}/h, from {} to {} on the "
                    "least-squares line, R² {:.2f}) between {} and {}.",
                    client, pct, format_bytes(fit->slope_per_hour), format_bytes(fit->at(ws.t.front())),
-                   format_bytes(fit->at(ws.t.back())), fit->r_squared, when(devnet, ws.t.front()),
-                   when(devnet, ws.t.back()))});
+                   format_bytes(fit->at(ws.t.back())), fit->r_squared, finding_time(devnet, ws.t.front()),
+                   finding_time(devnet, ws.t.back()))});
 }
 
 void disk_fill(const archive::Devnet& devnet, const std::string& client, const TimeSeries& usage,
@@ -145,7 +138,7 @@ void disk_fill(const archive::Devnet& devnet, const std::string& client, const T
   }
   findings.push_back({client, "disk_fill", usage.t.front(), usage.t.back(),
                       fmt::format("{}: {}, on the least-squares trend between {} and {}.", client, why,
-                                  when(devnet, usage.t.front()), when(devnet, usage.t.back()))});
+                                  finding_time(devnet, usage.t.front()), finding_time(devnet, usage.t.back()))});
 }
 
 // Every panel of the client in every section gets its restart and OOM markers.
@@ -275,7 +268,7 @@ ResourcesAnalysis analyse_resources(const DevnetData& data) {
         markers.push_back({rs.t, "restart"});
         a.findings.push_back({c, "container_restart", rs.seen_after, rs.seen_at,
                               fmt::format("{}'s container restarted at {} (a new container start time, {}).", c,
-                                          when(a.devnet, rs.t), format_iso_z(rs.t))});
+                                          finding_time(a.devnet, rs.t), format_iso_z(rs.t))});
       }
     }
     const auto kills = ops::oom_kills(ooms, c);
@@ -288,7 +281,7 @@ ResourcesAnalysis analyse_resources(const DevnetData& data) {
                               fmt::format("{}'s container was killed for running out of memory ({} OOM kill{}) "
                                           "between {} and {}.",
                                           c, format_count(kill.count), kill.count == 1 ? "" : "s",
-                                          when(a.devnet, kill.from), when(a.devnet, kill.to))});
+                                          finding_time(a.devnet, kill.from), finding_time(a.devnet, kill.to))});
       }
       s.oom_kills = total;
     }

@@ -52,14 +52,6 @@ Section chart(std::string_view id, std::string_view title, Unit unit, std::strin
   return s;
 }
 
-Section text_section(std::string_view id, std::string_view title, std::string_view text) {
-  Section s;
-  s.id = id;
-  s.title = title;
-  s.text = text;
-  return s;
-}
-
 std::string names_text(const std::vector<std::string>& names) {
   std::string out;
   for (std::size_t i = 0; i < names.size(); ++i) {

@@ -76,7 +76,7 @@ std::string bucket_label(double le, double highest_finite) {
   return "≤ " + format_seconds(le);
 }
 
-Section base_section(const TimingSpec& spec, std::string suffix, std::string title, std::string text) {
+Section base_section(const TimingSpec& spec, const std::string& suffix, std::string title, std::string text) {
   Section s;
   s.id = std::string(spec.id) + suffix;
   s.title = std::move(title);
@@ -297,6 +297,10 @@ void add_quantiles(Figures& figures, const std::vector<std::string>& path, const
 
 std::string format_ms(const std::optional<double>& seconds) {
   return seconds ? format_seconds(*seconds) : std::string("–");
+}
+
+std::string format_quantiles_ms(const Quantiles& q) {
+  return format_ms(q.p50) + " / " + format_ms(q.p95) + " / " + format_ms(q.p99);
 }
 
 Section p95_comparison(std::string_view id, std::string_view title, std::string_view text,

@@ -73,6 +73,8 @@ void add_quantiles(Figures& figures, const std::vector<std::string>& path, const
 
 // "4.20 ms" (seconds as people read durations), "–" without a value.
 [[nodiscard]] std::string format_ms(const std::optional<double>& seconds);
+// "p50 / p95 / p99" in milliseconds, for summary tables.
+[[nodiscard]] std::string format_quantiles_ms(const Quantiles& q);
 
 // A bar chart of every client's devnet p95 side by side, one category per
 // metric (each `Timing` with its label, e.g. {"Signing", &signing}), one bar
