@@ -26,6 +26,18 @@ constexpr TimeMs kDayMs = 24 * 3'600'000;
 
 std::string hh_mm(TimeMs t) { return format_iso_z(t).substr(11, 5) + " UTC"; }
 
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+// Where a cycle's time went, for its line on stderr: a slow cycle says which
+// step to look at (docs/PERFORMANCE.md measures them).
+struct StepSeconds {
+  double detect = 0;
+  double fetch = 0;
+  double render = 0;
+};
+
 // The state kept from one cycle to the next, and one cycle's work.
 class Watcher {
  public:
@@ -35,7 +47,8 @@ class Watcher {
   // One cycle: false when it had failures.
   Result<bool> cycle() {
     const TimeMs now = now_ms();
-    started_ = std::chrono::steady_clock::now();
+    started_ = Clock::now();
+    steps_ = {};
     auto data_lock = lock(o_.sync.data_dir);
     if (!data_lock) return data_lock.error();
     auto site_lock = lock(o_.sync.out);
@@ -45,7 +58,9 @@ class Watcher {
     detect::Params params = o_.sync.detect;
     params.window_end = now;
     params.window_start = now - static_cast<TimeMs>(o_.days) * kDayMs;
+    const auto detect_start = Clock::now();
     auto merged = detect::run_detect(client_, o_.sync.data_dir, params);
+    steps_.detect = seconds_since(detect_start);
     if (!merged) {
       summary.failures.push_back("detect: " + merged.error().message);
       server_note_ = fmt::format("the server did not answer at {}; the data is as of the last answer", hh_mm(now));
@@ -96,15 +111,19 @@ class Watcher {
     if (last_running_ && last_running_ != running) add_target(*last_running_);
     for (const auto& id : flag_changed) add_target(id);
 
+    const auto fetch_start = Clock::now();
     for (const auto& id : targets) {
       if (!merged || signals_.stopping()) break;  // the server is down: nothing to fetch
       fetch_tail(id, now, summary);
     }
+    steps_.fetch = seconds_since(fetch_start);
+    const auto render_start = Clock::now();
     std::set<std::string> rendered;
     for (const auto& id : targets) {
       if (signals_.stopping()) break;
       if (render(id, summary)) rendered.insert(id);
     }
+    steps_.render = seconds_since(render_start);
     if (signals_.stopping()) return summary.ok();
 
     // Version files: the pages poll them.
@@ -240,8 +259,9 @@ class Watcher {
     } else {
       what = "no devnet found yet; serving what exists";
     }
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-    say(fmt::format("watch: {}: {} ({:.1f} s)", what, demo::format_sync_summary(summary), seconds));
+    say(fmt::format("watch: {}: {} ({:.3f} s; detect {:.3f} s, fetch {:.3f} s, render {:.3f} s)", what,
+                    demo::format_sync_summary(summary), seconds_since(started_), steps_.detect, steps_.fetch,
+                    steps_.render));
     for (const auto& failure : summary.failures) say("watch: failed: " + failure);
     if (!summary.detect_ran) {
       say(fmt::format("watch: the server did not answer; trying again in {} s",
@@ -256,7 +276,8 @@ class Watcher {
   std::map<std::string, VersionInfo> versions_;
   VersionInfo site_version_;
   std::string server_note_;
-  std::chrono::steady_clock::time_point started_;
+  Clock::time_point started_;
+  StepSeconds steps_;
 };
 
 // Serves the site on a thread for as long as it lives.
