@@ -41,14 +41,23 @@ struct StepSeconds {
 // The state kept from one cycle to the next, and one cycle's work.
 class Watcher {
  public:
-  Watcher(const WatchOptions& options, prom::Client& client, const detail::StopSignals& signals)
-      : o_(options), client_(client), signals_(signals) {}
+  Watcher(const WatchOptions& options, prom::Client client, const detail::StopSignals& signals)
+      : o_(options), client_(std::move(client)), signals_(signals) {}
 
   // One cycle: false when it had failures.
   Result<bool> cycle() {
     const TimeMs now = now_ms();
     started_ = Clock::now();
     steps_ = {};
+    if (reconnect_) {
+      // A client that could not connect fails every later request at once
+      // (prom::Client): after a failing cycle the next one starts with a
+      // fresh client, so a server that is back is caught up with.
+      auto client = prom::Client::create(o_.sync.prometheus);
+      if (!client) return client.error();
+      client_ = std::move(client).value();
+      reconnect_ = false;
+    }
     auto data_lock = lock(o_.sync.data_dir);
     if (!data_lock) return data_lock.error();
     auto site_lock = lock(o_.sync.out);
@@ -117,6 +126,7 @@ class Watcher {
       fetch_tail(id, now, summary);
     }
     steps_.fetch = seconds_since(fetch_start);
+    reconnect_ = !summary.ok();
     const auto render_start = Clock::now();
     std::set<std::string> rendered;
     for (const auto& id : targets) {
@@ -270,7 +280,8 @@ class Watcher {
   }
 
   const WatchOptions& o_;
-  prom::Client& client_;
+  prom::Client client_;
+  bool reconnect_ = false;
   const detail::StopSignals& signals_;
   std::optional<std::string> last_running_;
   std::map<std::string, VersionInfo> versions_;
@@ -323,7 +334,7 @@ Result<WatchResult> run_watch(const WatchOptions& options) {
   if (options.on_ready) options.on_ready(serving.url());
 
   WatchResult result;
-  Watcher watcher(options, *client, signals);
+  Watcher watcher(options, std::move(client).value(), signals);
   while (!signals.stopping()) {
     const auto started = std::chrono::steady_clock::now();
     auto ok = watcher.cycle();

@@ -86,6 +86,39 @@ std::string version_of(const std::optional<std::string>& json) {
   return json->substr(at + 10, json->find(',', at) - at - 10);
 }
 
+// Rows a later archive must keep: every series of `before` is in `after`
+// with the same samples up to `until` (rows after it may be corrected).
+void expect_rows_kept(const Rows& before, const Rows& after, TimeMs until) {
+  for (const auto& [dataset, series] : before) {
+    EXPECT_GE(count(after.at(dataset)), count(series)) << dataset;
+    std::size_t compared = 0;
+    for (const auto& s : series) {
+      const archive::KeyedSeries* same = nullptr;
+      for (const auto& l : after.at(dataset)) {
+        if (l.client == s.client && l.labels == s.labels) same = &l;
+      }
+      ASSERT_NE(same, nullptr) << dataset << " " << s.client;
+      for (std::size_t i = 0; i < s.series.size(); ++i) {
+        if (s.series.t[i] >= until) break;
+        ASSERT_LT(i, same->series.size()) << dataset;
+        EXPECT_EQ(same->series.t[i], s.series.t[i]) << dataset << " " << s.client;
+        EXPECT_EQ(same->series.v[i], s.series.v[i]) << dataset << " " << s.client;
+        ++compared;
+      }
+    }
+    EXPECT_GT(compared, 0u) << dataset;
+  }
+}
+
+// The newest head_slot row of the archive (0 when none).
+TimeMs newest_head_slot(const Rows& rows) {
+  TimeMs last = 0;
+  for (const auto& s : rows.at("head_slot")) {
+    if (!s.series.t.empty()) last = std::max(last, s.series.t.back());
+  }
+  return last;
+}
+
 std::vector<fs::path> temporary_files(const fs::path& folder) {
   std::vector<fs::path> found;
   for (const auto& e : fs::recursive_directory_iterator(folder)) {
@@ -228,9 +261,7 @@ TEST(WatchCommand, TheArchiveGrowsUnderARunningWatchAndSigintLeavesItComplete) {
   const auto late_rows = [&] {
     for (int i = 0; i < 300; ++i) {
       auto rows = read_rows(data, running->id);
-      TimeMs last = 0;
-      for (const auto& s : rows.at("head_slot")) last = std::max(last, s.series.t.back());
-      if (last >= end - 3 * kMinute) return rows;
+      if (newest_head_slot(rows) >= end - 3 * kMinute) return rows;
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
     return read_rows(data, running->id);
@@ -238,25 +269,7 @@ TEST(WatchCommand, TheArchiveGrowsUnderARunningWatchAndSigintLeavesItComplete) {
 
   // No earlier row is lost or changed: every series keeps its samples
   // older than the corrected minutes, and no dataset shrinks.
-  for (const auto& [dataset, series] : early_rows) {
-    EXPECT_GE(count(late_rows.at(dataset)), count(series)) << dataset;
-    std::size_t compared = 0;
-    for (const auto& s : series) {
-      const archive::KeyedSeries* same = nullptr;
-      for (const auto& l : late_rows.at(dataset)) {
-        if (l.client == s.client && l.labels == s.labels) same = &l;
-      }
-      ASSERT_NE(same, nullptr) << dataset << " " << s.client;
-      for (std::size_t i = 0; i < s.series.size(); ++i) {
-        if (s.series.t[i] >= early_end - 6 * kMinute) break;
-        ASSERT_LT(i, same->series.size()) << dataset;
-        EXPECT_EQ(same->series.t[i], s.series.t[i]) << dataset << " " << s.client;
-        EXPECT_EQ(same->series.v[i], s.series.v[i]) << dataset << " " << s.client;
-        ++compared;
-      }
-    }
-    EXPECT_GT(compared, 0u) << dataset;
-  }
+  expect_rows_kept(early_rows, late_rows, early_end - 6 * kMinute);
   EXPECT_GT(count(late_rows.at("head_slot")), count(early_rows.at("head_slot")));
 
   // Ctrl-C: watch stops between steps and leaves a complete archive.
@@ -286,6 +299,158 @@ TEST(WatchCommand, TheArchiveGrowsUnderARunningWatchAndSigintLeavesItComplete) {
   auto file = archive::load_devnets(data);
   ASSERT_TRUE(file.ok());
   EXPECT_EQ(read_text(archive::devnets_path(data)).find("ongoing"), std::string::npos);
+}
+
+// A VictoriaMetrics whose process the test kills and starts again on the
+// same port and storage (the shared helper's server lives for a whole test).
+class RestartableVictoriaMetrics {
+ public:
+  explicit RestartableVictoriaMetrics(const fs::path& dir) : dir_(dir), port_(free_loopback_port()) {}
+  [[nodiscard]] std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  // Starts it and waits until it answers; false when it does not.
+  bool start() {
+    auto child =
+        demo::ChildProcess::start({"victoria-metrics", "-storageDataPath=" + (dir_ / "vmdata").string(),
+                                   "-httpListenAddr=127.0.0.1:" + std::to_string(port_), "-retentionPeriod=100y"},
+                                  dir_ / "victoria-metrics.log");
+    if (!child) return false;
+    process_ = std::move(child).value();
+    for (int i = 0; i < 300; ++i) {
+      if (demo::loopback_http_status(port_, "/health", std::chrono::seconds(1)) == 200) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+  }
+  // SIGKILL: no clean shutdown. What it answered is on its disk first (a
+  // snapshot flushes the newest seconds, which it keeps in memory), as a
+  // real server's data older than a few seconds would be.
+  void kill() {
+    (void)http_get(url() + "/snapshot/create");
+    ::kill(process_.pid(), SIGKILL);
+    process_.stop();
+  }
+  // Imports Prometheus text and makes it searchable at once.
+  bool import(const fs::path& prometheus_text) {
+    auto imported = run_command({"curl", "-sS", "--fail", "--data-binary", "@" + prometheus_text.string(),
+                                 url() + "/api/v1/import/prometheus"});
+    if (imported.exit_code != 0) return false;
+    (void)http_get(url() + "/internal/force_flush");
+    (void)http_get(url() + "/internal/resetRollupResultCache");
+    return true;
+  }
+
+ private:
+  fs::path dir_;
+  std::uint16_t port_;
+  demo::ChildProcess process_;
+};
+
+// The server dies while watch runs and comes back with data watch has not
+// seen: watch serves what it has meanwhile, says why on stderr and on the
+// pages, retries, and then archives the new rows next to the old ones.
+TEST(WatchCommand, AServerKilledAndRestartedMidWatchIsCaughtUpWith) {
+  if (!have_program("victoria-metrics")) GTEST_SKIP() << "victoria-metrics not installed";
+  TempDir tmp;
+  const TimeMs end = now_ms() / kMinute * kMinute - kMinute;
+  const auto om = simulate(tmp, end, "1", "0.5");
+  const TimeMs cut = end - 12 * kMinute;
+  write_text(tmp / "before.prom", openmetrics_to_prometheus_text(samples_split(om, cut, true)));
+  write_text(tmp / "after.prom", openmetrics_to_prometheus_text(samples_split(om, cut, false)));
+  RestartableVictoriaMetrics vm(tmp.path());
+  ASSERT_TRUE(vm.start()) << read_text(tmp / "victoria-metrics.log");
+  ASSERT_TRUE(vm.import(tmp / "before.prom"));
+
+  const auto data = tmp / "data";
+  const auto port = free_loopback_port();
+  const std::string site_url = "http://127.0.0.1:" + std::to_string(port) + "/";
+  const auto log = tmp / "watch.log";
+  auto child = demo::ChildProcess::start({leanscope_binary().string(), "watch", "--interval", "1", "--retries", "2",
+                                          "--stale-after", "30", "--port", std::to_string(port), "--prometheus-url",
+                                          vm.url(), "--data-dir", data.string(), "--out", (tmp / "site").string()},
+                                         log);
+  ASSERT_TRUE(child.ok()) << child.error().message;
+
+  // Watch has archived and served the running devnet.
+  std::optional<archive::Devnet> running;
+  for (int i = 0; i < 600; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    running = ongoing_devnet(data);
+    if (running && !version_of(http_get(site_url + running->id + "/version.json", 5)).empty()) break;
+  }
+  ASSERT_TRUE(running.has_value()) << read_text(log);
+  const auto before_rows = read_rows(data, running->id);
+  ASSERT_GT(count(before_rows.at("head_slot")), 0u);
+  EXPECT_LE(newest_head_slot(before_rows), cut);
+
+  // Killed mid-watch: the next cycles fail, watch says so and keeps serving.
+  vm.kill();
+  const auto log_size = read_text(log).size();
+  std::string note;
+  for (int i = 0; i < 600; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    const auto version = http_get(site_url + running->id + "/version.json", 5);
+    if (version && version->find("did not answer") != std::string::npos &&
+        read_text(log).find("trying again in", log_size) != std::string::npos) {
+      note = *version;
+      break;
+    }
+  }
+  ASSERT_FALSE(note.empty()) << read_text(log);
+  EXPECT_NE(note.find("the data is as of the last answer"), std::string::npos) << note;
+  EXPECT_NE(note.find(R"("live":true)"), std::string::npos) << note;  // still the running devnet
+  const auto outage_log = read_text(log).substr(log_size);
+  EXPECT_NE(outage_log.find("watch: the server did not answer; trying again in 1 s"), std::string::npos) << outage_log;
+  EXPECT_NE(outage_log.find("watch: failed: detect: "), std::string::npos) << outage_log;
+  const auto page = http_get(site_url + running->id + "/networking.html", 5);
+  ASSERT_TRUE(page.has_value()) << "the site is not served while the server is down";
+  EXPECT_NE(page->find("version.json"), std::string::npos);
+  EXPECT_TRUE(child->running());
+  // Nothing archived was touched by the failing cycles.
+  expect_rows_kept(before_rows, read_rows(data, running->id), end);
+
+  // Back on the same port and storage, then the minutes it missed arrive.
+  ASSERT_TRUE(vm.start()) << read_text(tmp / "victoria-metrics.log");
+  ASSERT_TRUE(vm.import(tmp / "after.prom"));
+  Rows after_rows;
+  std::string caught_up;
+  for (int i = 0; i < 600; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    const auto version = http_get(site_url + running->id + "/version.json", 5);
+    if (!version || version->find(R"("note":"")") == std::string::npos) continue;
+    after_rows = read_rows(data, running->id);
+    if (newest_head_slot(after_rows) >= end - 3 * kMinute) {
+      caught_up = *version;
+      break;
+    }
+  }
+  ASSERT_FALSE(caught_up.empty()) << read_text(log);
+  EXPECT_NE(caught_up.find(R"("live":true)"), std::string::npos) << caught_up;
+  EXPECT_GE(ongoing_devnet(data)->end, end - 2 * kMinute);
+
+  // The rows from after the restart are archived after the earlier ones,
+  // which are as they were (but for the minutes a tail may correct), and
+  // no series has a timestamp twice.
+  expect_rows_kept(before_rows, after_rows, newest_head_slot(before_rows) - 6 * kMinute);
+  EXPECT_GT(count(after_rows.at("head_slot")), count(before_rows.at("head_slot")));
+  for (const auto& [dataset, series] : after_rows) {
+    for (const auto& s : series) {
+      for (std::size_t i = 1; i < s.series.size(); ++i) {
+        ASSERT_LT(s.series.t[i - 1], s.series.t[i]) << dataset << " " << s.client << ": a row twice or out of order";
+      }
+    }
+  }
+
+  ASSERT_EQ(::kill(child->pid(), SIGINT), 0);
+  for (int i = 0; i < 600 && child->running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  ASSERT_FALSE(child->running()) << read_text(log);
+  EXPECT_EQ(demo::describe_wait_status(*child->wait_status()), "exit status 0") << read_text(log);
+  auto manifest = archive::load_manifest(data);
+  ASSERT_TRUE(manifest.ok()) << manifest.error().message;
+  for (const auto& spec : archive::datasets()) {
+    auto rows = archive::dataset_row_count(archive::dataset_path(data, running->id, spec.id));
+    ASSERT_TRUE(rows.ok()) << spec.id;
+    EXPECT_EQ(*rows, manifest->devnets[running->id][spec.id].row_count) << spec.id;
+  }
 }
 
 }  // namespace
