@@ -29,6 +29,8 @@ void say(const SyncOptions& options, std::string_view line) {
   if (options.progress) options.progress(line);
 }
 
+}  // namespace
+
 void fetch_step(const SyncOptions& options, prom::Client& client, SyncSummary& summary) {
   // After a failed detect the archived devnets are still brought up to date.
   if (!fs::exists(archive::devnets_path(options.data_dir))) return;
@@ -37,6 +39,7 @@ void fetch_step(const SyncOptions& options, prom::Client& client, SyncSummary& s
   fetch::FetchRequest request;
   request.devnet = options.devnet;
   request.force = options.force;
+  request.tail = options.tail;
   request.selector = options.detect.selector;
   auto fetched = fetch::run_fetch(client, options.data_dir, request, options.progress);
   if (!fetched.ok()) {
@@ -62,8 +65,6 @@ void fetch_step(const SyncOptions& options, prom::Client& client, SyncSummary& s
   say(options, fmt::format("fetch: {} written, {} skipped, {} failed ({})", summary.datasets_fetched,
                            summary.datasets_skipped, summary.datasets_failed, clock.elapsed()));
 }
-
-}  // namespace
 
 void render_step(const SyncOptions& options, SyncSummary& summary) {
   StepClock clock;

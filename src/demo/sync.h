@@ -23,7 +23,10 @@ struct SyncOptions {
   std::filesystem::path out = "site";
   std::string devnet = "latest";  // fetched and rendered: an id, "latest" or "all"
   bool force = false;             // fetch and render again even when unchanged
-  analysis::Settings settings;    // thresholds of findings (leanscope.toml)
+  // Fetch only what is new in each archived file (fetch's tail mode), as
+  // watch does for the running devnet every cycle; sync fetches whole files.
+  bool tail = false;
+  analysis::Settings settings;  // thresholds of findings (leanscope.toml)
   std::function<void(std::string_view)> progress;
 };
 
@@ -48,6 +51,10 @@ struct SyncSummary {
 
 // Runs the three steps; never throws, every failure lands in the summary.
 [[nodiscard]] SyncSummary run_sync(const SyncOptions& options);
+
+// The fetch step alone (watch runs it for the running devnet), adding to
+// `summary`; nothing when the data folder has no devnets.json yet.
+void fetch_step(const SyncOptions& options, prom::Client& client, SyncSummary& summary);
 
 // The render step alone (the demo without Prometheus uses it), adding to `summary`.
 void render_step(const SyncOptions& options, SyncSummary& summary);

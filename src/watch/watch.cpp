@@ -13,7 +13,6 @@
 #include "archive/devnets.h"
 #include "common/lock.h"
 #include "detect/detect.h"
-#include "fetch/fetch.h"
 #include "report/site.h"
 #include "watch/signals.h"
 
@@ -123,7 +122,7 @@ class Watcher {
     const auto fetch_start = Clock::now();
     for (const auto& id : targets) {
       if (!merged || signals_.stopping()) break;  // the server is down: nothing to fetch
-      fetch_tail(id, now, summary);
+      fetch_tail(id, summary);
     }
     steps_.fetch = seconds_since(fetch_start);
     reconnect_ = !summary.ok();
@@ -207,33 +206,14 @@ class Watcher {
     return static_cast<int>(std::clamp<std::int64_t>(seconds, 1, 15));
   }
 
-  void fetch_tail(const std::string& id, TimeMs now, demo::SyncSummary& summary) {
-    fetch::FetchRequest request;
-    request.devnet = id;
-    request.tail = true;
-    request.selector = o_.sync.detect.selector;
-    request.now = now;
-    auto fetched = fetch::run_fetch(client_, o_.sync.data_dir, request);
-    if (!fetched) {
-      summary.failures.push_back(fmt::format("fetch {}: {}", id, fetched.error().message));
-      return;
-    }
-    summary.fetch_ran = true;
-    for (const auto& r : fetched->results) {
-      switch (r.outcome) {
-        case fetch::Outcome::Written:
-          ++summary.datasets_fetched;
-          break;
-        case fetch::Outcome::UpToDate:
-        case fetch::Outcome::KeptArchive:
-          ++summary.datasets_skipped;
-          break;
-        case fetch::Outcome::Failed:
-          ++summary.datasets_failed;
-          summary.failures.push_back(fmt::format("fetch {}/{}: {}", r.devnet, r.dataset, r.message));
-          break;
-      }
-    }
+  // Only what is new in the devnet's files; quiet (the cycle has one line).
+  void fetch_tail(const std::string& id, demo::SyncSummary& summary) {
+    demo::SyncOptions options = o_.sync;
+    options.devnet = id;
+    options.force = false;
+    options.tail = true;
+    options.progress = {};
+    demo::fetch_step(options, client_, summary);
   }
 
   // True when pages of the devnet were written.
