@@ -95,7 +95,16 @@ class Watcher {
       }
       std::map<std::string, bool> before;
       for (const auto& d : file->devnets) before[d.id] = d.ongoing;
-      auto mark = archive::mark_running(*file, now, o_.stale_after_ms);
+      archive::RunningMark mark;
+      if (merged) {
+        mark = archive::mark_running(*file, now, o_.stale_after_ms);
+      } else {
+        // The server did not answer: whether data stopped is unknown, so the
+        // flags stay as its last answer left them (the pages say why).
+        for (const auto& d : file->devnets) {
+          if (d.ongoing) mark.running = d.id;
+        }
+      }
       for (const auto& d : file->devnets) {
         if (before[d.id] != d.ongoing) flag_changed.insert(d.id);
         data_end[d.id] = d.end;

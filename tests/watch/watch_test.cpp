@@ -453,4 +453,42 @@ TEST(WatchCommand, AServerKilledAndRestartedMidWatchIsCaughtUpWith) {
   }
 }
 
+// Whether data stopped is known only from the server: while it does not
+// answer, a devnet stays running however long that lasts; once it answers,
+// data older than the tolerance ends the devnet.
+TEST(WatchCommand, ADevnetStaysRunningWhileTheServerDoesNotAnswer) {
+  if (!have_program("victoria-metrics")) GTEST_SKIP() << "victoria-metrics not installed";
+  TempDir tmp;
+  const TimeMs end = now_ms() / kMinute * kMinute - 3 * kMinute;
+  write_text(tmp / "all.prom", openmetrics_to_prometheus_text(simulate(tmp, end, "1", "0.5")));
+  RestartableVictoriaMetrics vm(tmp.path());
+  ASSERT_TRUE(vm.start()) << read_text(tmp / "victoria-metrics.log");
+  ASSERT_TRUE(vm.import(tmp / "all.prom"));
+  const auto data = tmp / "data";
+  auto watch_once = [&](const std::string& stale_after) {
+    return run_leanscope({"watch", "--cycles", "1", "--no-serve", "--retries", "1", "--stale-after", stale_after,
+                          "--prometheus-url", vm.url(), "--data-dir", data.string(), "--out", (tmp / "site").string()});
+  };
+  auto first = watch_once("30");
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const auto running = ongoing_devnet(data);
+  ASSERT_TRUE(running.has_value()) << first.err;
+
+  // Down, and the newest data is older than the tolerance (3 min > 1 min).
+  vm.kill();
+  auto down = watch_once("1");
+  EXPECT_EQ(down.exit_code, 1) << down.err;
+  EXPECT_NE(down.err.find("watch: the server did not answer"), std::string::npos) << down.err;
+  const auto still = ongoing_devnet(data);
+  ASSERT_TRUE(still.has_value()) << read_text(archive::devnets_path(data));
+  EXPECT_EQ(still->id, running->id);
+
+  // Back: the data is older than the tolerance, so the devnet has ended.
+  ASSERT_TRUE(vm.start()) << read_text(tmp / "victoria-metrics.log");
+  auto back = watch_once("1");
+  EXPECT_EQ(back.exit_code, 0) << back.err;
+  EXPECT_NE(back.err.find("no devnet is running"), std::string::npos) << back.err;
+  EXPECT_FALSE(ongoing_devnet(data).has_value());
+}
+
 }  // namespace
