@@ -162,7 +162,7 @@ class TimingOnPrometheus : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new TempDir();
     const auto& d = dir_->path();
-    auto r = run_leanscope({"simulate", "--clients", "5", "--iterations", "1", "--hours", "3", "--seed", "3", "--end",
+    auto r = run_leanscope({"simulate", "--clients", "5", "--iterations", "1", "--hours", "3", "--seed", "21", "--end",
                             kEnd, "--openmetrics", (d / "sim.om").string()});
     // No ASSERT here: a fatal failure in SetUpTestSuite reads as "skipped";
     // SetUp fails every test instead while the fixture is not ready.
