@@ -57,6 +57,23 @@ TEST(TimingSections, InstancesOfOneClientAreMergedByBound) {
   EXPECT_EQ(t.sections[2].panels.at(0).client, "All clients");
 }
 
+TEST(TimingSections, ARenamedJobKeepsCountingAcrossTheRename) {
+  leanscope::testing::TempDir dir;
+  Archive a(dir.path(), 10, {"ream_0"});
+  // Scraped as `ream` (instance ream:8080) until minute 4, then as `ream_0`:
+  // one process, its counters continue. 40 observations <= 10 ms before the
+  // rename, then 50 in (10, 20] ms, 10 of them between the two instances'
+  // samples.
+  for (const char* le : {"0.01", "0.02", "+Inf"}) add(a, "ream_0", "ream:8080", le, 0, {0, 10, 20, 30, 40});
+  add(a, "ream_0", "ream_0:8080", "0.01", 5, {40, 40, 40, 40, 40});
+  for (const char* le : {"0.02", "+Inf"}) add(a, "ream_0", "ream_0:8080", le, 5, {50, 60, 70, 80, 90});
+  a.write();
+  const auto q = sections_of(a).clients.at("ream_0");
+  EXPECT_DOUBLE_EQ(*q.observations, 90);
+  // Rank 45 is the 5th of the 50 in (10, 20]: 10 + 10 × 5/50 = 11 ms.
+  EXPECT_NEAR(*q.p50, 0.011, 1e-12);
+}
+
 TEST(TimingSections, AWindowWithoutObservationsBreaksTheLine) {
   leanscope::testing::TempDir dir;
   Archive a(dir.path(), 15, {"zeam_0"});

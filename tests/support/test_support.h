@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace leanscope::testing {
@@ -93,6 +94,10 @@ class VictoriaMetricsServer {
 // OpenMetrics sample lines ("name{labels} value 1700000000.123") as the
 // Prometheus text format with millisecond timestamps; comments and # EOF dropped.
 [[nodiscard]] std::string openmetrics_to_prometheus_text(const std::string& openmetrics);
+
+// Percent-encodes everything but RFC 3986's unreserved characters, for a
+// query string ("histogram_quantile(0.5, ...)" as a Prometheus query=).
+[[nodiscard]] std::string url_encode(std::string_view text);
 
 // HTTP GET on loopback with curl(1); returns the body, or nullopt on failure.
 std::optional<std::string> http_get(const std::string& url, int timeout_seconds = 30);

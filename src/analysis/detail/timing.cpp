@@ -6,9 +6,12 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <iterator>
 #include <limits>
 #include <set>
+#include <string_view>
 
+#include "analysis/detail/series_ops.h"
 #include "common/units.h"
 #include "stats/histogram.h"
 
@@ -110,8 +113,28 @@ void from_buckets(const DevnetData& data, const TimingSpec& spec, Timing& out, S
   const std::size_t le_col = DevnetData::label(spec.histograms, "le");
   std::map<std::string, std::vector<stats::BucketSeries>> by_client;
   std::vector<stats::BucketSeries> all;
+  // A renamed job (`ream` -> `ream_0`) changes the instance: the segments of
+  // one client's bucket are chained, as counters are, so it keeps counting
+  // across the rename. Only a bucket with several series is copied.
+  std::map<std::pair<std::string_view, std::string_view>, std::vector<const archive::KeyedSeries*>> by_bucket;
   for (const auto& s : data.series(spec.histograms)) {
-    if (s.labels.at(metric_col) != spec.tag) continue;
+    if (s.labels.at(metric_col) == spec.tag) by_bucket[{s.client, s.labels.at(le_col)}].push_back(&s);
+  }
+  std::vector<archive::KeyedSeries> chained;
+  for (const auto& [key, list] : by_bucket) {
+    if (list.size() < 2) continue;
+    std::vector<archive::KeyedSeries> copies;
+    for (const auto* s : list) copies.push_back(*s);
+    chain_segments(copies, DevnetData::label(spec.histograms, "instance"));
+    std::move(copies.begin(), copies.end(), std::back_inserter(chained));
+  }
+  std::vector<const archive::KeyedSeries*> selected;
+  for (const auto& [key, list] : by_bucket) {
+    if (list.size() == 1) selected.push_back(list.front());
+  }
+  for (const auto& s : chained) selected.push_back(&s);
+  for (const auto* series : selected) {
+    const auto& s = *series;
     const auto le = stats::parse_le(s.labels.at(le_col));
     if (!le) continue;  // as Prometheus drops a bucket whose bound does not parse
     stats::BucketSeries b{*le, s.series.t, s.series.v};
