@@ -176,8 +176,12 @@ double value_bytes_estimate(const analysis::TimeSeries& s) {
   constexpr std::size_t kSamples = 48;
   const std::size_t n = s.v.size();
   if (n == 0) return 6;  // "false,"
-  const double factor = std::pow(10.0, scale_of(largest_magnitude(s.v)));
   const std::size_t step = std::max<std::size_t>(1, n / kSamples);
+  double largest = 0;
+  for (std::size_t i = 0; i < n; i += step) {
+    if (std::isfinite(s.v[i])) largest = std::max(largest, std::fabs(s.v[i]));
+  }
+  const double factor = std::pow(10.0, scale_of(largest));
   std::string scratch;
   std::size_t count = 0;
   for (std::size_t i = 0; i < n; i += step, ++count) {
@@ -221,9 +225,9 @@ SectionGrid build_section_grid(std::span<const analysis::Panel> panels, std::siz
         for (std::size_t i : order) copy.t.push_back(s.t[i]), copy.v.push_back(s.v[i]);
       }
       if (s.empty()) continue;
-      const auto [mn, mx] = std::minmax_element(s.t.begin(), s.t.end());
-      lo = any ? std::min(lo, *mn) : *mn;
-      hi = any ? std::max(hi, *mx) : *mx;
+      const auto& sorted = series_of(p, l);  // its first and last times are its extremes
+      lo = any ? std::min(lo, sorted.t.front()) : sorted.t.front();
+      hi = any ? std::max(hi, sorted.t.back()) : sorted.t.back();
       any = true;
       longest = std::max(longest, s.size());
     }
