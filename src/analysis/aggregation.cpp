@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 
 #include "analysis/detail/series_ops.h"
 #include "analysis/detail/timing.h"
@@ -104,10 +105,10 @@ Result<ReportModel> analyse_aggregation(const DevnetData& data) {
   m.figures_key = "aggregation";
 
   const PqCounters counters(data);
-  const auto building = detail::timing_sections(
+  auto building = detail::timing_sections(
       data, {kHistograms, kTiming, "agg_building", "building", "Aggregation building time", kBuildingText});
-  const auto verification = detail::timing_sections(data, {kHistograms, kTiming, "agg_verification", "verification",
-                                                           "Aggregated verification time", kVerificationText});
+  auto verification = detail::timing_sections(data, {kHistograms, kTiming, "agg_verification", "verification",
+                                                     "Aggregated verification time", kVerificationText});
   if (building.from_quantile_series || verification.from_quantile_series) {
     m.notes.emplace_back(detail::kQuantileSeriesNote);
   }
@@ -131,8 +132,12 @@ Result<ReportModel> analyse_aggregation(const DevnetData& data) {
     }
     s.back().panels.push_back(std::move(p));
   }
-  s.insert(s.end(), building.sections.begin(), building.sections.end());
-  s.insert(s.end(), verification.sections.begin(), verification.sections.end());
+  s.insert(s.end(), std::make_move_iterator(building.sections.begin()),
+           std::make_move_iterator(building.sections.end()));
+  building.sections.clear();  // moved from; the quantiles stay for the tables below
+  s.insert(s.end(), std::make_move_iterator(verification.sections.begin()),
+           std::make_move_iterator(verification.sections.end()));
+  verification.sections.clear();  // moved from; the quantiles stay for the tables below
   s.push_back(rate_chart(counters, m.clients, "per-slot", "Aggregates built and verified per slot", kPerSlotText,
                          Unit::Count, "Per slot", kSlotMs));
   s.push_back(rate_chart(counters, m.clients, "per-second", "Aggregates built and verified per second", kPerSecondText,

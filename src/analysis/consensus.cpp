@@ -7,9 +7,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <map>
-#include <set>
 
 #include "analysis/detail/series_ops.h"
 #include "analysis/registry.h"
@@ -36,9 +36,10 @@ const std::string& label(const KeyedSeries& ks, std::size_t i) {
 // The highest value of several series at each time any of them has a sample.
 // Slot numbers are not summed: two instances of one client (or every client,
 // for the network) report positions on one chain, and the furthest counts.
-TimeSeries highest(const std::vector<const RawSeries*>& list) {
+template <class Series>
+TimeSeries highest(const std::vector<const Series*>& list) {
   // Series scraped together share their times exactly: one pass, no map.
-  if (!list.empty() && std::all_of(list.begin(), list.end(), [&](const RawSeries* s) { return s->t == list[0]->t; })) {
+  if (!list.empty() && std::all_of(list.begin(), list.end(), [&](const Series* s) { return s->t == list[0]->t; })) {
     TimeSeries out{list[0]->t, list[0]->v};
     for (const auto* s : list) {
       for (std::size_t i = 0; i < s->size(); ++i) out.v[i] = std::max(out.v[i], s->v[i]);
@@ -61,11 +62,9 @@ TimeSeries highest(const std::vector<const RawSeries*>& list) {
 }
 
 TimeSeries highest(const std::vector<TimeSeries>& list) {
-  std::vector<RawSeries> raw;
-  raw.reserve(list.size());
-  for (const auto& s : list) raw.push_back({s.t, s.v});
-  std::vector<const RawSeries*> ptrs;
-  for (const auto& r : raw) ptrs.push_back(&r);
+  std::vector<const TimeSeries*> ptrs;
+  ptrs.reserve(list.size());
+  for (const auto& s : list) ptrs.push_back(&s);
   return highest(ptrs);
 }
 
@@ -85,6 +84,16 @@ TimeSeries difference(const TimeSeries& a, const TimeSeries& b) {
       ++j;
     }
   }
+  return out;
+}
+
+// The lines of a panel, moved in (an initializer list would copy each
+// week-long series twice).
+template <class... Lines>
+std::vector<Line> lines_of(Lines&&... lines) {
+  std::vector<Line> out;
+  out.reserve(sizeof...(lines));
+  (out.push_back(std::forward<Lines>(lines)), ...);
   return out;
 }
 
@@ -231,14 +240,30 @@ std::map<std::string, Reorgs> client_reorgs(const std::vector<KeyedSeries>& list
 }
 
 // Sum of the reset-aware increases of several counters, by the time each
-// interval ends: {end -> (start, amount)}.
-std::map<TimeMs, std::pair<TimeMs, double>> increases_by_end(const std::vector<const RawSeries*>& list) {
-  std::map<TimeMs, std::pair<TimeMs, double>> out;
+// interval ends, sorted by that end: (end, earliest start, amount). Sorted
+// vectors rather than a map: a week of 1-minute samples is 10^4 intervals a
+// series.
+struct EndIncrease {
+  TimeMs end = 0;
+  TimeMs start = 0;
+  double amount = 0;
+};
+
+std::vector<EndIncrease> increases_by_end(const std::vector<const RawSeries*>& list) {
+  std::vector<EndIncrease> all;
   for (const auto* s : list) {
-    for (const auto& inc : detail::increases(*s)) {
-      auto [it, fresh] = out.try_emplace(inc.to, inc.from, 0.0);
-      it->second.first = std::min(it->second.first, inc.from);
-      it->second.second += inc.amount;
+    for (const auto& inc : detail::increases(*s)) all.push_back({inc.to, inc.from, inc.amount});
+  }
+  // Stable: amounts of one end add up in the order of the series, as before.
+  std::stable_sort(all.begin(), all.end(), [](const EndIncrease& a, const EndIncrease& b) { return a.end < b.end; });
+  std::vector<EndIncrease> out;
+  out.reserve(all.size());
+  for (const auto& inc : all) {
+    if (!out.empty() && out.back().end == inc.end) {
+      out.back().start = std::min(out.back().start, inc.start);
+      out.back().amount += inc.amount;
+    } else {
+      out.push_back(inc);
     }
   }
   return out;
@@ -262,17 +287,18 @@ void deep_reorgs(const archive::Devnet& d, const ConsensusSettings& cfg, const s
   };
   std::vector<Run> found;
   TimeMs last_end = 0;
-  for (const auto& [end, inc] : all) {
-    auto w = within.find(end);
-    const double deep = inc.second - (w == within.end() ? 0.0 : w->second.second);
+  std::size_t w = 0;  // within's cursor: both are sorted by end
+  for (const auto& inc : all) {
+    while (w < within.size() && within[w].end < inc.end) ++w;
+    const double deep = inc.amount - (w < within.size() && within[w].end == inc.end ? within[w].amount : 0.0);
     if (deep <= 0.5) continue;  // counts are whole reorgs
-    if (!found.empty() && inc.first <= last_end) {
-      found.back().end = end;
+    if (!found.empty() && inc.start <= last_end) {
+      found.back().end = inc.end;
       found.back().count += deep;
     } else {
-      found.push_back({inc.first, end, deep});
+      found.push_back({inc.start, inc.end, deep});
     }
-    last_end = end;
+    last_end = inc.end;
   }
   for (const auto& f : found) {
     out.push_back(
@@ -324,27 +350,62 @@ std::optional<BarChart> depth_chart(const archive::Devnet& d, const std::map<std
 // Sync status as a step line: 2 synced, 1 syncing, 0 idle, at each time a
 // status series has a sample; and the share of those samples that are synced.
 std::pair<TimeSeries, std::optional<double>> sync_status(const ByMetric& by_status) {
-  std::map<TimeMs, int> state;
-  std::set<TimeMs> times;
   const std::pair<const char*, int> kStates[] = {{"idle", 0}, {"syncing", 1}, {"synced", 2}};
+  // Status series scraped together share their times exactly: one pass by
+  // index, nothing sorted.
+  const RawSeries* first = nullptr;
+  bool shared = true;
   for (const auto& [status, list] : by_status) {
-    for (const auto* s : list) times.insert(s->t.begin(), s->t.end());
+    for (const auto* s : list) {
+      if (first == nullptr) first = s;
+      shared = shared && s->t == first->t && s->v.size() == s->t.size();
+    }
   }
+  if (first != nullptr && shared &&
+      std::adjacent_find(first->t.begin(), first->t.end(), std::greater_equal<>()) == first->t.end()) {
+    std::vector<int> best(first->t.size(), -1);
+    for (const auto& [name, value] : kStates) {
+      for (const auto* s : of(by_status, name)) {
+        for (std::size_t i = 0; i < best.size(); ++i) {
+          if (s->v[i] >= 0.5) best[i] = std::max(best[i], value);
+        }
+      }
+    }
+    TimeSeries line;
+    std::size_t synced = 0;
+    for (std::size_t i = 0; i < best.size(); ++i) {
+      if (best[i] < 0) continue;
+      line.t.push_back(first->t[i]);
+      line.v.push_back(best[i]);
+      synced += best[i] == 2 ? 1 : 0;
+    }
+    if (best.empty()) return {line, std::nullopt};
+    return {line, 100.0 * static_cast<double>(synced) / static_cast<double>(best.size())};
+  }
+  // Otherwise sorted vectors, not a map and a set: 3 statuses × 10^4 samples a week.
+  std::vector<TimeMs> times;
+  for (const auto& [status, list] : by_status) {
+    for (const auto* s : list) times.insert(times.end(), s->t.begin(), s->t.end());
+  }
+  std::sort(times.begin(), times.end());
+  times.erase(std::unique(times.begin(), times.end()), times.end());
+  std::vector<std::pair<TimeMs, int>> reported;  // (time, state) of every status reported as 1
   for (const auto& [name, value] : kStates) {
     for (const auto* s : of(by_status, name)) {
       for (std::size_t i = 0; i < s->size(); ++i) {
-        if (s->v[i] < 0.5) continue;
-        auto [it, fresh] = state.try_emplace(s->t[i], value);
-        if (!fresh) it->second = std::max(it->second, value);
+        if (s->v[i] >= 0.5) reported.emplace_back(s->t[i], value);
       }
     }
   }
+  std::sort(reported.begin(), reported.end());
   TimeSeries line;
   std::size_t synced = 0;
-  for (const auto& [t, v] : state) {
-    line.t.push_back(t);
-    line.v.push_back(v);
-    synced += v == 2 ? 1 : 0;
+  for (std::size_t i = 0; i < reported.size(); ++i) {
+    // The highest state of a time is the last of its run.
+    if (i + 1 < reported.size() && reported[i + 1].first == reported[i].first) continue;
+    line.t.push_back(reported[i].first);
+    line.v.push_back(reported[i].second);
+    synced += reported[i].second == 2 ? 1 : 0;
   }
   if (times.empty()) return {line, std::nullopt};
   return {line, 100.0 * static_cast<double>(synced) / static_cast<double>(times.size())};
@@ -357,7 +418,7 @@ ConsensusAnalysis analyse_consensus(const DevnetData& data, const ConsensusSetti
   out.devnet = data.devnet();
   out.clients = data.clients();
   out.versions = data.versions();
-  const auto slots = client_slots(data);
+  auto slots = client_slots(data);
   auto reorg_series = data.series("fork_choice_reorgs");
   detail::chain_segments(reorg_series, DevnetData::label("fork_choice_reorgs", "instance"));
   const auto reorgs = client_reorgs(reorg_series);
@@ -367,40 +428,43 @@ ConsensusAnalysis analyse_consensus(const DevnetData& data, const ConsensusSetti
   for (const auto& client : out.clients) {
     ConsensusSummary s;
     s.client = client;
-    static const ClientSlots kNone;
     auto it = slots.find(client);
-    const ClientSlots& c = it == slots.end() ? kNone : it->second;
+    ClientSlots c = it == slots.end() ? ClientSlots{} : std::move(it->second);
     s.old_names = c.old_names;
-    const auto cur_head = difference(c.current, c.head);
-    const auto head_just = difference(c.head, c.justified);
-    const auto just_fin = difference(c.justified, c.finalized);
-    const auto head_fin = difference(c.head, c.finalized);
+    auto cur_head = difference(c.current, c.head);
+    auto head_just = difference(c.head, c.justified);
+    auto just_fin = difference(c.justified, c.finalized);
+    auto head_fin = difference(c.head, c.finalized);
     s.current_to_head = detail::stats_of(cur_head);
     s.head_to_justified = detail::stats_of(head_just);
     s.justified_to_finalized = detail::stats_of(just_fin);
     s.head_to_finalized = detail::stats_of(head_fin);
     s.final_head_slot = last_value(c.head);
     s.final_finalized_slot = last_value(c.finalized);
-    out.head_vs_current.push_back(panel_of(client, {{"head", c.head}, {"current", c.current}}));
-    out.slots.push_back(panel_of(client, {{"head", c.head}, {"justified", c.justified}, {"finalized", c.finalized}}));
-    out.current_to_head.push_back(panel_of(client, {{"current − head", cur_head}}));
-    out.head_to_justified.push_back(panel_of(client, {{"head − justified", head_just}}));
-    out.justified_to_finalized.push_back(panel_of(client, {{"justified − finalized", just_fin}}));
-    out.head_to_finalized.push_back(panel_of(client, {{"head − finalized", head_fin}}));
+    behind_head(out.devnet, cfg, client, cur_head, out.findings);
     if (!c.head.empty()) heads.push_back(c.head);
     if (!c.finalized.empty()) finalizeds.push_back(c.finalized);
-    behind_head(out.devnet, cfg, client, cur_head, out.findings);
+    out.head_vs_current.push_back(
+        panel_of(client, lines_of(Line{"head", c.head}, Line{"current", std::move(c.current)})));
+    out.slots.push_back(
+        panel_of(client, lines_of(Line{"head", std::move(c.head)}, Line{"justified", std::move(c.justified)},
+                                  Line{"finalized", std::move(c.finalized)})));
+    out.current_to_head.push_back(panel_of(client, lines_of(Line{"current − head", std::move(cur_head)})));
+    out.head_to_justified.push_back(panel_of(client, lines_of(Line{"head − justified", std::move(head_just)})));
+    out.justified_to_finalized.push_back(
+        panel_of(client, lines_of(Line{"justified − finalized", std::move(just_fin)})));
+    out.head_to_finalized.push_back(panel_of(client, lines_of(Line{"head − finalized", std::move(head_fin)})));
 
     auto r = reorgs.find(client);
     if (r != reorgs.end() && !r->second.counters.empty()) {
       double total = 0;
       for (const auto* series : r->second.counters) total += detail::total_increase(*series, false);
       s.reorgs = total;
-      out.reorgs_per_hour.push_back(
-          panel_of(client, {{"reorgs/h", detail::sum_rates(r->second.counters, static_cast<double>(kHourMs))}}));
+      out.reorgs_per_hour.push_back(panel_of(
+          client, lines_of(Line{"reorgs/h", detail::sum_rates(r->second.counters, static_cast<double>(kHourMs))})));
       const std::vector<bool> from_zero(r->second.counters.size(), false);
       out.reorgs_cumulative.push_back(
-          panel_of(client, {{"reorgs", detail::cumulative_increases(r->second.counters, from_zero)}}));
+          panel_of(client, lines_of(Line{"reorgs", detail::cumulative_increases(r->second.counters, from_zero)})));
     } else {
       out.reorgs_per_hour.push_back(panel_of(client, {}));
       out.reorgs_cumulative.push_back(panel_of(client, {}));
@@ -411,7 +475,7 @@ ConsensusAnalysis analyse_consensus(const DevnetData& data, const ConsensusSetti
     if (st != sync.end()) {
       auto [line, pct] = sync_status(st->second);
       s.synced_pct = pct;
-      out.sync_status.push_back(panel_of(client, {{"status", std::move(line)}}));
+      out.sync_status.push_back(panel_of(client, lines_of(Line{"status", std::move(line)})));
     } else {
       out.sync_status.push_back(panel_of(client, {}));
     }

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 
 #include "analysis/detail/timing.h"
 #include "common/units.h"
@@ -121,9 +122,9 @@ Result<ReportModel> analyse_pq_signatures(const DevnetData& data) {
   m.figures_key = "pq_signatures";
 
   const PqCounters counters(data);
-  const auto signing =
+  auto signing =
       detail::timing_sections(data, {kHistograms, kTiming, "signing", "signing", "Signing time", kSigningText});
-  const auto verification = detail::timing_sections(
+  auto verification = detail::timing_sections(
       data, {kHistograms, kTiming, "verification", "verification", "Verification time", kVerificationText});
   if (signing.from_quantile_series || verification.from_quantile_series) {
     m.notes.emplace_back(detail::kQuantileSeriesNote);
@@ -148,8 +149,11 @@ Result<ReportModel> analyse_pq_signatures(const DevnetData& data) {
                              {"invalid", kAggregatedSignaturesInvalid}}));
   s.push_back(text_section("signature-counts", "Signature counts", kCountsText));
   s.back().tables.push_back(counts_table(counters, m.clients));
-  s.insert(s.end(), signing.sections.begin(), signing.sections.end());
-  s.insert(s.end(), verification.sections.begin(), verification.sections.end());
+  s.insert(s.end(), std::make_move_iterator(signing.sections.begin()), std::make_move_iterator(signing.sections.end()));
+  signing.sections.clear();  // moved from; the quantiles stay for the tables below
+  s.insert(s.end(), std::make_move_iterator(verification.sections.begin()),
+           std::make_move_iterator(verification.sections.end()));
+  verification.sections.clear();  // moved from; the quantiles stay for the tables below
   s.push_back(detail::p95_comparison(
       "p95-comparison", "Which client is slow: devnet p95",
       fmt::format(fmt::runtime(kComparisonText), format_fixed(ratio, ratio == std::floor(ratio) ? 0 : 1)), m.clients,

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "analysis/devnet_data.h"
@@ -44,8 +45,10 @@ class PqCounters {
   // Increase per `per_ms` of elapsed time between samples (4000: per slot;
   // 1000: per second), summed over the client's series.
   [[nodiscard]] TimeSeries rate(const std::string& client, std::string_view metric, double per_ms) const;
-  // The end times of the intervals in which the counter increased.
-  [[nodiscard]] std::vector<TimeMs> increase_times(const std::string& client, std::string_view metric) const;
+  // The first and last end times of the intervals in which the counter
+  // increased; nullopt when it never did.
+  [[nodiscard]] std::optional<std::pair<TimeMs, TimeMs>> increase_span(const std::string& client,
+                                                                       std::string_view metric) const;
 
  private:
   [[nodiscard]] std::vector<const archive::Samples*> of(const std::string& client, std::string_view metric) const;

@@ -57,14 +57,19 @@ TimeSeries PqCounters::rate(const std::string& client, std::string_view metric, 
   return detail::sum_rates(of(client, metric), per_ms);
 }
 
-std::vector<TimeMs> PqCounters::increase_times(const std::string& client, std::string_view metric) const {
-  std::vector<TimeMs> out;
+std::optional<std::pair<TimeMs, TimeMs>> PqCounters::increase_span(const std::string& client,
+                                                                   std::string_view metric) const {
+  // Only the extremes: a week of a counter that rises every minute is 10^4
+  // times, not worth sorting.
+  std::optional<std::pair<TimeMs, TimeMs>> out;
   for (const auto* s : of(client, metric)) {
     for (const auto& inc : detail::increases(*s)) {
-      if (inc.amount > 0) out.push_back(inc.to);
+      if (!(inc.amount > 0)) continue;
+      if (!out) out = std::pair{inc.to, inc.to};
+      out->first = std::min(out->first, inc.to);
+      out->second = std::max(out->second, inc.to);
     }
   }
-  std::sort(out.begin(), out.end());
   return out;
 }
 
@@ -101,12 +106,14 @@ std::vector<Finding> invalid_signature_findings(const PqCounters& counters, cons
     const double attestation = counters.total(c, kAttestationSignaturesInvalid).value_or(0);
     const double aggregated = counters.total(c, kAggregatedSignaturesInvalid).value_or(0);
     if (!(attestation > 0) && !(aggregated > 0)) continue;
-    auto times = counters.increase_times(c, kAttestationSignaturesInvalid);
-    const auto more = counters.increase_times(c, kAggregatedSignaturesInvalid);
-    times.insert(times.end(), more.begin(), more.end());
-    std::sort(times.begin(), times.end());
-    const TimeMs start = times.empty() ? devnet.start : times.front();
-    const TimeMs end = times.empty() ? devnet.end : times.back();
+    auto span = counters.increase_span(c, kAttestationSignaturesInvalid);
+    if (const auto more = counters.increase_span(c, kAggregatedSignaturesInvalid)) {
+      if (!span) span = more;
+      span->first = std::min(span->first, more->first);
+      span->second = std::max(span->second, more->second);
+    }
+    const TimeMs start = span ? span->first : devnet.start;
+    const TimeMs end = span ? span->second : devnet.end;
     out.push_back({c, "invalid_signatures", start, end,
                    fmt::format("{} counted {} invalid PQ signatures ({} attestation, {} aggregated) between {} and {}.",
                                c, format_count(attestation + aggregated), format_count(attestation),

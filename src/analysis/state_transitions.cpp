@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 
 #include "analysis/detail/series_ops.h"
@@ -143,7 +144,9 @@ ReportModel state_transitions_model(const DevnetData& data) {
   for (const auto& metric : kMetrics) {
     timings.push_back(detail::timing_sections(data, metric.spec));
     auto& t = timings.back();
-    m.sections.insert(m.sections.end(), t.sections.begin(), t.sections.end());
+    m.sections.insert(m.sections.end(), std::make_move_iterator(t.sections.begin()),
+                      std::make_move_iterator(t.sections.end()));
+    t.sections.clear();
   }
   if (std::any_of(timings.begin(), timings.end(), [](const auto& t) { return t.from_quantile_series; })) {
     m.notes.emplace_back(detail::kQuantileSeriesNote);

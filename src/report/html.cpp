@@ -60,7 +60,9 @@ void append_compact_number(std::string& out, double value) {
     return;
   }
   if (value == std::floor(value) && std::fabs(value) < 1e6) {
-    fmt::format_to(std::back_inserter(out), "{}", static_cast<long long>(value));
+    std::array<char, 24> digits{};
+    const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), static_cast<long long>(value)).ptr;
+    out.append(digits.data(), static_cast<std::size_t>(end - digits.data()));
     return;
   }
   // to_chars with a precision prints what printf's "%.4g" prints, without

@@ -180,7 +180,8 @@ void missing_data(std::string& out, const ReportModel& m, const Section& s) {
 
 }  // namespace
 
-void detail::append_time_charts(std::string& out, const ReportModel& m, const Section& s, std::size_t buckets) {
+void detail::append_time_charts(std::string& out, const ReportModel& m, const Section& s, std::size_t buckets,
+                                std::size_t* downsampled_bytes) {
   auto it = std::back_inserter(out);
   bool copied = false;
   const std::vector<Panel> rebuilt = arranged_panels(m, s, copied);
@@ -237,7 +238,9 @@ void detail::append_time_charts(std::string& out, const ReportModel& m, const Se
   }
   out.append("</div>\n<script type=\"application/json\" class=\"chart-data\">");
   const detail::SectionGrid grid = detail::build_section_grid(panels, buckets);
+  const std::size_t json_start = out.size();
   detail::append_section_json(out, panels, grid);
+  if (grid.downsampled && downsampled_bytes != nullptr) *downsampled_bytes += out.size() - json_start;
   out.append("</script>\n");
   if (!s.reference_lines.empty()) {
     out.append("<script type=\"application/json\" class=\"chart-tiers\">");
@@ -334,17 +337,61 @@ void table(std::string& out, const analysis::Table& t) {
   out.append("</tbody></table></div>\n");
 }
 
-// Display buckets per chart: at most kDefaultBuckets, fewer when the page has
-// many lines, so that a week of 16 clients stays under 2 MB (spikes survive
-// either way: each bucket keeps its minimum and maximum).
-std::size_t buckets_for(const ReportModel& m) {
-  constexpr std::size_t kValueBudget = 150'000;  // bucket count x lines on the page
-  std::size_t lines = 0;
+// The page's byte budget: a week of 16 clients stays under 2 MB. Charts get
+// what the rest of the page leaves, as display buckets (each a minimum and a
+// maximum, so spikes survive however few there are), at most
+// kDefaultBuckets and at least kMinBuckets per chart.
+constexpr std::size_t kPageBytes = 1'900'000;  // 2 MB less 5 % for the estimate's error
+constexpr std::size_t kMinBuckets = 200;       // 400 points a line: still finer than a panel's pixels
+// What the page holds besides chart values, before it is written: the frame
+// with its inlined scripts and styles, text, tables (measured after writing).
+constexpr std::size_t kOtherBytesGuess = 250'000;
+constexpr double kAxisValueBytes = 6;  // one delta of the shared time axis, in seconds, and a comma
+
+bool draws_time_charts(const Section& s) { return s.on_page && !s.bars && s.has_charts(); }
+
+// Per chart section, its longest series (values drawn per line when exact)
+// and the bytes of one point of the axis with every line's value there.
+struct ChartCost {
+  std::size_t longest = 0;
+  double point_bytes = 0;
+};
+
+std::vector<ChartCost> chart_costs(const ReportModel& m) {
+  std::vector<ChartCost> out;
   for (const auto& s : m.sections) {
-    for (const auto& panel : s.panels) lines += panel.lines.size();
+    if (!draws_time_charts(s)) continue;
+    ChartCost c;
+    c.point_bytes = kAxisValueBytes;
+    for (const auto& panel : s.panels) {
+      for (const auto& line : panel.lines) {
+        c.longest = std::max(c.longest, line.series.size());
+        c.point_bytes += detail::value_bytes_estimate(line.series);
+      }
+    }
+    out.push_back(c);
   }
-  if (lines == 0) return detail::kDefaultBuckets;
-  return std::clamp<std::size_t>(kValueBudget / lines, 400, detail::kDefaultBuckets);
+  return out;
+}
+
+// The most buckets whose estimated chart bytes fit `available`.
+std::size_t planned_buckets(const std::vector<ChartCost>& costs, std::size_t available) {
+  const auto bytes_at = [&](std::size_t buckets) {
+    double total = 0;
+    for (const auto& c : costs) total += static_cast<double>(std::min(2 * buckets, c.longest)) * c.point_bytes;
+    return total;
+  };
+  std::size_t lo = kMinBuckets, hi = detail::kDefaultBuckets;
+  if (bytes_at(hi) <= static_cast<double>(available)) return hi;
+  while (lo < hi) {
+    const std::size_t mid = (lo + hi + 1) / 2;
+    if (bytes_at(mid) <= static_cast<double>(available)) {
+      lo = mid;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return lo;
 }
 
 void client_versions(std::string& out, const ReportModel& m) {
@@ -393,9 +440,10 @@ void header(std::string& out, const ReportModel& m) {
   }
 }
 
-}  // namespace
-
-std::string report_page_html(const ReportModel& m, const PageContext& context) {
+// The page with charts at `buckets`; `downsampled_bytes` adds the bytes of
+// the chart data that scales with the bucket count.
+std::string write_page(const ReportModel& m, const PageContext& context, std::size_t buckets,
+                       std::size_t& downsampled_bytes) {
   std::string out;
   out.reserve(256 * 1024);
   detail::PageFrame frame;
@@ -409,7 +457,6 @@ std::string report_page_html(const ReportModel& m, const PageContext& context) {
   frame.reports = context.reports;
   detail::begin_page(out, frame);
   header(out, m);
-  const std::size_t buckets = buckets_for(m);
   const std::vector<std::string> anchors = detail::finding_anchors(m);
   for (const auto& s : m.sections) {
     if (!s.on_page) continue;
@@ -422,7 +469,7 @@ std::string report_page_html(const ReportModel& m, const PageContext& context) {
     if (s.bars) {
       bar_chart(out, s);
     } else if (s.has_charts()) {
-      detail::append_time_charts(out, m, s, buckets);
+      detail::append_time_charts(out, m, s, buckets, &downsampled_bytes);
     }
     for (const auto& t : s.tables) table(out, t);
     if (s.findings) detail::append_findings(out, m.findings, anchors);
@@ -430,6 +477,25 @@ std::string report_page_html(const ReportModel& m, const PageContext& context) {
   }
   detail::end_page(out, frame);
   return out;
+}
+
+}  // namespace
+
+std::string report_page_html(const ReportModel& m, const PageContext& context) {
+  // Planned from estimates, then measured: a page over its budget is written
+  // again with proportionally fewer buckets (rare: the plan is conservative).
+  const auto costs = chart_costs(m);
+  std::size_t buckets = planned_buckets(costs, kPageBytes - kOtherBytesGuess);
+  for (int attempt = 0;; ++attempt) {
+    std::size_t downsampled = 0;
+    std::string page = write_page(m, context, buckets, downsampled);
+    if (page.size() <= kPageBytes || buckets <= kMinBuckets || downsampled == 0 || attempt == 3) return page;
+    const std::size_t fixed = page.size() - downsampled;
+    const double share =
+        fixed >= kPageBytes ? 0.0 : static_cast<double>(kPageBytes - fixed) / static_cast<double>(downsampled);
+    buckets = std::max(kMinBuckets,
+                       std::min(buckets - 1, static_cast<std::size_t>(0.97 * share * static_cast<double>(buckets))));
+  }
 }
 
 }  // namespace leanscope::report

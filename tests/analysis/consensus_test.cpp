@@ -273,6 +273,23 @@ TEST(Consensus, SyncedPctIsTheShareOfSyncedSamples) {
   EXPECT_TRUE(r.sync_status[0].lines.empty());
 }
 
+// Status series that do not share their times (a status that appeared
+// later): every time any of them has a sample counts once.
+TEST(Consensus, SyncedPctWhenStatusesHaveDifferentTimes) {
+  testing::TempDir dir;
+  Archive a(dir.path(), 9, {"zeam_0"});
+  a.add("node_sync_status", 0, job("zeam_0", {{"status", "syncing"}}), 0, {1, 1, 1, 0, 0});
+  a.add("node_sync_status", 0, job("zeam_0", {{"status", "synced"}}), 2, {0, 1, 1, 1, 1, 1, 1, 1});
+  a.write();
+  auto data = load(a);
+  ASSERT_TRUE(data.ok()) << data.error().message;
+  const auto r = analyse_consensus(*data);
+  EXPECT_DOUBLE_EQ(*of(r, "zeam_0").synced_pct, 70);  // 7 of the 10 minutes
+  const auto& steps = r.sync_status[0].lines.at(0).series;
+  EXPECT_EQ(steps.v, (std::vector<double>{1, 1, 1, 2, 2, 2, 2, 2, 2, 2}));
+  EXPECT_EQ(steps.t.size(), 10u);
+}
+
 TEST(Consensus, DeepReorgsFromTheDepthHistogram) {
   testing::TempDir dir;
   Archive a(dir.path(), 8, {"zeam_0"});

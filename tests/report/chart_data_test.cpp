@@ -123,6 +123,29 @@ TEST(ChartData, JsonHasDeltasBreaksMissingAndEscapedLabels) {
   EXPECT_TRUE(panel_has_data(panels[0]));
 }
 
+// A line of fractions (seconds) is sent as its values times a power of ten,
+// named by "k", with the same four significant digits; lines reaching 1 are
+// sent as they are, so integers stay exact.
+TEST(ChartData, FractionsAreSentScaledByAPowerOfTen) {
+  analysis::TimeSeries seconds, slots;
+  seconds.t = slots.t = {kT0, kT0 + kMinute, kT0 + 2 * kMinute};
+  seconds.v = {0.005192, 0.0519, 0.00001234};
+  slots.v = {151213, 151214, 0.5};
+  std::vector<analysis::Panel> panels{{"x", {{"p95", seconds}, {"head", slots}}, {}, {}}};
+  std::string json;
+  append_section_json(json, panels, build_section_grid(panels, 1000));
+  EXPECT_NE(json.find("\"k\":4,\"v\":[51.92,519,0.1234]"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"v\":[151213,151214,0.5]"), std::string::npos) << json;
+  EXPECT_EQ(json.find("\"k\":4", json.find("head")), std::string::npos) << json;
+  // The legend's figures stay in the line's own unit.
+  EXPECT_NE(json.find("\"s\":[1.234e-5,1.234e-5,0.0519,"), std::string::npos) << json;
+}
+
+TEST(ChartData, ValueBytesEstimateIsWhatAValueTakes) {
+  EXPECT_DOUBLE_EQ(value_bytes_estimate(every_minute(500, 0.005192)), 6);  // "51.92,"
+  EXPECT_DOUBLE_EQ(value_bytes_estimate(every_minute(500, 151213)), 7);    // "151213,"
+}
+
 TEST(ChartData, ColorsFollowLabels) {
   EXPECT_EQ(color_slot("rx", 5), color_slot("rx", 0));
   EXPECT_NE(color_slot("valid (gossip)", 0), color_slot("invalid (gossip)", 0));

@@ -179,5 +179,54 @@ TEST(PageWriterInChromium, OverlayLegendFindingsAndMissingData) {
   EXPECT_EQ(rows, (std::vector<std::string>{"ream_0 59 0 59 29.5", "zeam_0 118 0 118 59"}));
 }
 
+// A line of fractions is sent as its values times 10^k (chart_data.h): the
+// page divides them back, so hovering a constant line of 5.192 ms reads the
+// same as its legend's last value (from every sample, never scaled).
+TEST(PageWriterInChromium, ScaledFractionsReadBackAsTheirValues) {
+  ASSERT_TRUE(leanscope::testing::have_program("chromium")) << "chromium is not installed (Debian package chromium)";
+  analysis::ReportModel m;
+  m.id = "scaled";
+  m.title = "Scaled";
+  m.devnet.id = "pqdevnet-20260920T1000Z";
+  m.devnet.start = kT0;
+  m.devnet.end = kT0 + 60 * 60'000LL;
+  m.clients = {"ream_0"};
+  analysis::Section times;
+  times.id = "times";
+  times.title = "Verification time";
+  times.unit = analysis::Unit::Seconds;
+  times.ylabel = "Time";
+  auto constant = ramp(60, 0);
+  for (auto& v : constant.v) v = 0.005192;
+  times.panels = {{"ream_0", {{"p95", constant}}, {}, {}}};
+  m.sections = {times};
+  PageContext ctx;
+  ctx.devnet = m.devnet;
+  ctx.reports = {{"scaled", "Scaled"}};
+  std::string html = report_page_html(m, ctx);
+  ASSERT_NE(html.find("\"k\":5,\"v\":[519.2,"), std::string::npos);
+  // Once drawn: the legend's last value, then the value under the cursor.
+  html.insert(html.rfind("</body>"), R"(<script>
+setTimeout(function () {
+  var fig = document.getElementById('times-0');
+  var cur = fig.querySelector('table.legend tbody td.cur');
+  document.body.setAttribute('data-probe-last', cur.textContent);
+  var over = fig.querySelector('.u-over'), r = over.getBoundingClientRect();
+  over.dispatchEvent(new MouseEvent('mousemove', {clientX: r.left + r.width / 2, clientY: r.top + r.height / 2,
+                                                  bubbles: true}));
+  setTimeout(function () { document.body.setAttribute('data-probe-hover', cur.textContent); }, 200);
+}, 2000);
+</script>)");
+  leanscope::testing::TempDir dir;
+  const fs::path page = dir / "scaled.html";
+  ASSERT_TRUE(write_file_atomic(page, html).ok());
+  const auto dom = leanscope::testing::chromium_dump_dom("file://" + page.string());
+  ASSERT_TRUE(dom.has_value());
+  EXPECT_EQ(body_attribute(*dom, "data-chart-errors"), "0");
+  const std::string last = body_attribute(*dom, "data-probe-last");
+  EXPECT_NE(last.find("5.19"), std::string::npos) << last;
+  EXPECT_EQ(body_attribute(*dom, "data-probe-hover"), last);
+}
+
 }  // namespace
 }  // namespace leanscope::report

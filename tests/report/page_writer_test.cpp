@@ -80,5 +80,63 @@ TEST(PageWriter, SummaryJsonOfAFixedArchiveIsTheGoldenJson) {
   EXPECT_EQ(analysis::summary_json(*a, true) + "\n", testing::read_text(golden() / "summary.json"));
 }
 
+// The page's budget is in bytes: a week of 16 clients with 22 noisy lines of
+// seconds each (about the state-transitions page) stays under 2 MB, every
+// line is drawn, and a one-minute spike in one line of one client survives
+// the downsampling (each bucket keeps its minimum and maximum).
+TEST(PageWriter, AWeekOfManyNoisyLinesStaysUnderTwoMegabytesWithEverySpike) {
+  constexpr TimeMs kStart = 1'790'000'000'000;
+  constexpr std::size_t kMinutes = 7 * 24 * 60;
+  analysis::ReportModel m;
+  m.id = "busy";
+  m.title = "Busy";
+  m.devnet.id = "pqdevnet-busy";
+  m.devnet.start = kStart;
+  m.devnet.end = kStart + static_cast<TimeMs>(kMinutes) * 60'000;
+  analysis::Section s;
+  s.id = "times";
+  s.title = "Times";
+  s.unit = analysis::Unit::Seconds;
+  s.ylabel = "Time";
+  std::uint64_t noise = 88172645463325252ULL;  // xorshift: reproducible, incompressible digits
+  for (int c = 0; c < 16; ++c) {
+    const std::string client = "client" + std::to_string(c) + "_0";
+    m.clients.push_back(client);
+    analysis::Panel panel{client, {}, {}, {}};
+    for (int l = 0; l < 22; ++l) {
+      analysis::Line line{"line" + std::to_string(l), {}};
+      for (std::size_t i = 0; i <= kMinutes; ++i) {
+        noise ^= noise << 13, noise ^= noise >> 7, noise ^= noise << 17;
+        line.series.t.push_back(kStart + static_cast<TimeMs>(i) * 60'000);
+        line.series.v.push_back(0.001 + static_cast<double>(noise % 100'000) * 1e-7);
+      }
+      if (c == 7 && l == 13) {
+        line.label = "spiky";
+        line.series.v[4321] = 0.7531;
+      }
+      panel.lines.push_back(std::move(line));
+    }
+    s.panels.push_back(std::move(panel));
+  }
+  m.sections.push_back(std::move(s));
+
+  const std::string page = report_page_html(m, PageContext{});
+  EXPECT_LT(page.size(), 2'000'000u);
+  EXPECT_GT(page.size(), 1'000'000u);  // the budget is used, not left idle
+  std::size_t lines = 0;
+  const std::size_t data = page.find("<script type=\"application/json\" class=\"chart-data\">");
+  ASSERT_NE(data, std::string::npos);
+  const std::string json = page.substr(data, page.find("</script>", data) - data);
+  for (std::size_t at = 0; (at = json.find("{\"l\":", at)) != std::string::npos; ++at) ++lines;
+  EXPECT_EQ(lines, 16u * 22u);
+  const std::size_t spiky = json.find("{\"l\":\"spiky\"");
+  ASSERT_NE(spiky, std::string::npos);
+  const std::size_t end = json.find(']', json.find("\"v\":[", spiky));
+  const std::string line = json.substr(spiky, end - spiky);
+  EXPECT_NE(line.find("\"k\":3,"), std::string::npos) << line.substr(0, 200);
+  EXPECT_NE(line.find(",753.1,"), std::string::npos);  // 0.7531 s times 10^3
+  EXPECT_NE(page.find("Charts show the minimum and maximum of each time bucket"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace leanscope::report

@@ -3,7 +3,8 @@
 // docs/ARCHITECTURE.md, "Page data". In short, each chart section holds
 // <script type="application/json" class="chart-data">: {"x":[first time in
 // s, then deltas],"panels":[{"p":panel index,"lines":[{"l":label,"c":color
-// slot,"a":1 (right-hand axis, optional),"s":[last,min,max,mean],"v":[values]}]}]}
+// slot,"a":1 (right-hand axis, optional),"s":[last,min,max,mean],"k":n
+// (optional: the numbers of v are the values times 10^n),"v":[values]}]}]}
 // where a value is a number, null (a break in the line), false (no sample:
 // joined) or "inf"/"-inf" (drawn at the edge);
 // optionally class="chart-tiers" (reference lines), "chart-annotations"
@@ -111,12 +112,14 @@
   }
   // false: no sample (joined over); "inf"/"-inf": a real infinite sample,
   // drawn at the line's highest / lowest finite value rather than as a gap.
-  function decodeValues(v) {
-    var out = new Array(v.length), hi = null, lo = null, inf = false;
+  // k: the numbers are the values times 10^k.
+  function decodeValues(v, k) {
+    var out = new Array(v.length), hi = null, lo = null, inf = false, div = k ? Math.pow(10, k) : 1;
     for (var i = 0; i < v.length; i++) {
       var x = v[i];
       if (x === false) { out[i] = undefined; continue; }
       if (x === 'inf' || x === '-inf') { inf = true; out[i] = x; continue; }
+      if (typeof x === 'number' && div !== 1) x = x / div;
       out[i] = x;
       if (typeof x === 'number') { if (hi === null || x > hi) hi = x; if (lo === null || x < lo) lo = x; }
     }
@@ -379,7 +382,7 @@
       if (line.dash) one.dash = [5, 3];
       if (cfg.steps && uPlot.paths && uPlot.paths.stepped) one.paths = uPlot.paths.stepped({ align: 1 });
       series.push(one);
-      rows.push(decodeValues(line.v));
+      rows.push(decodeValues(line.v, line.k));
     });
     var own = rangeOf(lines, false), own2 = rangeOf(lines, true);
     function range(shared, mine, tiers) {
@@ -522,7 +525,7 @@
           var name = clientName(grid, panel.p);
           panel.lines.forEach(function (line, li) {
             lines.push({ label: panel.lines.length > 1 ? name + ' · ' + line.l : name, color: palette[panel.p % 8],
-                         dash: li > 0, a: line.a, s: line.s, v: line.v });
+                         dash: li > 0, a: line.a, s: line.s, k: line.k, v: line.v });
           });
         });
         var o = Object.assign({}, cfg, { height: 320, draw: tiers.length ? [drawTiers(tiers, colors)] : [] });
@@ -534,7 +537,7 @@
         if (!figure) return;
         try {
           var lines = panel.lines.map(function (line) {
-            return { label: line.l, color: palette[line.c % 8], a: line.a, s: line.s, v: line.v };
+            return { label: line.l, color: palette[line.c % 8], a: line.a, s: line.s, k: line.k, v: line.v };
           });
           var c = Object.assign({}, cfg, {
             draw: (tiers.length ? [drawTiers(tiers, colors)] : []).concat(

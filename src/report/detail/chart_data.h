@@ -46,10 +46,16 @@ struct SectionGrid {
 // {"x":[first second, then deltas in seconds],"panels":[{"p":index,"lines":[{"l":label,"c":color,"v":[..]}]}]}
 // Values: numbers, null for a break, false for "no sample here", "inf" /
 // "-inf" for a real infinite sample (drawn at the edge of the plot, not as a
-// gap). Panels without any sample are left out (the page shows "No data
-// available"). The whole contract with site.js: docs/ARCHITECTURE.md
+// gap). A line of fractions below 1 carries "k":n and its numbers are the
+// values times 10^n (fewer bytes for the same four significant digits). Panels without any sample are left out (the
+// page shows "No data available"). The whole contract with site.js: docs/ARCHITECTURE.md
 // ("Page data").
 void append_section_json(std::string& out, std::span<const analysis::Panel> panels, const SectionGrid& grid);
+
+// About how many bytes one value of this line takes in the chart JSON (its
+// number and a comma), from a few dozen of its samples: what the page
+// writer's byte budget plans with before it measures.
+[[nodiscard]] double value_bytes_estimate(const analysis::TimeSeries& s);
 
 // True when the panel has at least one line with at least one sample.
 [[nodiscard]] bool panel_has_data(const analysis::Panel& panel);

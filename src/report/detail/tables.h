@@ -30,9 +30,10 @@ void append_findings(std::string& out, const std::vector<analysis::Finding>& fin
 [[nodiscard]] bool section_draws(const analysis::ReportModel& m, const analysis::Section& s,
                                  const analysis::Finding& f);
 // A time-chart section as the report page draws it (the devnet overview
-// draws its small charts with it too).
+// draws its small charts with it too). `downsampled_bytes`, when given, adds
+// the bytes of chart data written at `buckets` (0 when the axis is exact).
 void append_time_charts(std::string& out, const analysis::ReportModel& m, const analysis::Section& s,
-                        std::size_t buckets);
+                        std::size_t buckets, std::size_t* downsampled_bytes = nullptr);
 // A section's every client in one panel (a line per client, labelled by
 // client), for the overview's small charts.
 [[nodiscard]] analysis::Section overlaid(const analysis::Section& s);
