@@ -60,6 +60,8 @@ struct SeriesLayout {
   std::vector<std::size_t> rows;  // rows of each series: its samples' upper bound
   std::vector<Run> runs;          // in row order; rows without an owner are in none
   std::vector<std::string> owners_seen;
+  // Pass 2: the series' samples are known to be in strict time order.
+  std::vector<std::uint8_t> ordered;
 };
 
 // The owner and label columns, read a page at a time: runs of adjacent rows
@@ -184,8 +186,9 @@ struct SampleColumns {
 // The common case, unchecked per row: no nulls in either column, millisecond
 // timestamps and double values (what the archive writes). The callers check
 // those once per batch. Appends the rows in bulk, then drops the rare sample
-// outside the window or NaN.
-void append_plain_rows(Samples& s, const SampleColumns& c, std::size_t a, std::size_t b) {
+// outside the window or NaN. True when every sample was kept and the
+// series' times still increase strictly: then it needs no sort_unique.
+bool append_plain_rows(Samples& s, const SampleColumns& c, std::size_t a, std::size_t b) {
   const std::size_t old = s.t.size();
   const std::int64_t* ts = c.ts.ints();
   const double* vs = c.value.doubles();
@@ -196,7 +199,10 @@ void append_plain_rows(Samples& s, const SampleColumns& c, std::size_t a, std::s
   const std::size_t n = s.t.size();
   bool clean = true;
   for (std::size_t i = old; i < n; ++i) clean &= (t[i] >= c.start) & (t[i] <= c.end) & !std::isnan(v[i]);
-  if (clean) return;
+  // Checked here, on rows still in cache, rather than by another pass.
+  bool increasing = old == 0 || old == n || t[old] > t[old - 1];
+  for (std::size_t i = old + 1; i < n; ++i) increasing &= t[i] > t[i - 1];
+  if (clean) return increasing;
   std::size_t kept = old;
   for (std::size_t i = old; i < n; ++i) {
     if (t[i] < c.start || t[i] > c.end || std::isnan(v[i])) continue;
@@ -206,6 +212,7 @@ void append_plain_rows(Samples& s, const SampleColumns& c, std::size_t a, std::s
   }
   s.t.resize(kept);
   s.v.resize(kept);
+  return false;  // sort_unique checks the order
 }
 
 // Any layout, row by row: nulls, other time units, integer values.
@@ -248,6 +255,7 @@ Status read_samples(const fs::path& file, SeriesLayout& layout, const parquet::T
   if (!value_double && !value_int) return make_error("{}: column 'value' is missing or not a number", name);
   const bool plain_millis = ts.kind == parquet::ValueKind::Int64 || ts.unit == parquet::TimeUnit::Millis;
 
+  layout.ordered.assign(layout.series.size(), 1);
   for (std::size_t i = 0; i < layout.series.size(); ++i) {
     layout.series[i].series.t.reserve(layout.rows[i]);
     layout.series[i].series.v.reserve(layout.rows[i]);
@@ -271,9 +279,10 @@ Status read_samples(const fs::path& file, SeriesLayout& layout, const parquet::T
       const std::size_t b = std::min(run.end, last_row) - first_row;
       auto& samples = layout.series[run.series].series;
       if (plain) {
-        append_plain_rows(samples, columns, a, b);
+        layout.ordered[run.series] &= static_cast<std::uint8_t>(append_plain_rows(samples, columns, a, b));
       } else {
         append_rows(samples, columns, a, b);
+        layout.ordered[run.series] = 0;
       }
       if (run.end > last_row) break;  // continues in the next batch
       ++next_run;
@@ -301,7 +310,9 @@ Result<DatasetRead> read_dataset_file(const fs::path& file, const DatasetSpec& s
   out.present = true;
   out.owners_seen = std::move(layout->owners_seen);
   out.series = std::move(layout->series);
-  for (auto& ks : out.series) sort_unique(ks.series);
+  for (std::size_t i = 0; i < out.series.size(); ++i) {
+    if (!layout->ordered[i]) sort_unique(out.series[i].series);
+  }
   return out;
 }
 
