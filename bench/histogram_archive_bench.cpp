@@ -4,8 +4,9 @@
 // (4) and state_transition_histograms (6). The archive is written once with
 // DatasetTableBuilder, as fetch writes it: 1-minute steps, 10 bounds per
 // histogram (+Inf included), a restart per client. Baselines in the same run:
-// reading the two files alone, and deriving the timing files (p50/p95/p99 per
-// 5 min window) from them.
+// reading the two files alone (together, and each on one thread), the
+// quantiles alone, and deriving the timing files (p50/p95/p99 per 5 min
+// window) from them. Figures: docs/PERFORMANCE.md, issue 13.
 #include <benchmark/benchmark.h>
 
 #include <cmath>
@@ -145,6 +146,23 @@ void BM_ReadHistogramDatasets(benchmark::State& state) {
   state.counters["rows"] = static_cast<double>(a.rows);
 }
 BENCHMARK(BM_ReadHistogramDatasets)->Unit(benchmark::kMillisecond)->UseRealTime()->MeasureProcessCPUTime();
+
+// Each file alone on one thread: with two idle cores, the longer of the two
+// is the floor of BM_ReadHistogramDatasets' wall time.
+void BM_ReadOneDataset(benchmark::State& state) {
+  const auto& a = week();
+  const char* id = kDatasets[state.range(0)];
+  std::size_t samples = 0;
+  for (auto _ : state) {
+    const auto read = archive::read_dataset(a.dir, devnet(), id, kWindow).value();
+    samples = 0;
+    for (const auto& s : read.series) samples += s.series.size();
+    benchmark::DoNotOptimize(samples);
+  }
+  state.SetLabel(id);
+  state.counters["samples"] = static_cast<double>(samples);
+}
+BENCHMARK(BM_ReadOneDataset)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime()->MeasureProcessCPUTime();
 
 // The target: read and every histogram's devnet quantiles, under 150 ms.
 void BM_ReadAndDevnetQuantiles(benchmark::State& state) {
