@@ -47,9 +47,13 @@ def best_of(n, fn):
 
 def curl_floor(url, binary, devnet):
     """The dataset queries of the devnet, fetched with curl, 4 in flight; returns (seconds, bytes)."""
-    # `leanscope queries` lists each dataset's PromQL on indented lines.
+    # `leanscope queries` lists each dataset's PromQL on indented lines: every
+    # query is a last_over_time(...) or rate(...) of a metric or of a
+    # {__name__=~"..."} selector (derived datasets have none).
     text = subprocess.run([binary, "queries"], capture_output=True, text=True, check=True).stdout
-    promqls = re.findall(r"^\s+((?:rate\()?\w+(?:\{[^}]*\})?(?:\[5m\]\))?)\s*$", text, re.M)
+    promqls = re.findall(r"^\s+((?:last_over_time|rate)\(.+\))\s*$", text, re.M)
+    if not promqls:
+        sys.exit("no queries found in `leanscope queries`")
     start = int(datetime.fromisoformat(devnet["start_time"]).timestamp())
     end = int(datetime.fromisoformat(devnet["end_time"]).timestamp())
 

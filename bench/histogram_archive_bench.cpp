@@ -4,8 +4,9 @@
 // (4) and state_transition_histograms (6). The archive is written once with
 // DatasetTableBuilder, as fetch writes it: 1-minute steps, 10 bounds per
 // histogram (+Inf included), a restart per client. Baselines in the same run:
-// reading the two files alone, and deriving the timing files (p50/p95/p99 per
-// 5 min window) from them.
+// reading the two files alone (together, and each on one thread), the
+// quantiles alone, and deriving the timing files (p50/p95/p99 per 5 min
+// window) from them. Figures: docs/PERFORMANCE.md, issue 13.
 #include <benchmark/benchmark.h>
 
 #include <cmath>
@@ -17,6 +18,7 @@
 #include <tuple>
 #include <vector>
 
+#include <malloc.h>
 #include <unistd.h>
 
 #include "archive/datasets.h"
@@ -36,6 +38,15 @@ constexpr int kClients = 16;
 const std::vector<std::string> kLes = {"0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "+Inf"};
 const std::vector<double> kQs = {0.5, 0.95, 0.99};
 constexpr const char* kDatasets[] = {"pq_signature_histograms", "state_transition_histograms"};
+
+// The heap as the leanscope binary sets it up (src/cli/main.cpp): freed
+// blocks stay for the next read instead of going back to the kernel, whose
+// fresh pages cost a fault each (expensive on this VM: see PERFORMANCE.md).
+const bool kHeapLikeTheBinary = [] {
+  mallopt(M_MMAP_THRESHOLD, 256 << 20);
+  mallopt(M_TRIM_THRESHOLD, 512 << 20);
+  return true;
+}();
 
 const std::string& devnet() {
   static const std::string id = archive::devnet_id_for(kT0);
@@ -101,8 +112,9 @@ std::vector<archive::DatasetRead> read_both() {
   return reads;
 }
 
-// Every histogram's devnet p50/p95/p99: per (client, tag) and per tag with
-// every client merged.
+// Every histogram's devnet p50/p95/p99: per (client, tag), and per tag over
+// every client, whose buckets are the clients' buckets summed by `le` (as
+// the reports do: analysis/detail/timing.cpp).
 std::size_t devnet_quantiles(const std::vector<archive::DatasetRead>& reads) {
   std::size_t figures = 0;
   for (std::size_t d = 0; d < reads.size(); ++d) {
@@ -115,14 +127,13 @@ std::size_t devnet_quantiles(const std::vector<archive::DatasetRead>& reads) {
       by_tag[s.labels[metric_at]][s.client].push_back({*le, s.series.t, s.series.v});
     }
     for (const auto& [tag, clients] : by_tag) {
-      std::vector<stats::BucketSeries> all;
+      std::vector<stats::Bucket> all;
       for (const auto& [client, series] : clients) {
         const auto buckets = stats::bucket_increase(series, kWindow.start, kWindow.end);
         for (double q : kQs) figures += stats::histogram_quantile(q, buckets).has_value();
-        all.insert(all.end(), series.begin(), series.end());
+        all.insert(all.end(), buckets.begin(), buckets.end());
       }
-      const auto buckets = stats::bucket_increase(all, kWindow.start, kWindow.end);
-      for (double q : kQs) figures += stats::histogram_quantile(q, buckets).has_value();
+      for (double q : kQs) figures += stats::histogram_quantile(q, all).has_value();  // sorts and sums by le
     }
   }
   return figures;
@@ -134,7 +145,24 @@ void BM_ReadHistogramDatasets(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * a.rows);
   state.counters["rows"] = static_cast<double>(a.rows);
 }
-BENCHMARK(BM_ReadHistogramDatasets)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_ReadHistogramDatasets)->Unit(benchmark::kMillisecond)->UseRealTime()->MeasureProcessCPUTime();
+
+// Each file alone on one thread: with two idle cores, the longer of the two
+// is the floor of BM_ReadHistogramDatasets' wall time.
+void BM_ReadOneDataset(benchmark::State& state) {
+  const auto& a = week();
+  const char* id = kDatasets[state.range(0)];
+  std::size_t samples = 0;
+  for (auto _ : state) {
+    const auto read = archive::read_dataset(a.dir, devnet(), id, kWindow).value();
+    samples = 0;
+    for (const auto& s : read.series) samples += s.series.size();
+    benchmark::DoNotOptimize(samples);
+  }
+  state.SetLabel(id);
+  state.counters["samples"] = static_cast<double>(samples);
+}
+BENCHMARK(BM_ReadOneDataset)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime()->MeasureProcessCPUTime();
 
 // The target: read and every histogram's devnet quantiles, under 150 ms.
 void BM_ReadAndDevnetQuantiles(benchmark::State& state) {
@@ -149,7 +177,15 @@ void BM_ReadAndDevnetQuantiles(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * a.rows);
   state.counters["figures"] = static_cast<double>(figures);
 }
-BENCHMARK(BM_ReadAndDevnetQuantiles)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_ReadAndDevnetQuantiles)->Unit(benchmark::kMillisecond)->UseRealTime()->MeasureProcessCPUTime();
+
+// The devnet quantiles alone, from series read once.
+void BM_DevnetQuantilesOfReadSeries(benchmark::State& state) {
+  const auto reads = read_both();
+  for (auto _ : state) benchmark::DoNotOptimize(devnet_quantiles(reads));
+  state.SetItemsProcessed(state.iterations() * week().rows);
+}
+BENCHMARK(BM_DevnetQuantilesOfReadSeries)->Unit(benchmark::kMillisecond)->UseRealTime()->MeasureProcessCPUTime();
 
 // The timing files' work on the same series: p50/p95/p99 of every 5 min
 // window per (client, instance, tag), as fetch derives them (no write).
@@ -168,7 +204,7 @@ void BM_ReadAndDeriveTimingRows(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * a.rows);
 }
-BENCHMARK(BM_ReadAndDeriveTimingRows)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_ReadAndDeriveTimingRows)->Unit(benchmark::kMillisecond)->UseRealTime()->MeasureProcessCPUTime();
 
 }  // namespace
 

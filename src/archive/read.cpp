@@ -8,6 +8,7 @@
 #include <cstring>
 #include <map>
 #include <numeric>
+#include <optional>
 #include <system_error>
 #include <utility>
 
@@ -47,152 +48,248 @@ bool is_string_kind(const parquet::Column& c) {
   return c.kind == parquet::ValueKind::String || c.kind == parquet::ValueKind::Binary;
 }
 
-// The string of a row, "" when null.
-const std::string& string_of(const parquet::Column& c, std::size_t row) {
-  static const std::string kEmpty;
-  return c.is_null(row) ? kEmpty : c.string_at(row);
-}
+// Rows [begin, end) of the file, all of one series.
+struct Run {
+  std::size_t begin, end, series;
+};
 
-// Marks in `run_start` every row whose code (or nullness) differs from the
-// previous row's.
-void mark_changes(const parquet::Column& c, std::size_t rows, std::vector<std::uint8_t>& run_start) {
-  const std::uint32_t* codes = c.codes.data();
-  std::uint8_t* starts = run_start.data();
-  for (std::size_t row = 1; row < rows; ++row) starts[row] |= static_cast<std::uint8_t>(codes[row] != codes[row - 1]);
-  if (!c.nullable || c.valid.empty()) return;
-  // A null row's code slot holds 0, so nullness is compared too.
-  const std::uint8_t* valid = c.valid.data();
-  for (std::size_t row = 1; row < rows; ++row) starts[row] |= static_cast<std::uint8_t>(valid[row] != valid[row - 1]);
-}
-std::vector<std::string> distinct_strings(const parquet::Table& table, std::string_view column) {
-  const auto* c = table.find(column);
-  if (c == nullptr || !is_string_kind(*c)) return {};
-  std::vector<std::uint8_t> used(c->dict.size(), 0);
-  for (std::size_t row = 0; row < c->codes.size(); ++row) {
-    if (!c->is_null(row)) used[c->codes[row]] = 1;
-  }
-  std::vector<std::string> out;
-  for (std::size_t i = 0; i < used.size(); ++i) {
-    if (used[i]) out.push_back(c->dict[i]);
-  }
-  return out;
-}
+// The series of a dataset file and the runs of rows that belong to them,
+// from its owner and label columns alone (pass 1 of read_dataset_file).
+struct SeriesLayout {
+  std::vector<KeyedSeries> series;
+  std::vector<std::size_t> rows;  // rows of each series: its samples' upper bound
+  std::vector<Run> runs;          // in row order; rows without an owner are in none
+  std::vector<std::string> owners_seen;
+  // Pass 2: the series' samples are known to be in strict time order.
+  std::vector<std::uint8_t> ordered;
+};
 
-Result<std::vector<KeyedSeries>> split_series(const parquet::Table& table, std::string_view name,
-                                              std::string_view client_column,
-                                              const std::vector<std::string>& label_columns, TimeMs start, TimeMs end) {
-  const auto* client = table.find(client_column);
-  const auto* ts = table.find("timestamp");
-  const auto* value = table.find("value");
-  if (client == nullptr || !is_string_kind(*client))
-    return make_error("{}: column '{}' is missing or not a string", name, client_column);
-  if (ts == nullptr || (ts->kind != parquet::ValueKind::Timestamp && ts->kind != parquet::ValueKind::Int64))
-    return make_error("{}: column 'timestamp' is missing or not a timestamp", name);
-  const bool value_is_double =
-      value != nullptr && (value->kind == parquet::ValueKind::Double || value->kind == parquet::ValueKind::Float);
-  const bool value_is_int =
-      value != nullptr && (value->kind == parquet::ValueKind::Int64 || value->kind == parquet::ValueKind::Int32);
-  if (!value_is_double && !value_is_int) return make_error("{}: column 'value' is missing or not a number", name);
-
-  std::vector<const parquet::Column*> labels;
+// The owner and label columns, read a page at a time: runs of adjacent rows
+// with the same codes (rows of one series are usually adjacent), each mapped
+// to its series. Codes of different row groups' dictionaries that spell the
+// same strings share a series.
+Result<SeriesLayout> layout_series(const fs::path& file, const std::string& owner_column,
+                                   const std::vector<std::string>& label_columns,
+                                   const parquet::TimeFilter& time_filter) {
+  const std::string name = file.string();
+  parquet::ReadOptions options;
+  options.columns = {owner_column};
+  options.columns.insert(options.columns.end(), label_columns.begin(), label_columns.end());
+  options.skip_missing_columns = true;
+  options.time_filter = time_filter;
+  auto reader = parquet::BatchReader::open(file, options);
+  if (!reader) return reader.error();
+  const auto owner_at = reader->find(owner_column);
+  if (!owner_at) return make_error("{}: column '{}' is missing", name, owner_column);
+  if (!is_string_kind(reader->column(*owner_at)))
+    return make_error("{}: column '{}' is missing or not a string", name, owner_column);
+  // Batch positions of the owner, then of each label column (nullopt: the
+  // file lacks it, or it is not a string column, and it reads as "").
+  std::vector<std::optional<std::size_t>> columns{owner_at};
   for (const auto& label : label_columns) {
-    const auto* c = table.find(label);
-    labels.push_back(c != nullptr && is_string_kind(*c) ? c : nullptr);
-  }
-  const std::size_t rows = table.num_rows;
-  auto short_column = [rows](const parquet::Column* c) {
-    return c != nullptr && (c->size() < rows || (!c->valid.empty() && c->valid.size() < rows));
-  };
-  for (const auto* c : {client, ts, value}) {
-    if (short_column(c)) return make_error("{}: column '{}' has fewer values than rows", name, c->name);
-  }
-  for (const auto* c : labels) {
-    if (short_column(c)) return make_error("{}: column '{}' has fewer values than rows", name, c->name);
+    auto at = reader->find(label);
+    columns.push_back(at && is_string_kind(reader->column(*at)) ? at : std::nullopt);
   }
 
-  // A row's codes: the client's, then each label column's (UINT32_MAX: null
-  // or absent).
-  auto code_of = [](const parquet::Column* c, std::size_t row) {
-    return (c == nullptr || c->is_null(row)) ? UINT32_MAX : c->codes[row];
-  };
-  // run_start[row]: the row's codes differ from the previous row's. One
-  // simple loop per column, which the compiler vectorises.
-  std::vector<std::uint8_t> run_start(rows, 0);
-  if (rows > 0) run_start[0] = 1;
-  mark_changes(*client, rows, run_start);
-  for (const auto* c : labels) {
-    if (c != nullptr) mark_changes(*c, rows, run_start);
-  }
-
-  // Pass 1: runs of adjacent rows with the same codes (rows of one series are
-  // usually adjacent), each mapped to its series. Codes of different row
-  // groups' dictionaries that spell the same strings share a series.
-  struct Run {
-    std::size_t begin, end, series;
-  };
-  std::vector<Run> runs;
+  SeriesLayout layout;
+  std::vector<std::uint8_t> owner_used;
   std::map<std::vector<std::uint32_t>, std::size_t> series_of_codes;
   std::map<std::pair<std::string, std::vector<std::string>>, std::size_t> series_of_key;
-  std::vector<KeyedSeries> out;
-  std::vector<std::size_t> capacity;
-  std::vector<std::uint32_t> codes(labels.size() + 1);
-  for (std::size_t row = 0; row < rows;) {
-    const void* next = row + 1 < rows ? std::memchr(run_start.data() + row + 1, 1, rows - row - 1) : nullptr;
-    const std::size_t end_row =
-        next == nullptr ? rows : static_cast<std::size_t>(static_cast<const std::uint8_t*>(next) - run_start.data());
-    codes[0] = code_of(client, row);
-    for (std::size_t i = 0; i < labels.size(); ++i) codes[i + 1] = code_of(labels[i], row);
-    auto it = series_of_codes.find(codes);
-    if (it == series_of_codes.end()) {
-      const std::string& c = string_of(*client, row);
-      std::size_t index = SIZE_MAX;  // rows without a client are dropped
-      if (!c.empty()) {
-        std::vector<std::string> key_labels;
-        for (const auto* l : labels) key_labels.push_back(l == nullptr ? std::string() : string_of(*l, row));
-        auto [sit, inserted] = series_of_key.try_emplace({c, key_labels}, out.size());
-        if (inserted) {
-          out.push_back({c, std::move(key_labels), {}});
-          capacity.push_back(0);
-        }
-        index = sit->second;
+  std::vector<std::uint32_t> codes(columns.size());
+  std::vector<std::uint8_t> run_start;
+  std::size_t first_row = 0;
+  while (true) {
+    auto batch = reader->next(SIZE_MAX);
+    if (!batch) return batch.error();
+    const std::size_t rows = *batch;
+    if (rows == 0) break;
+    const auto& slices = reader->slices();
+    // run_start[row]: the row's codes (or nullness) differ from the previous
+    // row's. One simple loop per column, which the compiler vectorises.
+    run_start.assign(rows, 0);
+    run_start[0] = 1;
+    for (const auto& at : columns) {
+      if (!at) continue;
+      const std::uint32_t* c = slices[*at].codes();
+      std::uint8_t* starts = run_start.data();
+      for (std::size_t row = 1; row < rows; ++row) starts[row] |= static_cast<std::uint8_t>(c[row] != c[row - 1]);
+      // A null row's code slot holds 0, so nullness is compared too.
+      if (const std::uint8_t* valid = slices[*at].valid()) {
+        for (std::size_t row = 1; row < rows; ++row)
+          starts[row] |= static_cast<std::uint8_t>(valid[row] != valid[row - 1]);
       }
-      it = series_of_codes.emplace(codes, index).first;
     }
-    if (it->second != SIZE_MAX) {
-      runs.push_back({row, end_row, it->second});
-      capacity[it->second] += end_row - row;
+    // A row's codes: the owner's, then each label column's (UINT32_MAX: null or absent).
+    auto code_of = [&](std::size_t i, std::size_t row) {
+      if (!columns[i]) return UINT32_MAX;
+      const auto& slice = slices[*columns[i]];
+      const std::uint8_t* valid = slice.valid();
+      return valid != nullptr && valid[row] == 0 ? UINT32_MAX : slice.codes()[row];
+    };
+    for (std::size_t row = 0; row < rows;) {
+      const void* next = row + 1 < rows ? std::memchr(run_start.data() + row + 1, 1, rows - row - 1) : nullptr;
+      const std::size_t end_row =
+          next == nullptr ? rows : static_cast<std::size_t>(static_cast<const std::uint8_t*>(next) - run_start.data());
+      for (std::size_t i = 0; i < columns.size(); ++i) codes[i] = code_of(i, row);
+      auto it = series_of_codes.find(codes);
+      if (it == series_of_codes.end()) {
+        std::size_t index = SIZE_MAX;  // rows without an owner are dropped
+        const auto& owner = reader->column(*owner_at);
+        const std::string& client = codes[0] == UINT32_MAX ? std::string() : owner.dict[codes[0]];
+        if (!client.empty()) {
+          std::vector<std::string> key_labels;
+          for (std::size_t i = 1; i < columns.size(); ++i)
+            key_labels.push_back(codes[i] == UINT32_MAX ? std::string() : reader->column(*columns[i]).dict[codes[i]]);
+          auto [sit, inserted] = series_of_key.try_emplace({client, key_labels}, layout.series.size());
+          if (inserted) {
+            layout.series.push_back({client, std::move(key_labels), {}});
+            layout.rows.push_back(0);
+          }
+          index = sit->second;
+        }
+        it = series_of_codes.emplace(codes, index).first;
+      }
+      if (codes[0] != UINT32_MAX) {
+        if (owner_used.size() <= codes[0]) owner_used.resize(codes[0] + 1, 0);
+        owner_used[codes[0]] = 1;
+      }
+      if (it->second != SIZE_MAX) {
+        const std::size_t begin = first_row + row, end = first_row + end_row;
+        if (!layout.runs.empty() && layout.runs.back().series == it->second && layout.runs.back().end == begin) {
+          layout.runs.back().end = end;  // a run across two batches
+        } else {
+          layout.runs.push_back({begin, end, it->second});
+        }
+        layout.rows[it->second] += end - begin;
+      }
+      row = end_row;
     }
-    row = end_row;
+    first_row += rows;
   }
+  const auto& dict = reader->column(*owner_at).dict;
+  for (std::size_t i = 0; i < owner_used.size() && i < dict.size(); ++i) {
+    if (owner_used[i]) layout.owners_seen.push_back(dict[i]);
+  }
+  return layout;
+}
 
-  // Pass 2: the samples, into vectors reserved once (an upper bound: rows
-  // outside the window or without a value are skipped).
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    out[i].series.t.reserve(capacity[i]);
-    out[i].series.v.reserve(capacity[i]);
+// Appends rows [a, b) of a batch to `s`, keeping only samples inside
+// [start, end] with a value.
+struct SampleColumns {
+  const parquet::ColumnSlice& ts;
+  const parquet::ColumnSlice& value;
+  bool plain_millis;  // timestamps are milliseconds already
+  bool value_double;  // else an integer column
+  TimeMs start, end;
+};
+
+// The common case, unchecked per row: no nulls in either column, millisecond
+// timestamps and double values (what the archive writes). The callers check
+// those once per batch. Appends the rows in bulk, then drops the rare sample
+// outside the window or NaN. True when every sample was kept and the
+// series' times still increase strictly: then it needs no sort_unique.
+bool append_plain_rows(Samples& s, const SampleColumns& c, std::size_t a, std::size_t b) {
+  const std::size_t old = s.t.size();
+  const std::int64_t* ts = c.ts.ints();
+  const double* vs = c.value.doubles();
+  s.t.insert(s.t.end(), ts + a, ts + b);
+  s.v.insert(s.v.end(), vs + a, vs + b);
+  TimeMs* t = s.t.data();
+  double* v = s.v.data();
+  const std::size_t n = s.t.size();
+  bool clean = true;
+  for (std::size_t i = old; i < n; ++i) clean &= (t[i] >= c.start) & (t[i] <= c.end) & !std::isnan(v[i]);
+  // Checked here, on rows still in cache, rather than by another pass.
+  bool increasing = old == 0 || old == n || t[old] > t[old - 1];
+  for (std::size_t i = old + 1; i < n; ++i) increasing &= t[i] > t[i - 1];
+  if (clean) return increasing;
+  std::size_t kept = old;
+  for (std::size_t i = old; i < n; ++i) {
+    if (t[i] < c.start || t[i] > c.end || std::isnan(v[i])) continue;
+    t[kept] = t[i];
+    v[kept] = v[i];
+    ++kept;
   }
-  const bool plain_millis = ts->kind == parquet::ValueKind::Int64 || ts->unit == parquet::TimeUnit::Millis;
-  // Hoisted out of the row loop: the compiler cannot tell that appending to
-  // a series leaves the columns alone.
-  const bool ts_nulls = ts->nullable && !ts->valid.empty();
-  const bool value_nulls = value->nullable && !value->valid.empty();
-  const std::int64_t* ints = ts->ints.data();
-  const double* doubles = value->doubles.data();
-  const std::int64_t* value_ints = value->ints.data();
-  for (const auto& run : runs) {
-    auto& s = out[run.series].series;
-    for (std::size_t row = run.begin; row < run.end; ++row) {
-      if ((ts_nulls && ts->valid[row] == 0) || (value_nulls && value->valid[row] == 0)) continue;
-      const TimeMs t = plain_millis ? ints[row] : ts->millis_at(row);
-      if (t < start || t > end) continue;
-      const double v = value_is_double ? doubles[row] : static_cast<double>(value_ints[row]);
-      if (std::isnan(v)) continue;
-      s.t.push_back(t);
-      s.v.push_back(v);
+  s.t.resize(kept);
+  s.v.resize(kept);
+  return false;  // sort_unique checks the order
+}
+
+// Any layout, row by row: nulls, other time units, integer values.
+void append_rows(Samples& s, const SampleColumns& c, std::size_t a, std::size_t b) {
+  const std::uint8_t* ts_valid = c.ts.valid();
+  const std::uint8_t* value_valid = c.value.valid();
+  for (std::size_t row = a; row < b; ++row) {
+    if ((ts_valid != nullptr && ts_valid[row] == 0) || (value_valid != nullptr && value_valid[row] == 0)) continue;
+    const std::int64_t raw = c.ts.ints()[row];
+    const TimeMs t = c.plain_millis ? raw : parquet::to_millis(raw, c.ts.column->unit);
+    if (t < c.start || t > c.end) continue;
+    const double v = c.value_double ? c.value.doubles()[row] : static_cast<double>(c.value.ints()[row]);
+    if (std::isnan(v)) continue;
+    s.t.push_back(t);
+    s.v.push_back(v);
+  }
+}
+
+// Pass 2: the timestamp and value columns, a page at a time, each run's rows
+// appended to its series (reserved once for all its rows).
+Status read_samples(const fs::path& file, SeriesLayout& layout, const parquet::TimeFilter& time_filter,
+                    TimeWindow window) {
+  const std::string name = file.string();
+  parquet::ReadOptions options;
+  options.columns = {"timestamp", "value"};
+  options.skip_missing_columns = true;
+  options.time_filter = time_filter;
+  auto reader = parquet::BatchReader::open(file, options);
+  if (!reader) return reader.error();
+  const auto ts_at = reader->find("timestamp");
+  const auto value_at = reader->find("value");
+  if (!ts_at) return make_error("{}: column 'timestamp' is missing", name);
+  if (!value_at) return make_error("{}: column 'value' is missing", name);
+  const auto& ts = reader->column(*ts_at);
+  const auto& value = reader->column(*value_at);
+  if (ts.kind != parquet::ValueKind::Timestamp && ts.kind != parquet::ValueKind::Int64)
+    return make_error("{}: column 'timestamp' is missing or not a timestamp", name);
+  const bool value_double = value.kind == parquet::ValueKind::Double || value.kind == parquet::ValueKind::Float;
+  const bool value_int = value.kind == parquet::ValueKind::Int64 || value.kind == parquet::ValueKind::Int32;
+  if (!value_double && !value_int) return make_error("{}: column 'value' is missing or not a number", name);
+  const bool plain_millis = ts.kind == parquet::ValueKind::Int64 || ts.unit == parquet::TimeUnit::Millis;
+
+  layout.ordered.assign(layout.series.size(), 1);
+  for (std::size_t i = 0; i < layout.series.size(); ++i) {
+    layout.series[i].series.t.reserve(layout.rows[i]);
+    layout.series[i].series.v.reserve(layout.rows[i]);
+  }
+  std::size_t next_run = 0;
+  std::size_t first_row = 0;
+  while (true) {
+    auto batch = reader->next(SIZE_MAX);
+    if (!batch) return batch.error();
+    const std::size_t rows = *batch;
+    if (rows == 0) break;
+    const auto& slices = reader->slices();
+    const SampleColumns columns{slices[*ts_at], slices[*value_at], plain_millis,
+                                value_double,   window.start,      window.end};
+    const bool plain =
+        plain_millis && value_double && columns.ts.valid() == nullptr && columns.value.valid() == nullptr;
+    const std::size_t last_row = first_row + rows;
+    while (next_run < layout.runs.size() && layout.runs[next_run].begin < last_row) {
+      const Run& run = layout.runs[next_run];
+      const std::size_t a = std::max(run.begin, first_row) - first_row;
+      const std::size_t b = std::min(run.end, last_row) - first_row;
+      auto& samples = layout.series[run.series].series;
+      if (plain) {
+        layout.ordered[run.series] &= static_cast<std::uint8_t>(append_plain_rows(samples, columns, a, b));
+      } else {
+        append_rows(samples, columns, a, b);
+        layout.ordered[run.series] = 0;
+      }
+      if (run.end > last_row) break;  // continues in the next batch
+      ++next_run;
     }
+    first_row = last_row;
   }
-  for (auto& ks : out) sort_unique(ks.series);
-  return out;
+  return {};
 }
 }  // namespace
 
@@ -202,23 +299,20 @@ Result<DatasetRead> read_dataset_file(const fs::path& file, const DatasetSpec& s
   if (!fs::exists(file, ec)) return out;
   // Reading a FIFO or a device would block: only regular files are data.
   if (!fs::is_regular_file(file, ec)) return make_error("{}: not a regular file", file.string());
-  const auto labels = spec.label_columns();
-  parquet::ReadOptions options;
-  options.columns = {spec.owner_column, "timestamp", "value"};
-  options.columns.insert(options.columns.end(), labels.begin(), labels.end());
-  options.skip_missing_columns = true;
   // The filter's end is exclusive; the window includes its end.
-  options.time_filter = parquet::TimeFilter{"timestamp", window.start, window.end + 1};
-  auto table = parquet::read_table(file, options);
-  if (!table) return table.error();
-  for (const auto& required : {spec.owner_column, std::string("timestamp"), std::string("value")}) {
-    if (table->find(required) == nullptr) return make_error("{}: column '{}' is missing", file.string(), required);
-  }
+  const parquet::TimeFilter time_filter{"timestamp", window.start, window.end + 1};
+  // Two passes over the file, never the whole table in memory: the owner
+  // and label columns give the series and their row runs, then the
+  // timestamps and values go straight into series reserved once.
+  auto layout = layout_series(file, spec.owner_column, spec.label_columns(), time_filter);
+  if (!layout) return layout.error();
+  LEANSCOPE_TRY(read_samples(file, *layout, time_filter, window));
   out.present = true;
-  out.owners_seen = distinct_strings(*table, spec.owner_column);
-  auto series = split_series(*table, file.string(), spec.owner_column, labels, window.start, window.end);
-  if (!series) return series.error();
-  out.series = std::move(series).value();
+  out.owners_seen = std::move(layout->owners_seen);
+  out.series = std::move(layout->series);
+  for (std::size_t i = 0; i < out.series.size(); ++i) {
+    if (!layout->ordered[i]) sort_unique(out.series[i].series);
+  }
   return out;
 }
 

@@ -1,8 +1,9 @@
 // Reading the archive: a dataset of a devnet as series, one per distinct
 // owner and label values. This is the only way stages above the archive see
 // Parquet files: the columns are named by the dataset registry (datasets.h),
-// each file's footer is parsed once, and a column that an archive written by
-// another tool lacks reads as "" in one place, here.
+// a file is read a page at a time straight into its series (never as a whole
+// table), and a column that an archive written by another tool lacks reads
+// as "" in one place, here.
 #pragma once
 
 #include <cstdint>

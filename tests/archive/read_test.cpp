@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 
 #include "archive/parquet/parquet.h"
 #include "support/test_support.h"
@@ -128,6 +129,57 @@ TEST(ReadDataset, JoinsInterleavedRowsAndDictionaryDuplicatesInRowOrder) {
   EXPECT_EQ(r->series[0].series.v, (std::vector<double>{11, 21, 30}));
   EXPECT_EQ(r->series[1].client, "b_0");
   EXPECT_EQ(r->series[1].series.v, (std::vector<double>{10, 20}));
+}
+
+TEST(ReadDataset, SeriesRunAcrossPagesAndRowGroups) {
+  // Two clients x two bounds, written in blocks of 700 rows per series that
+  // alternate, in row groups of 1000 rows and pages of a few hundred rows:
+  // a series' run is cut by pages and row groups, and comes back later.
+  // Every 97th value is NaN; times before 100 are outside the window.
+  const std::vector<std::string> clients = {"a_0", "b_0"}, les = {"1", "+Inf"};
+  parquet::Column client = strings("client", clients, {});
+  parquet::Column le = strings("le", les, {});
+  parquet::Column t = times({});
+  parquet::Column v = values({});
+  std::map<std::pair<std::string, std::string>, Samples> want;
+  for (int block = 0; block < 3; ++block) {
+    for (std::uint32_t c = 0; c < 2; ++c) {
+      for (std::uint32_t b = 0; b < 2; ++b) {
+        auto& w = want[{clients[c], les[b]}];
+        for (int i = 0; i < 700; ++i) {
+          const std::int64_t time = block * 700 + i;
+          const double value = (i % 97 == 3) ? NAN : static_cast<double>(time * 10 + c * 2 + b);
+          client.codes.push_back(c);
+          le.codes.push_back(b);
+          t.ints.push_back(time);
+          v.doubles.push_back(value);
+          if (time >= 100 && !std::isnan(value)) {
+            w.t.push_back(time);
+            w.v.push_back(value);
+          }
+        }
+      }
+    }
+  }
+  auto tab = table({client, t, v, le});
+  testing::TempDir dir;
+  const auto file = dir / "runs.parquet";
+  parquet::WriteOptions options;
+  options.row_group_rows = 1000;
+  options.data_page_bytes = 2000;
+  ASSERT_TRUE(parquet::write_table(file, tab, options).ok());
+  auto r = read_dataset_file(file, spec_with("client", {"le"}), {100, 1'000'000});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_EQ(r->series.size(), 4u);
+  for (const auto& s : r->series) {
+    SCOPED_TRACE(s.client + " " + s.labels[1]);
+    const auto& w = want.at({s.client, s.labels[1]});
+    EXPECT_EQ(s.series.t, w.t);
+    EXPECT_EQ(s.series.v, w.v);
+  }
+  EXPECT_EQ(r->series[0].client, "a_0");  // in order of first appearance
+  EXPECT_EQ(r->series[1].labels[1], "+Inf");
+  EXPECT_EQ(r->series[2].client, "b_0");
 }
 
 TEST(ReadDataset, NamesTheFileAndTheColumnWhenARequiredColumnIsMissing) {

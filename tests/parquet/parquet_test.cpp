@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/test_support.h"
+
 namespace leanscope::parquet {
 namespace {
 
@@ -255,6 +257,96 @@ TEST(ParquetReader, TimeFilterSkipsRowGroupsByStatistics) {
   auto bad = read_bytes(*bytes, o);
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().message, "t.parquet: column 's' is not a timestamp or integer; cannot filter on it");
+}
+
+// The rows of a BatchReader, gathered batch by batch into one table.
+Result<Table> read_in_batches(const std::filesystem::path& file, const ReadOptions& options, std::size_t max_rows,
+                              std::size_t& batches) {
+  auto reader = BatchReader::open(file, options);
+  if (!reader) return reader.error();
+  Table t;
+  for (std::size_t i = 0; i < reader->num_columns(); ++i) {
+    const Column& c = reader->column(i);
+    Column copy;
+    copy.name = c.name;
+    copy.kind = c.kind;
+    copy.unit = c.unit;
+    copy.utc = c.utc;
+    copy.nullable = c.nullable;
+    t.columns.push_back(copy);
+  }
+  if (const auto* promql = reader->meta("promql")) t.metadata.emplace_back("promql", *promql);
+  if (const auto* other = reader->meta("other")) t.metadata.emplace_back("other", *other);
+  batches = 0;
+  while (true) {
+    auto n = reader->next(max_rows);
+    if (!n) return n.error();
+    if (*n == 0) break;
+    EXPECT_LE(*n, max_rows);
+    ++batches;
+    for (std::size_t i = 0; i < t.columns.size(); ++i) {
+      const ColumnSlice& slice = reader->slices()[i];
+      Column& out = t.columns[i];
+      for (std::size_t r = 0; r < *n; ++r) {
+        out.valid.push_back(slice.valid() == nullptr ? 1 : slice.valid()[r]);
+        switch (out.kind) {
+          case ValueKind::String:
+          case ValueKind::Binary:
+            // Codes index the reader's dictionary, which only grows: copy it last.
+            out.codes.push_back(slice.codes()[r]);
+            break;
+          case ValueKind::Float:
+          case ValueKind::Double:
+            out.doubles.push_back(slice.doubles()[r]);
+            break;
+          default:
+            out.ints.push_back(slice.ints()[r]);
+        }
+      }
+    }
+    t.num_rows += *n;
+  }
+  for (std::size_t i = 0; i < t.columns.size(); ++i) t.columns[i].dict = reader->column(i).dict;
+  EXPECT_EQ(t.num_rows, reader->num_rows());
+  return t;
+}
+
+TEST(ParquetBatchReader, GivesTheRowsOfReadTableAcrossPagesAndRowGroups) {
+  testing::TempDir dir;
+  const auto file = dir / "t.parquet";
+  WriteOptions w;
+  w.row_group_rows = 1000;
+  w.data_page_bytes = 2048;  // many pages, ending at different rows in each column
+  ASSERT_TRUE(write_table(file, every_kind(4500), w).ok());
+  for (const ReadOptions& o :
+       {ReadOptions{}, ReadOptions{{"ns", "s", "d"}, std::nullopt, false},
+        ReadOptions{{"us", "i64"}, TimeFilter{"ms", 1763913060000 + 1'500'000, 1763913060000 + 2'500'000}, false}}) {
+    auto whole = read_table(file, o);
+    ASSERT_TRUE(whole.ok()) << whole.error().message;
+    for (std::size_t max_rows : {std::size_t{1}, std::size_t{777}, SIZE_MAX}) {
+      SCOPED_TRACE(max_rows);
+      std::size_t batches = 0;
+      auto batched = read_in_batches(file, o, max_rows, batches);
+      ASSERT_TRUE(batched.ok()) << batched.error().message;
+      if (o.columns.empty()) batched->metadata = whole->metadata;  // only the two keys above were copied
+      expect_same(*whole, *batched);
+      EXPECT_GE(batches, (whole->num_rows + max_rows - 1) / max_rows);
+    }
+  }
+}
+
+TEST(ParquetBatchReader, OpenErrorsNameTheFile) {
+  testing::TempDir dir;
+  const auto file = dir / "t.parquet";
+  auto reader = BatchReader::open(file);  // no such file
+  ASSERT_FALSE(reader.ok());
+  EXPECT_NE(reader.error().message.find("t.parquet"), std::string::npos);
+  ASSERT_TRUE(write_table(file, small_table()).ok());
+  ReadOptions o;
+  o.columns = {"nope"};
+  auto unknown = BatchReader::open(file, o);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().message, file.string() + ": no column 'nope' (columns: client, value)");
 }
 
 TEST(ParquetInspect, DescribesSchemaAndStatistics) {

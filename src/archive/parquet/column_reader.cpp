@@ -73,16 +73,32 @@ Status ColumnReader::read_page_levels(const std::uint8_t* data, std::size_t size
 
 Status ColumnReader::read_chunk(std::span<const std::uint8_t> file, const ColumnMetaData& meta, std::size_t row_offset,
                                 std::size_t rows, Codecs& codecs) {
-  const ChunkRange range = chunk_range(meta);
-  const std::uint8_t* pos = file.data() + range.start;
-  const std::uint8_t* end = pos + range.size;
-  bool have_dictionary = false;
-  std::size_t done = 0;
   if (rows_read() != row_offset)
     return make_error(ErrorKind::Internal, "column chunk for row {} read after {} rows", row_offset, rows_read());
+  begin_chunk(file, meta, rows);
+  while (!chunk_done()) LEANSCOPE_TRY(read_page(codecs));
+  return {};
+}
+
+void ColumnReader::begin_chunk(std::span<const std::uint8_t> file, const ColumnMetaData& meta, std::size_t rows) {
+  const ChunkRange range = chunk_range(meta);
+  chunk_ = ChunkState{};
+  chunk_.file = file.data();
+  chunk_.meta = &meta;
+  chunk_.pos = file.data() + range.start;
+  chunk_.end = chunk_.pos + range.size;
+  chunk_.rows = rows;
   start_chunk();
-  while (done < rows) {
-    const std::size_t page_offset = static_cast<std::size_t>(pos - file.data());
+}
+
+Status ColumnReader::read_page(Codecs& codecs) {
+  const ColumnMetaData& meta = *chunk_.meta;
+  const std::uint8_t*& pos = chunk_.pos;
+  const std::uint8_t* const end = chunk_.end;
+  const std::size_t rows = chunk_.rows;
+  const std::size_t done = chunk_.done;
+  while (true) {
+    const std::size_t page_offset = static_cast<std::size_t>(pos - chunk_.file);
     auto page_error = [&](const Error& e) { return prefix_error(fmt::format("page at byte {}", page_offset), e); };
     if (pos >= end) return make_error("column chunk ends after {} of {} values (at byte {})", done, rows, page_offset);
     ThriftReader thrift(pos, static_cast<std::size_t>(end - pos));
@@ -129,7 +145,7 @@ Status ColumnReader::read_chunk(std::span<const std::uint8_t> file, const Column
       if (auto s = inflate(body, body_size, raw_size, data); !s.ok()) return page_error(s.error());
       if (auto s = read_dictionary(data, raw_size, static_cast<std::size_t>(d.num_values)); !s.ok())
         return page_error(s.error());
-      have_dictionary = true;
+      chunk_.have_dictionary = true;
       continue;
     }
     if (header.type != PageType::DataPage && header.type != PageType::DataPageV2) continue;  // index pages etc.
@@ -143,10 +159,12 @@ Status ColumnReader::read_chunk(std::span<const std::uint8_t> file, const Column
       return make_error("page at byte {}: {} values, but only {} of the column chunk's {} remain", page_offset,
                         num_values, rows - done, rows);
     const auto n = static_cast<std::size_t>(num_values);
-    const std::size_t at = row_offset + done;
-    if ((encoding == Encoding::RleDictionary || encoding == Encoding::PlainDictionary) && !have_dictionary)
+    // The page's first row in the column's vectors (the table's row when the
+    // whole table is read; fewer when a batch reader emptied them).
+    const std::size_t at = rows_read();
+    if (leaf_.optional && out_.valid.size() < at + n) out_.valid.resize(at + n, 1);
+    if ((encoding == Encoding::RleDictionary || encoding == Encoding::PlainDictionary) && !chunk_.have_dictionary)
       return make_error("page at byte {}: dictionary-encoded page without a dictionary page", page_offset);
-
     const std::uint8_t* values = nullptr;
     std::size_t values_size = 0;
     std::size_t present = n;
@@ -190,9 +208,9 @@ Status ColumnReader::read_chunk(std::span<const std::uint8_t> file, const Column
       return make_error(ErrorKind::Internal, "page at byte {}: {} rows after decoding, {} expected", page_offset,
                         rows_read(), at + present);
     if (leaf_.optional && present < n) spread(at, n, present, out_.valid.data() + at);
-    done += n;
+    chunk_.done += n;
+    return {};
   }
-  return {};
 }
 
 }  // namespace leanscope::parquet::detail

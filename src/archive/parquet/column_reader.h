@@ -34,6 +34,15 @@ class ColumnReader {
   [[nodiscard]] Status read_chunk(std::span<const std::uint8_t> file, const ColumnMetaData& meta,
                                   std::size_t row_offset, std::size_t rows, Codecs& codecs);
 
+  // The same a page at a time (BatchReader): begin_chunk, then read_page
+  // until chunk_done(). Each read_page appends one data page's rows (and
+  // reads the dictionary page before it) to the column, whose vectors the
+  // caller may empty between pages; the dictionary of a string column only
+  // grows, so a code keeps its string.
+  void begin_chunk(std::span<const std::uint8_t> file, const ColumnMetaData& meta, std::size_t rows);
+  [[nodiscard]] bool chunk_done() const { return chunk_.done == chunk_.rows; }
+  [[nodiscard]] Status read_page(Codecs& codecs);
+
  protected:
   // Decodes a dictionary page of `count` PLAIN values.
   [[nodiscard]] virtual Status read_dictionary(const std::uint8_t* data, std::size_t size, std::size_t count) = 0;
@@ -69,7 +78,19 @@ class ColumnReader {
       Out values[kChunk];
       std::size_t done = 0;
       while (done < count) {
-        const std::size_t n = std::min(kChunk, count - done);
+        if (!decoder.load_run().ok()) break;
+        if (decoder.repeating()) {
+          // One index for the whole run (string columns are mostly runs):
+          // one check and one fill.
+          const std::size_t n = std::min(decoder.run_left(), count - done);
+          const std::uint64_t i = decoder.repeated_value();
+          if (i >= dict_size) break;
+          out.insert(out.end(), n, dict == nullptr ? static_cast<Out>(i) : static_cast<Out>(dict[i]));
+          decoder.skip_repeated(n);
+          done += n;
+          continue;
+        }
+        const std::size_t n = std::min({kChunk, count - done, decoder.run_left()});
         if (!decoder.get_batch(index, n).ok()) break;
         std::uint32_t top = 0;
         for (std::size_t k = 0; k < n; ++k) top = std::max(top, index[k]);
@@ -112,6 +133,17 @@ class ColumnReader {
   [[nodiscard]] Status read_page_levels(const std::uint8_t* data, std::size_t size, Encoding encoding,
                                         bool length_prefixed, std::size_t rows, std::size_t at, std::size_t& used,
                                         std::size_t& present);
+  // The chunk being read: its pages lie in [pos, end).
+  struct ChunkState {
+    const std::uint8_t* file = nullptr;
+    const ColumnMetaData* meta = nullptr;
+    const std::uint8_t* pos = nullptr;
+    const std::uint8_t* end = nullptr;
+    std::size_t rows = 0;
+    std::size_t done = 0;
+    bool have_dictionary = false;
+  };
+  ChunkState chunk_;
   std::vector<std::uint8_t> page_buffer_;
 };
 

@@ -43,6 +43,17 @@ class RleBitPackedDecoder {
   // Skips `count` values (levels of pages read only for their count).
   [[nodiscard]] const std::uint8_t* position() const { return p_; }
 
+  // Run by run, for callers that treat a repeated value at once: loads the
+  // next run when the current one is used up (an error at the end of the
+  // data), then says how many values of it are left and whether they all
+  // repeat repeated_value().
+  [[nodiscard]] Status load_run() { return left_ == 0 ? next_run() : Status{}; }
+  [[nodiscard]] bool repeating() const { return !literal_; }
+  [[nodiscard]] std::size_t run_left() const { return left_; }
+  [[nodiscard]] std::uint64_t repeated_value() const { return value_; }
+  // Skips `n` <= run_left() values of a repeating run.
+  void skip_repeated(std::size_t n) { left_ -= n; }
+
  private:
   [[nodiscard]] Status next_run();
 
