@@ -19,8 +19,8 @@ namespace leanscope::analysis {
 
 namespace {
 
-constexpr std::string_view kHistograms = "pq_signature_histograms";
-constexpr std::string_view kTiming = "pq_signature_timing";
+constexpr std::string_view kAggregationHistograms = "pq_signature_histograms";
+constexpr std::string_view kAggregationTiming = "pq_signature_timing";
 constexpr std::string_view kValidators = "validators_count";
 constexpr double kDefaultSlowRatio = 3;  // declared by the pq-signatures report
 constexpr double kMinClientsCompared = 3;
@@ -48,11 +48,11 @@ constexpr std::string_view kExportedText =
     "Which aggregation metrics each client exported in this devnet. The building time is read under the current "
     "name and the name before the rename, and every metric under both prefixes (lean_pq_sig_ and "
     "lean_pq_signature_), each counted as one.";
-constexpr std::string_view kSummaryText =
+constexpr std::string_view kAggregationSummaryText =
     "Per client over the devnet's window: quantiles of the whole devnet's distribution (milliseconds), the "
     "reset-aware total of signatures included in aggregates, and aggregates built per slot (average over the "
     "window; the largest 1-minute interval).";
-constexpr std::string_view kFindingsText =
+constexpr std::string_view kAggregationFindingsText =
     "Clients whose aggregated signature verification p95 is far above the other clients' (slow_verification).";
 
 struct RateLine {
@@ -106,8 +106,8 @@ Result<ReportModel> analyse_aggregation(const DevnetData& data) {
 
   const PqCounters counters(data);
   auto building = detail::timing_sections(
-      data, {kHistograms, kTiming, "agg_building", "building", "Aggregation building time", kBuildingText});
-  auto verification = detail::timing_sections(data, {kHistograms, kTiming, "agg_verification", "verification",
+      data, {kAggregationHistograms, kAggregationTiming, "agg_building", "building", "Aggregation building time", kBuildingText});
+  auto verification = detail::timing_sections(data, {kAggregationHistograms, kAggregationTiming, "agg_verification", "verification",
                                                      "Aggregated verification time", kVerificationText});
   if (building.from_quantile_series || verification.from_quantile_series) {
     m.notes.emplace_back(detail::kQuantileSeriesNote);
@@ -231,12 +231,12 @@ Result<ReportModel> analyse_aggregation(const DevnetData& data) {
   }
   detail::add_quantiles(m.network_figures, {"aggregation", "building_s"}, building.network);
   detail::add_quantiles(m.network_figures, {"aggregation", "verification_s"}, verification.network);
-  s.push_back(text_section("summary", "Summary", kSummaryText));
+  s.push_back(text_section("summary", "Summary", kAggregationSummaryText));
   s.back().tables.push_back(table);
 
   m.findings = slow_verification_findings(verification_p95, "aggregated signature verification", m.devnet, ratio,
                                           kMinClientsCompared);
-  s.push_back(text_section("findings", "Findings", kFindingsText));
+  s.push_back(text_section("findings", "Findings", kAggregationFindingsText));
   s.back().findings = true;
 
   std::string health;
@@ -264,7 +264,8 @@ ReportDefinition aggregation_report() {
   r.description =
       "Signatures included in aggregates, aggregation building and aggregated verification time, aggregates built "
       "and verified per slot, and slow aggregated verification.";
-  r.datasets = {"pq_signature_metrics", std::string(kHistograms), std::string(kTiming), std::string(kValidators)};
+  r.datasets = {"pq_signature_metrics", std::string(kAggregationHistograms), std::string(kAggregationTiming),
+                std::string(kValidators)};
   // slow_verification.ratio is declared by pq-signatures (one key for both).
   r.analyse = analyse_aggregation;
   return r;

@@ -77,8 +77,10 @@ Table summary_table(const ConsensusAnalysis& a) {
                       c.synced_pct ? format_fixed(*c.synced_pct, 1) + " %" : std::string("–")});
   }
   if (!a.network_head.empty() || !a.network_finalized.empty()) {
-    const auto head = a.network_head.empty() ? std::nullopt : std::optional<double>(a.network_head.v.back());
-    t.rows.push_back({"network", "–", "–", "–", avg_max(a.network_head_to_finalized), "–", whole(head),
+    // A string rather than an optional<double>: GCC 12 reports a false
+    // maybe-uninitialized on the conditional optional once this is inlined.
+    const std::string head = a.network_head.empty() ? std::string("–") : format_count(a.network_head.v.back());
+    t.rows.push_back({"network", "–", "–", "–", avg_max(a.network_head_to_finalized), "–", head,
                       whole(a.network_finalized_final), "–"});
   }
   return t;

@@ -16,8 +16,8 @@ namespace leanscope::analysis {
 
 namespace {
 
-constexpr std::string_view kHistograms = "pq_signature_histograms";
-constexpr std::string_view kTiming = "pq_signature_timing";
+constexpr std::string_view kPqHistograms = "pq_signature_histograms";
+constexpr std::string_view kPqTiming = "pq_signature_timing";
 constexpr double kDefaultSlowRatio = 3;
 constexpr double kMinClientsCompared = 3;
 
@@ -42,10 +42,10 @@ constexpr const char* kComparisonText =  // {}: the ratio
 constexpr std::string_view kExportedText =
     "Which PQ signature metrics each client exported in this devnet. Each metric is read under both prefixes, "
     "lean_pq_sig_ and the older lean_pq_signature_, and counted as one.";
-constexpr std::string_view kSummaryText =
+constexpr std::string_view kPqSummaryText =
     "Per client over the devnet's window: quantiles of the whole devnet's distribution (milliseconds) and "
     "reset-aware counter totals.";
-constexpr std::string_view kFindingsText =
+constexpr std::string_view kPqFindingsText =
     "Clients whose attestation verification p95 is far above the other clients' (slow_verification), and clients "
     "that counted invalid PQ signatures (invalid_signatures).";
 
@@ -123,9 +123,9 @@ Result<ReportModel> analyse_pq_signatures(const DevnetData& data) {
 
   const PqCounters counters(data);
   auto signing =
-      detail::timing_sections(data, {kHistograms, kTiming, "signing", "signing", "Signing time", kSigningText});
+      detail::timing_sections(data, {kPqHistograms, kPqTiming, "signing", "signing", "Signing time", kSigningText});
   auto verification = detail::timing_sections(
-      data, {kHistograms, kTiming, "verification", "verification", "Verification time", kVerificationText});
+      data, {kPqHistograms, kPqTiming, "verification", "verification", "Verification time", kVerificationText});
   if (signing.from_quantile_series || verification.from_quantile_series) {
     m.notes.emplace_back(detail::kQuantileSeriesNote);
   }
@@ -190,7 +190,7 @@ Result<ReportModel> analyse_pq_signatures(const DevnetData& data) {
   }
   detail::add_quantiles(m.network_figures, {"pq_signatures", "signing_s"}, signing.network);
   detail::add_quantiles(m.network_figures, {"pq_signatures", "verification_s"}, verification.network);
-  s.push_back(text_section("summary", "Summary", kSummaryText));
+  s.push_back(text_section("summary", "Summary", kPqSummaryText));
   s.back().tables.push_back(table);
 
   m.findings =
@@ -199,7 +199,7 @@ Result<ReportModel> analyse_pq_signatures(const DevnetData& data) {
   m.findings.insert(m.findings.end(), invalid.begin(), invalid.end());
   std::stable_sort(m.findings.begin(), m.findings.end(),
                    [](const Finding& a, const Finding& b) { return a.start < b.start; });
-  s.push_back(text_section("findings", "Findings", kFindingsText));
+  s.push_back(text_section("findings", "Findings", kPqFindingsText));
   s.back().findings = true;
 
   std::string health;
@@ -232,7 +232,7 @@ ReportDefinition pq_signatures_report() {
   r.description =
       "Attestation and aggregated signature counts, signing and verification time per client and network-wide, "
       "which client is slow, and invalid signatures.";
-  r.datasets = {"pq_signature_metrics", std::string(kHistograms), std::string(kTiming)};
+  r.datasets = {"pq_signature_metrics", std::string(kPqHistograms), std::string(kPqTiming)};
   r.settings = {{"slow_verification.ratio", kDefaultSlowRatio,
                  "A client whose devnet p95 of attestation or aggregated signature verification is at least this "
                  "many times the median of the other clients' is slow."}};

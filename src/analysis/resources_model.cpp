@@ -32,11 +32,11 @@ constexpr std::string_view kDiskUsageText =
 constexpr std::string_view kNetworkText =
     "Receive (rx) and transmit (tx) throughput of each client's container (cAdvisor's 5-minute rates), summed over "
     "interfaces. The networking page draws the same series against the EIP-7870 bandwidth tiers.";
-constexpr std::string_view kSummaryText =
+constexpr std::string_view kResourcesSummaryText =
     "Per client, over the devnet's window: averages and peaks of the samples, the peak working set as a share of "
     "the limit, disk growth as the least-squares slope of usage, restarts (new container start times) and OOM "
     "kills (reset-aware increases of container_oom_events_total). SI units (1 GB = 10^9 bytes).";
-constexpr std::string_view kFindingsText =
+constexpr std::string_view kResourcesFindingsText =
     "Incidents worth a look: a working set that grows steadily (memory_growth), OOM kills (oom), container "
     "restarts (container_restart), and disks that fill within a day or grow fast (disk_fill).";
 
@@ -189,10 +189,10 @@ ReportModel resources_model(const ResourcesAnalysis& a) {
   s.back().note = host_wide_note(a, {"disk usage"});
   s.push_back(chart("network", "Network throughput", Unit::BytesPerSec, "Throughput", kNetworkText, a.network));
   s.back().note = host_wide_note(a, {"network"});
-  s.push_back(text_section("summary", "Summary", kSummaryText));
+  s.push_back(text_section("summary", "Summary", kResourcesSummaryText));
   m.summary_table = summary_table(a);
   s.back().tables.push_back(m.summary_table);
-  s.push_back(text_section("findings", "Findings", kFindingsText));
+  s.push_back(text_section("findings", "Findings", kResourcesFindingsText));
   s.back().findings = true;
 
   if (!any_data(a.cpu) && !any_data(a.memory) && !any_data(a.disk_io) && !any_data(a.disk_usage) &&

@@ -18,8 +18,8 @@ namespace leanscope::analysis {
 
 namespace {
 
-constexpr std::string_view kHistograms = "state_transition_histograms";
-constexpr std::string_view kTiming = "state_transition_timing";
+constexpr std::string_view kStateHistograms = "state_transition_histograms";
+constexpr std::string_view kStateTiming = "state_transition_timing";
 constexpr std::string_view kCounters = "state_transition_counters";
 constexpr double kSecondMs = 1000;
 constexpr double kHourMs = 3'600'000;
@@ -32,30 +32,30 @@ struct Metric {
   const char* column;
 };
 const Metric kMetrics[] = {
-    {{kHistograms, kTiming, "total", "total-time", "State transition time",
+    {{kStateHistograms, kStateTiming, "total", "total-time", "State transition time",
       "Time of a whole state transition: processing the slots up to a block's slot, then the block "
       "(lean_state_transition_time_seconds)."},
      "total_s",
      "Total"},
-    {{kHistograms, kTiming, "slots", "slots-time", "Slots processing time",
+    {{kStateHistograms, kStateTiming, "slots", "slots-time", "Slots processing time",
       "Time to advance the state through the slots before a block's slot "
       "(lean_state_transition_slots_processing_time_seconds)."},
      "slots_s",
      "Slots"},
-    {{kHistograms, kTiming, "block", "block-time", "Block processing time",
+    {{kStateHistograms, kStateTiming, "block", "block-time", "Block processing time",
       "Time to apply a block to the state (lean_state_transition_block_processing_time_seconds)."},
      "block_s",
      "Block"},
-    {{kHistograms, kTiming, "attestations", "attestations-time", "Attestations processing time",
+    {{kStateHistograms, kStateTiming, "attestations", "attestations-time", "Attestations processing time",
       "Time to process a block's attestations (lean_state_transition_attestations_processing_time_seconds)."},
      "attestations_s",
      "Attestations"},
-    {{kHistograms, kTiming, "fork_choice", "fork-choice-time", "Fork-choice block processing time",
+    {{kStateHistograms, kStateTiming, "fork_choice", "fork-choice-time", "Fork-choice block processing time",
       "Time the fork choice takes to process a block (lean_fork_choice_block_processing_time_seconds)."},
      "fork_choice_s",
      "Fork choice"},
-    {{kHistograms, kTiming, "attestation_validation", "attestation-validation-time", "Attestation validation time",
-      "Time to validate an attestation (lean_attestation_validation_time_seconds)."},
+    {{kStateHistograms, kStateTiming, "attestation_validation", "attestation-validation-time",
+      "Attestation validation time", "Time to validate an attestation (lean_attestation_validation_time_seconds)."},
      "attestation_validation_s",
      "Attestation validation"},
 };
@@ -238,7 +238,7 @@ ReportDefinition state_transitions_report() {
   r.description =
       "State transition, block, slots, attestations, fork-choice and attestation validation times, slots and "
       "attestations processed per second, finalizations by result.";
-  r.datasets = {std::string(kHistograms), std::string(kTiming), std::string(kCounters), "node_info"};
+  r.datasets = {std::string(kStateHistograms), std::string(kStateTiming), std::string(kCounters), "node_info"};
   r.analyse = [](const DevnetData& data) -> Result<ReportModel> { return state_transitions_model(data); };
   return r;
 }
