@@ -54,14 +54,18 @@ std::string column_list(const std::vector<LeafInfo>& leaves) {
 
 }  // namespace
 
-namespace {
-
 // What a read takes from a file: the selected leaves and the row groups kept.
+// In a named namespace: BatchReader::State holds one, and a unity build would
+// otherwise give that public class a member of an internal type.
+namespace detail {
 struct ReadPlan {
   std::vector<const LeafInfo*> selected;
   std::vector<std::size_t> groups;
   std::size_t rows = 0;
 };
+}  // namespace detail
+
+namespace {
 
 Result<ReadPlan> plan_read(const ParsedFooter& footer, std::string_view name, const ReadOptions& options) {
   const auto& meta = footer.meta;
