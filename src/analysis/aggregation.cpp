@@ -105,10 +105,11 @@ Result<ReportModel> analyse_aggregation(const DevnetData& data) {
   m.figures_key = "aggregation";
 
   const PqCounters counters(data);
-  auto building = detail::timing_sections(
-      data, {kAggregationHistograms, kAggregationTiming, "agg_building", "building", "Aggregation building time", kBuildingText});
-  auto verification = detail::timing_sections(data, {kAggregationHistograms, kAggregationTiming, "agg_verification", "verification",
-                                                     "Aggregated verification time", kVerificationText});
+  auto building = detail::timing_sections(data, {kAggregationHistograms, kAggregationTiming, "agg_building", "building",
+                                                 "Aggregation building time", kBuildingText});
+  auto verification =
+      detail::timing_sections(data, {kAggregationHistograms, kAggregationTiming, "agg_verification", "verification",
+                                     "Aggregated verification time", kVerificationText});
   if (building.from_quantile_series || verification.from_quantile_series) {
     m.notes.emplace_back(detail::kQuantileSeriesNote);
   }
