@@ -91,6 +91,59 @@ std::optional<double> quantile_prepared(double q, const std::vector<Bucket>& buc
   return value;
 }
 
+// Increases sorted by `le`, equal bounds summed in that order: the last
+// step of bucket_increase, shared so that every path sums alike.
+void sum_by_le(std::vector<Bucket>& buckets) {
+  std::sort(buckets.begin(), buckets.end(), [](const Bucket& a, const Bucket& b) { return a.le < b.le; });
+  std::size_t kept = 0;
+  for (std::size_t i = 1; i < buckets.size(); ++i) {
+    if (buckets[i].le == buckets[kept].le) {
+      buckets[kept].count += buckets[i].count;
+    } else {
+      buckets[++kept] = buckets[i];
+    }
+  }
+  if (!buckets.empty()) buckets.resize(kept + 1);
+}
+
+// The quantile rows of a matrix of increases (`windows` rows of `bounds`
+// columns) and the flags of which cells had a sample: a window's buckets are
+// its present cells, in the order of `bounds`.
+std::vector<WindowQuantiles> quantile_rows(const std::vector<double>& bounds, const double* increase,
+                                           const unsigned char* present, std::size_t windows,
+                                           std::span<const double> qs, const WindowGrid& grid) {
+  std::vector<WindowQuantiles> out;
+  if (bounds.empty() || bounds.back() != kInf) return out;
+  const std::size_t width = bounds.size();
+  std::vector<Bucket> buckets;
+  buckets.reserve(width);
+  for (std::size_t w = 0; w < windows; ++w) {
+    buckets.clear();
+    for (std::size_t b = 0; b < width; ++b) {
+      if (present[w * width + b]) buckets.push_back({bounds[b], increase[w * width + b]});
+    }
+    auto total = prepare_sorted(buckets);
+    if (!total) continue;
+    WindowQuantiles row;
+    row.end = grid.start + grid.window_ms + static_cast<TimeMs>(w) * grid.step_ms;
+    row.observations = *total;
+    row.values.reserve(qs.size());
+    for (double q : qs) {
+      if (std::isnan(q)) {
+        row.values.emplace_back(q);
+      } else if (q < 0) {
+        row.values.emplace_back(-kInf);
+      } else if (q > 1) {
+        row.values.emplace_back(kInf);
+      } else {
+        row.values.push_back(quantile_prepared(q, buckets, *total));
+      }
+    }
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::optional<double> parse_le(std::string_view text) {
@@ -149,16 +202,7 @@ std::vector<Bucket> bucket_increase(std::span<const BucketSeries> series, TimeMs
     if (std::isnan(s.le)) continue;
     if (auto increase = counter_increase(s.t, s.v, from, to)) buckets.push_back({s.le, *increase});
   }
-  std::sort(buckets.begin(), buckets.end(), [](const Bucket& a, const Bucket& b) { return a.le < b.le; });
-  std::size_t kept = 0;
-  for (std::size_t i = 1; i < buckets.size(); ++i) {
-    if (buckets[i].le == buckets[kept].le) {
-      buckets[kept].count += buckets[i].count;
-    } else {
-      buckets[++kept] = buckets[i];
-    }
-  }
-  if (!buckets.empty()) buckets.resize(kept + 1);
+  sum_by_le(buckets);
   return buckets;
 }
 
@@ -201,9 +245,17 @@ std::vector<BucketShare> bucket_shares(std::span<const Bucket> cumulative) {
 
 std::vector<WindowQuantiles> windowed_quantiles(std::span<const BucketSeries> series, std::span<const double> qs,
                                                 const WindowGrid& grid) {
-  std::vector<WindowQuantiles> out;
-  if (grid.window_ms <= 0 || grid.step_ms <= 0 || grid.end - grid.start < grid.window_ms) return out;
-  const auto windows = static_cast<std::size_t>((grid.end - grid.start - grid.window_ms) / grid.step_ms + 1);
+  return grouped_histograms(series, {}, 0, qs, grid).merged;
+}
+
+GroupedHistograms grouped_histograms(std::span<const BucketSeries> series, std::span<const std::size_t> group_of,
+                                     std::size_t groups, std::span<const double> qs, const WindowGrid& grid) {
+  GroupedHistograms out;
+  out.groups.resize(groups);
+  out.increases.resize(groups);
+  const bool gridded = grid.window_ms > 0 && grid.step_ms > 0 && grid.end - grid.start >= grid.window_ms;
+  const std::size_t windows =
+      gridded ? static_cast<std::size_t>((grid.end - grid.start - grid.window_ms) / grid.step_ms + 1) : 0;
 
   // Every distinct bound, sorted: a window's buckets are a row of this.
   std::vector<double> bounds;
@@ -212,14 +264,15 @@ std::vector<WindowQuantiles> windowed_quantiles(std::span<const BucketSeries> se
   }
   std::sort(bounds.begin(), bounds.end());
   bounds.erase(std::unique(bounds.begin(), bounds.end()), bounds.end());
-  if (bounds.empty() || bounds.back() != kInf) return out;
   const std::size_t width = bounds.size();
 
   // Increase per window and bound, and whether any series of that bound had a
   // sample in the window (a bound absent from a window is absent from its
-  // buckets, as a vanished series is absent from Prometheus' sum).
-  std::vector<double> increase(windows * width, 0.0);
-  std::vector<unsigned char> present(windows * width, 0);
+  // buckets, as a vanished series is absent from Prometheus' sum). Matrix 0
+  // is every series', matrix g + 1 group g's: one pass adds each rise to both.
+  const std::size_t cells = windows * width;
+  std::vector<double> increase((groups + 1) * cells, 0.0);
+  std::vector<unsigned char> present((groups + 1) * cells, 0);
   // A window's increase is the sum of the rises (v[j] - v[j-1], or v[j] after
   // a drop) of the samples inside it, each measured from the sample before
   // it wherever that lies: the same as counter_increase's baseline. So each
@@ -228,55 +281,64 @@ std::vector<WindowQuantiles> windowed_quantiles(std::span<const BucketSeries> se
   const auto window_end = [&](std::size_t w) {
     return grid.start + grid.window_ms + static_cast<TimeMs>(w) * grid.step_ms;
   };
-  for (const BucketSeries& s : series) {
+  for (std::size_t i = 0; i < series.size(); ++i) {
+    const BucketSeries& s = series[i];
     if (std::isnan(s.le)) continue;
+    const std::size_t g = i < group_of.size() && group_of[i] < groups ? group_of[i] : groups;
+    const bool grouped = g < groups;
     const std::size_t column =
         static_cast<std::size_t>(std::lower_bound(bounds.begin(), bounds.end(), s.le) - bounds.begin());
+    double* all_increase = increase.data() + column;
+    unsigned char* all_present = present.data() + column;
+    double* group_increase = grouped ? all_increase + (g + 1) * cells : nullptr;
+    unsigned char* group_present = grouped ? all_present + (g + 1) * cells : nullptr;
     const std::size_t n = std::min(s.t.size(), s.v.size());
     bool seen = false;
     double prev = 0;
     std::size_t first = 0, past = 0;  // windows [first, past) hold the sample's time
-    for (std::size_t i = 0; i < n && first < windows; ++i) {
-      const double v = s.v[i];
+    // The increase over (start, end] exactly as counter_increase sums it: from
+    // the second usable sample on, up to the first one after the end.
+    bool inside = false, ended = !grouped;
+    double devnet = 0;
+    for (std::size_t k = 0; k < n; ++k) {
+      const double v = s.v[k];
       if (!usable(v)) continue;
+      const bool had_prev = seen;
       const double rise = !seen ? 0.0 : (v >= prev ? v - prev : v);
       seen = true;
       prev = v;
-      const TimeMs t = s.t[i];
-      while (first < windows && window_end(first) < t) ++first;
-      while (past < windows && window_end(past) - grid.window_ms < t) ++past;
-      for (std::size_t w = first; w < past; ++w) {
-        increase[w * width + column] += rise;
-        present[w * width + column] = 1;
+      const TimeMs t = s.t[k];
+      if (!ended) {
+        if (t > grid.end) {
+          ended = true;
+        } else if (t > grid.start) {
+          if (had_prev) devnet += rise;
+          inside = true;
+        }
+      }
+      if (first < windows) {
+        while (first < windows && window_end(first) < t) ++first;
+        while (past < windows && window_end(past) - grid.window_ms < t) ++past;
+        for (std::size_t w = first; w < past; ++w) {
+          all_increase[w * width] += rise;
+          all_present[w * width] = 1;
+          if (grouped) {
+            group_increase[w * width] += rise;
+            group_present[w * width] = 1;
+          }
+        }
+      } else if (ended) {
+        break;
       }
     }
+    if (grouped && inside) out.increases[g].push_back({s.le, devnet});
   }
 
-  std::vector<Bucket> buckets;
-  buckets.reserve(width);
-  for (std::size_t w = 0; w < windows; ++w) {
-    buckets.clear();
-    for (std::size_t b = 0; b < width; ++b) {
-      if (present[w * width + b]) buckets.push_back({bounds[b], increase[w * width + b]});
-    }
-    auto total = prepare_sorted(buckets);
-    if (!total) continue;
-    WindowQuantiles row;
-    row.end = window_end(w);
-    row.observations = *total;
-    row.values.reserve(qs.size());
-    for (double q : qs) {
-      if (std::isnan(q)) {
-        row.values.emplace_back(q);
-      } else if (q < 0) {
-        row.values.emplace_back(-kInf);
-      } else if (q > 1) {
-        row.values.emplace_back(kInf);
-      } else {
-        row.values.push_back(quantile_prepared(q, buckets, *total));
-      }
-    }
-    out.push_back(std::move(row));
+  out.merged = quantile_rows(bounds, increase.data(), present.data(), windows, qs, grid);
+  for (std::size_t g = 0; g < groups; ++g) {
+    out.groups[g] =
+        quantile_rows(bounds, increase.data() + (g + 1) * cells, present.data() + (g + 1) * cells, windows, qs, grid);
+    sum_by_le(out.increases[g]);
   }
   return out;
 }

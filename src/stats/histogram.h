@@ -9,6 +9,7 @@
 // nullopt or an omitted row, never 0 or NaN.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -118,5 +119,24 @@ struct WindowQuantiles {
 // by window.
 [[nodiscard]] std::vector<WindowQuantiles> windowed_quantiles(std::span<const BucketSeries> series,
                                                               std::span<const double> qs, const WindowGrid& grid);
+
+// Several groups' histograms (one group per client) and all of them merged,
+// from one pass over each series' samples:
+// - `groups[g]` is windowed_quantiles(the series of group g, qs, grid),
+// - `merged` is windowed_quantiles(series, qs, grid),
+// - `increases[g]` is bucket_increase(the series of group g, grid.start, grid.end),
+// each bit for bit, for the sums are made in the same order (`group_of[i]`
+// is the group of series[i], < `groups`; a series of another group is read
+// only for `merged`). The devnet increase is summed on its own and not from
+// the windows: a sample between two windows, or after the last one, counts
+// for the devnet but for no window.
+struct GroupedHistograms {
+  std::vector<std::vector<WindowQuantiles>> groups;
+  std::vector<WindowQuantiles> merged;
+  std::vector<std::vector<Bucket>> increases;
+};
+[[nodiscard]] GroupedHistograms grouped_histograms(std::span<const BucketSeries> series,
+                                                   std::span<const std::size_t> group_of, std::size_t groups,
+                                                   std::span<const double> qs, const WindowGrid& grid);
 
 }  // namespace leanscope::stats

@@ -409,5 +409,100 @@ TEST(WindowedQuantiles, AgreesWithTheWindowByWindowComputation) {
   }
 }
 
+// The one-pass computation of several clients and the network must give what
+// the separate computations give, bit for bit (the pages are compared byte for
+// byte): non-integer counts, so that the order of the additions shows;
+// restarts; a grid that starts off the minute and ends between two windows;
+// samples before the start and after the end; a series of no group.
+TEST(GroupedHistograms, EqualsTheSeparateComputationsBitForBit) {
+  std::mt19937 rng(29);
+  const std::vector<std::vector<double>> bound_sets = {
+      {0.005, 0.05, 0.5, kInf}, {0.01, 0.1, 1, kInf}, {0.005, 0.05, 0.5, 5, kInf}, {0.05, kInf}};
+  struct Owned {
+    double le;
+    std::size_t group;
+    std::vector<TimeMs> t;
+    std::vector<double> v;
+  };
+  std::vector<Owned> owned;
+  const TimeMs span = 3 * 60 * kMinute;
+  // Instances 0 and 1 are one client (group 0), 2 is group 2, 3 is in no
+  // group (3 >= groups); group 1 has no series.
+  const std::vector<std::size_t> group_of_instance = {0, 0, 2, 3};
+  for (std::size_t inst = 0; inst < bound_sets.size(); ++inst) {
+    const auto& bounds = bound_sets[inst];
+    std::vector<std::vector<double>> values(bounds.size());
+    std::vector<double> counts(bounds.size(), 0);
+    std::vector<TimeMs> times;
+    for (TimeMs t = -10 * kMinute; t <= span + 10 * kMinute; t += 15'000) {
+      if (std::uniform_int_distribution<int>(0, 150)(rng) == 0) std::fill(counts.begin(), counts.end(), 0.0);
+      const double x = std::exponential_distribution<double>(10)(rng);
+      const double weight = std::uniform_real_distribution<double>(0, 3)(rng);
+      for (std::size_t b = 0; b < bounds.size(); ++b) {
+        if (x <= bounds[b]) counts[b] += weight;
+      }
+      times.push_back(t + std::uniform_int_distribution<int>(-500, 500)(rng));
+      for (std::size_t b = 0; b < bounds.size(); ++b) values[b].push_back(counts[b]);
+    }
+    for (std::size_t b = 0; b < bounds.size(); ++b)
+      owned.push_back({bounds[b], group_of_instance[inst], times, values[b]});
+  }
+  std::vector<BucketSeries> series;
+  std::vector<std::size_t> group_of;
+  std::vector<std::vector<BucketSeries>> by_group(3);
+  for (const auto& o : owned) {
+    series.push_back({o.le, o.t, o.v});
+    group_of.push_back(o.group);
+    if (o.group < by_group.size()) by_group[o.group].push_back(series.back());
+  }
+
+  const std::vector<double> qs = {0.5, 0.95, 0.99};
+  const auto expect_same = [](const std::vector<WindowQuantiles>& got, const std::vector<WindowQuantiles>& want) {
+    ASSERT_EQ(got.size(), want.size());
+    for (std::size_t w = 0; w < got.size(); ++w) {
+      EXPECT_EQ(got[w].end, want[w].end);
+      EXPECT_EQ(got[w].observations, want[w].observations);
+      EXPECT_EQ(got[w].values, want[w].values) << "window ending " << got[w].end;
+    }
+  };
+  for (const WindowGrid grid : {WindowGrid{7'000, span - 2 * kMinute}, WindowGrid{0, span, 10 * kMinute, 3 * kMinute},
+                                WindowGrid{0, 4 * kMinute}}) {
+    const auto pass = grouped_histograms(series, group_of, 3, qs, grid);
+    expect_same(pass.merged, windowed_quantiles(series, qs, grid));
+    ASSERT_EQ(pass.groups.size(), 3u);
+    ASSERT_EQ(pass.increases.size(), 3u);
+    for (std::size_t g = 0; g < 3; ++g) {
+      expect_same(pass.groups[g], windowed_quantiles(by_group[g], qs, grid));
+      const auto want = bucket_increase(by_group[g], grid.start, grid.end);
+      ASSERT_EQ(pass.increases[g].size(), want.size());
+      for (std::size_t b = 0; b < want.size(); ++b) {
+        EXPECT_EQ(pass.increases[g][b].le, want[b].le);
+        EXPECT_EQ(pass.increases[g][b].count, want[b].count) << "group " << g << " le " << want[b].le;
+      }
+    }
+    EXPECT_TRUE(pass.groups[1].empty());
+    EXPECT_TRUE(pass.increases[1].empty());
+    EXPECT_FALSE(pass.increases[0].empty());
+  }
+}
+
+// A sample after the last window but inside the range counts for the devnet
+// and for no window; one after the range counts for neither.
+TEST(GroupedHistograms, TheDevnetIncreaseIsNotTheSumOfTheWindows) {
+  const std::vector<TimeMs> t = {0, 4 * kMinute, 12 * kMinute, 15 * kMinute};
+  const std::vector<double> low = {0, 2, 5, 9};
+  const std::vector<double> inf = {0, 4, 10, 20};
+  const std::vector<BucketSeries> series = {{0.1, t, low}, {kInf, t, inf}};
+  const std::vector<std::size_t> group_of = {0, 0};
+  const std::vector<double> qs = {0.5};
+  // Windows (0, 5] and (5, 10]; the range is (0, 14].
+  const auto pass = grouped_histograms(series, group_of, 1, qs, WindowGrid{0, 14 * kMinute});
+  ASSERT_EQ(pass.groups[0].size(), 1u);  // (5, 10] has no sample
+  EXPECT_EQ(pass.groups[0][0].observations, 4);
+  ASSERT_EQ(pass.increases[0].size(), 2u);
+  EXPECT_EQ(pass.increases[0][0].count, 5);   // 2 + 3, not 9
+  EXPECT_EQ(pass.increases[0][1].count, 10);  // 4 + 6, not 20
+}
+
 }  // namespace
 }  // namespace leanscope::stats

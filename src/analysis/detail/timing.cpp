@@ -111,8 +111,11 @@ void from_buckets(const DevnetData& data, const TimingSpec& spec, Timing& out, S
                   Section& network) {
   const std::size_t metric_col = DevnetData::label(spec.histograms, "metric");
   const std::size_t le_col = DevnetData::label(spec.histograms, "le");
-  std::map<std::string, std::vector<stats::BucketSeries>> by_client;
+  // Every series once, each with its client's group: one pass gives the
+  // clients' windows, the network's and the devnet figures.
   std::vector<stats::BucketSeries> all;
+  std::vector<std::size_t> group_of;
+  std::map<std::string_view, std::size_t> group_of_client;
   // A renamed job (`ream` -> `ream_0`) changes the instance: the segments of
   // one client's bucket are chained, as counters are, so it keeps counting
   // across the rename. Only a bucket with several series is copied.
@@ -137,29 +140,29 @@ void from_buckets(const DevnetData& data, const TimingSpec& spec, Timing& out, S
     const auto& s = *series;
     const auto le = stats::parse_le(s.labels.at(le_col));
     if (!le) continue;  // as Prometheus drops a bucket whose bound does not parse
-    stats::BucketSeries b{*le, s.series.t, s.series.v};
-    by_client[s.client].push_back(b);
-    all.push_back(b);
+    all.push_back({*le, s.series.t, s.series.v});
+    group_of.push_back(group_of_client.try_emplace(s.client, group_of_client.size()).first->second);
   }
 
   const auto& d = data.devnet();
+  // The clients and the network share this grid, and its range is the devnet's.
   const stats::WindowGrid grid{d.start, d.end, kWindowMs, kWindowMs};
+  const auto pass = stats::grouped_histograms(all, group_of, group_of_client.size(), kQs, grid);
   std::map<std::string, std::vector<stats::BucketShare>> shares;
   std::vector<stats::Bucket> merged;  // every client's devnet buckets
   for (const auto& c : data.clients()) {
     Panel panel{c, {}, {}, {}};
-    const auto it = by_client.find(c);
-    if (it != by_client.end()) {
-      panel.lines = window_lines(stats::windowed_quantiles(it->second, kQs, grid));
-      const auto buckets = stats::bucket_increase(it->second, d.start, d.end);
+    const auto it = group_of_client.find(c);
+    if (it != group_of_client.end()) {
+      panel.lines = window_lines(pass.groups[it->second]);
+      const auto& buckets = pass.increases[it->second];
       out.clients[c] = quantiles_of(buckets, &shares[c]);
       merged.insert(merged.end(), buckets.begin(), buckets.end());
     }
     windows.panels.push_back(std::move(panel));
   }
   out.network = quantiles_of(merge_buckets(std::move(merged)), nullptr);
-  network.panels.push_back(
-      {std::string(kNetworkPanel), window_lines(stats::windowed_quantiles(all, kQs, grid)), {}, {}});
+  network.panels.push_back({std::string(kNetworkPanel), window_lines(pass.merged), {}, {}});
 
   // Categories: every bound any client has, in order; a client without that
   // bound has no bar there.
