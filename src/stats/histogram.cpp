@@ -109,8 +109,8 @@ void sum_by_le(std::vector<Bucket>& buckets) {
 // The quantile rows of a matrix of increases (`windows` rows of `bounds`
 // columns) and the flags of which cells had a sample: a window's buckets are
 // its present cells, in the order of `bounds`.
-std::vector<WindowQuantiles> quantile_rows(const std::vector<double>& bounds, const double* increase,
-                                           const unsigned char* present, std::size_t windows,
+std::vector<WindowQuantiles> quantile_rows(const std::vector<double>& bounds, std::span<const double> increase,
+                                           std::span<const unsigned char> present, std::size_t windows,
                                            std::span<const double> qs, const WindowGrid& grid) {
   std::vector<WindowQuantiles> out;
   if (bounds.empty() || bounds.back() != kInf) return out;
@@ -288,10 +288,8 @@ GroupedHistograms grouped_histograms(std::span<const BucketSeries> series, std::
     const bool grouped = g < groups;
     const std::size_t column =
         static_cast<std::size_t>(std::lower_bound(bounds.begin(), bounds.end(), s.le) - bounds.begin());
-    double* all_increase = increase.data() + column;
-    unsigned char* all_present = present.data() + column;
-    double* group_increase = grouped ? all_increase + (g + 1) * cells : nullptr;
-    unsigned char* group_present = grouped ? all_present + (g + 1) * cells : nullptr;
+    // Indices, not pointers: without windows the matrices are empty.
+    const std::size_t group_at = (g + 1) * cells + column;
     const std::size_t n = std::min(s.t.size(), s.v.size());
     bool seen = false;
     double prev = 0;
@@ -320,11 +318,11 @@ GroupedHistograms grouped_histograms(std::span<const BucketSeries> series, std::
         while (first < windows && window_end(first) < t) ++first;
         while (past < windows && window_end(past) - grid.window_ms < t) ++past;
         for (std::size_t w = first; w < past; ++w) {
-          all_increase[w * width] += rise;
-          all_present[w * width] = 1;
+          increase[w * width + column] += rise;
+          present[w * width + column] = 1;
           if (grouped) {
-            group_increase[w * width] += rise;
-            group_present[w * width] = 1;
+            increase[group_at + w * width] += rise;
+            present[group_at + w * width] = 1;
           }
         }
       } else if (ended) {
@@ -334,10 +332,12 @@ GroupedHistograms grouped_histograms(std::span<const BucketSeries> series, std::
     if (grouped && inside) out.increases[g].push_back({s.le, devnet});
   }
 
-  out.merged = quantile_rows(bounds, increase.data(), present.data(), windows, qs, grid);
+  const std::span<const double> all_increase(increase);
+  const std::span<const unsigned char> all_present(present);
+  out.merged = quantile_rows(bounds, all_increase.first(cells), all_present.first(cells), windows, qs, grid);
   for (std::size_t g = 0; g < groups; ++g) {
-    out.groups[g] =
-        quantile_rows(bounds, increase.data() + (g + 1) * cells, present.data() + (g + 1) * cells, windows, qs, grid);
+    out.groups[g] = quantile_rows(bounds, all_increase.subspan((g + 1) * cells, cells),
+                                  all_present.subspan((g + 1) * cells, cells), windows, qs, grid);
     sum_by_le(out.increases[g]);
   }
   return out;
