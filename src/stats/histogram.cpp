@@ -34,6 +34,21 @@ bool iequals(std::string_view a, std::string_view b) {
          });
 }
 
+// Adjacent buckets with the same bound summed into one, in order (the
+// buckets are sorted by `le`).
+void merge_equal_bounds(std::vector<Bucket>& buckets) {
+  if (buckets.empty()) return;
+  std::size_t kept = 0;
+  for (std::size_t i = 1; i < buckets.size(); ++i) {
+    if (buckets[i].le == buckets[kept].le) {
+      buckets[kept].count += buckets[i].count;
+    } else {
+      buckets[++kept] = buckets[i];
+    }
+  }
+  buckets.resize(kept + 1);
+}
+
 // Buckets sorted by le with equal bounds summed, then made monotonic as
 // Prometheus' ensureMonotonicAndIgnoreSmallDeltas does. Returns the number of
 // observations (the +Inf count), or nullopt when the histogram has no value:
@@ -44,15 +59,7 @@ std::optional<double> prepare_sorted(std::vector<Bucket>& buckets) {
   for (const Bucket& b : buckets) {
     if (!std::isfinite(b.count)) return std::nullopt;
   }
-  std::size_t kept = 0;
-  for (std::size_t i = 1; i < buckets.size(); ++i) {
-    if (buckets[i].le == buckets[kept].le) {
-      buckets[kept].count += buckets[i].count;
-    } else {
-      buckets[++kept] = buckets[i];
-    }
-  }
-  buckets.resize(kept + 1);
+  merge_equal_bounds(buckets);
   double prev = buckets[0].count;
   for (std::size_t i = 1; i < buckets.size(); ++i) {
     const double curr = buckets[i].count;
@@ -89,21 +96,6 @@ std::optional<double> quantile_prepared(double q, const std::vector<Bucket>& buc
   const double value = start + (buckets[b].le - start) * (rank / count);
   if (std::isnan(value)) return std::nullopt;  // 0/0: q = 0 and an empty first bucket
   return value;
-}
-
-// Increases sorted by `le`, equal bounds summed in that order: the last
-// step of bucket_increase, shared so that every path sums alike.
-void sum_by_le(std::vector<Bucket>& buckets) {
-  std::sort(buckets.begin(), buckets.end(), [](const Bucket& a, const Bucket& b) { return a.le < b.le; });
-  std::size_t kept = 0;
-  for (std::size_t i = 1; i < buckets.size(); ++i) {
-    if (buckets[i].le == buckets[kept].le) {
-      buckets[kept].count += buckets[i].count;
-    } else {
-      buckets[++kept] = buckets[i];
-    }
-  }
-  if (!buckets.empty()) buckets.resize(kept + 1);
 }
 
 // The quantile rows of a matrix of increases (`windows` rows of `bounds`
@@ -145,6 +137,11 @@ std::vector<WindowQuantiles> quantile_rows(const std::vector<double>& bounds, st
 }
 
 }  // namespace
+
+void sum_by_le(std::vector<Bucket>& buckets) {
+  std::sort(buckets.begin(), buckets.end(), [](const Bucket& a, const Bucket& b) { return a.le < b.le; });
+  merge_equal_bounds(buckets);
+}
 
 std::optional<double> parse_le(std::string_view text) {
   std::string_view body = text;

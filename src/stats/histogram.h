@@ -55,6 +55,11 @@ struct BucketSeries {
 // nothing; an `le` none of whose series has a sample in the window is absent.
 [[nodiscard]] std::vector<Bucket> bucket_increase(std::span<const BucketSeries> series, TimeMs from, TimeMs to);
 
+// Buckets sorted by `le`, equal bounds summed in that order: the last step of
+// bucket_increase, and how several clients' increases become the network's
+// (increases add up), so every path sums alike.
+void sum_by_le(std::vector<Bucket>& buckets);
+
 // PromQL's histogram_quantile(q, buckets) for classic histograms, exactly
 // (Prometheus promql/quantile.go, BucketQuantile):
 // - no buckets: nullopt. q NaN: NaN; q < 0: -Inf; q > 1: +Inf.

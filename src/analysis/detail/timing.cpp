@@ -59,21 +59,6 @@ Quantiles quantiles_of(const std::vector<stats::Bucket>& buckets, std::vector<st
   return out;
 }
 
-// Buckets of several clients summed by `le` (increases add up, so this is
-// bucket_increase over all their series, without reading them again).
-std::vector<stats::Bucket> merge_buckets(std::vector<stats::Bucket> all) {
-  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.le < b.le; });
-  std::vector<stats::Bucket> out;
-  for (const auto& b : all) {
-    if (!out.empty() && out.back().le == b.le) {
-      out.back().count += b.count;
-    } else {
-      out.push_back(b);
-    }
-  }
-  return out;
-}
-
 std::string bucket_label(double le, double highest_finite) {
   if (le == kInf) return "> " + format_seconds(highest_finite);
   return "≤ " + format_seconds(le);
@@ -161,7 +146,8 @@ void from_buckets(const DevnetData& data, const TimingSpec& spec, Timing& out, S
     }
     windows.panels.push_back(std::move(panel));
   }
-  out.network = quantiles_of(merge_buckets(std::move(merged)), nullptr);
+  stats::sum_by_le(merged);
+  out.network = quantiles_of(merged, nullptr);
   network.panels.push_back({std::string(kNetworkPanel), window_lines(pass.merged), {}, {}});
 
   // Categories: every bound any client has, in order; a client without that
