@@ -18,7 +18,6 @@
 #include <tuple>
 #include <vector>
 
-#include <malloc.h>
 #include <unistd.h>
 
 #include "archive/datasets.h"
@@ -38,15 +37,6 @@ constexpr int kClients = 16;
 const std::vector<std::string> kLes = {"0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "+Inf"};
 const std::vector<double> kQs = {0.5, 0.95, 0.99};
 constexpr const char* kDatasets[] = {"pq_signature_histograms", "state_transition_histograms"};
-
-// The heap as the leanscope binary sets it up (src/cli/main.cpp): freed
-// blocks stay for the next read instead of going back to the kernel, whose
-// fresh pages cost a fault each (expensive on this VM: see PERFORMANCE.md).
-const bool kHeapLikeTheBinary = [] {
-  mallopt(M_MMAP_THRESHOLD, 256 << 20);
-  mallopt(M_TRIM_THRESHOLD, 512 << 20);
-  return true;
-}();
 
 const std::string& devnet() {
   static const std::string id = archive::devnet_id_for(kT0);

@@ -5,7 +5,6 @@
 //   PARQUET_BENCH_WRITE=FILE   BM_ParquetWriteFile serialises the table to FILE
 //   PARQUET_BENCH_READ=A,B     BM_ParquetReadFile/<path> decodes every column of each file
 #include <benchmark/benchmark.h>
-#include <malloc.h>
 
 #include <cstdint>
 #include <cstdlib>
@@ -156,10 +155,6 @@ void register_file_benchmarks() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // As leanscope's main does (src/cli/main.cpp): freed tables stay in the heap
-  // for the next read instead of being unmapped and faulted in again.
-  mallopt(M_MMAP_THRESHOLD, 256 << 20);
-  mallopt(M_TRIM_THRESHOLD, 512 << 20);
   register_file_benchmarks();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;

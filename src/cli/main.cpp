@@ -1,23 +1,18 @@
 // leanscope: a thin entry point that parses the command line and dispatches.
 #include <fmt/format.h>
 
-#include <malloc.h>
-
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
 #include "cli/config.h"
 #include "cli/output.h"
 #include "cli/usage.h"
+#include "common/heap.h"
 #include "common/version.h"
 
 int main(int argc, char** argv) {
   using namespace leanscope;
-  // Commands read one large table after another; keeping freed blocks in the
-  // heap for the next one, rather than unmapping them and faulting in fresh
-  // zeroed pages, takes a third off render's page faults (docs/PERFORMANCE.md).
-  mallopt(M_MMAP_THRESHOLD, 256 << 20);
-  mallopt(M_TRIM_THRESHOLD, 512 << 20);
+  configure_heap();
   CLI::App app{
       "leanscope: Lean Consensus devnet metrics -> Parquet archive -> self-contained HTML reports.\n"
       "Pipeline: detect -> fetch -> render (or sync for all three); demo shows it on a simulated devnet.",
