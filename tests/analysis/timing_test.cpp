@@ -90,6 +90,25 @@ TEST(TimingSections, AWindowWithoutObservationsBreaksTheLine) {
   EXPECT_FALSE(std::isnan(line.series.v[2]));
 }
 
+TEST(TimingSections, AnInfrastructureJobIsInNeitherTheNetworkLineNorItsFigures) {
+  leanscope::testing::TempDir dir;
+  Archive a(dir.path(), 5, {"ream_0"});
+  // ream_0: 10 observations <= 10 ms in the one window; a job the devnet does
+  // not list as a client (grafana, infrastructure): 10 in (10, 20] ms.
+  for (const char* le : {"0.01", "0.02", "+Inf"}) add(a, "ream_0", "r:1", le, 0, {0, 2, 4, 6, 8, 10});
+  add(a, "grafana", "g:1", "0.01", 0, {0, 0, 0, 0, 0, 0});
+  for (const char* le : {"0.02", "+Inf"}) add(a, "grafana", "g:1", le, 0, {0, 2, 4, 6, 8, 10});
+  a.write();
+  const auto t = sections_of(a);
+  // p95 of ream_0's 10 observations in (0, 10 ms]: 9.5 ms, in the figure and in the line.
+  ASSERT_TRUE(t.network.p95.has_value());
+  EXPECT_NEAR(*t.network.p95, 0.0095, 1e-12);
+  const auto& lines = t.sections.at(2).panels.at(0).lines;
+  ASSERT_EQ(lines.at(1).label, "p95");
+  ASSERT_EQ(lines.at(1).series.v.size(), 1u);
+  EXPECT_NEAR(lines.at(1).series.v[0], 0.0095, 1e-12);
+}
+
 TEST(TimingSections, FiguresAndComparison) {
   Quantiles q;
   q.p50 = 0.001;
