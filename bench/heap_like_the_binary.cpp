@@ -5,6 +5,7 @@
 
 namespace {
 const bool kHeapLikeTheBinary = [] {
+  leanscope::restart_with_huge_pages();
   leanscope::configure_heap();
   return true;
 }();

@@ -2,6 +2,9 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <functional>
+#include <set>
+#include <string>
 
 #include "cli/commands.h"
 #include "cli/config.h"
@@ -9,6 +12,17 @@
 #include "cli/usage.h"
 #include "common/heap.h"
 #include "common/version.h"
+
+namespace {
+// Commands that read or write a devnet's tables, hundreds of MB for a long
+// one: worth starting again with a heap on huge pages (common/heap.h). The
+// others start in a few ms and would only pay the restart.
+bool handles_large_tables(const std::string& command) {
+  static const std::set<std::string, std::less<>> kLarge{"fetch", "render", "summary",  "compare", "check",
+                                                         "sync",  "demo",   "simulate", "watch"};
+  return kLarge.contains(command);
+}
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace leanscope;
@@ -52,7 +66,11 @@ int main(int argc, char** argv) {
     cli::set_command(usage.command);
     return cli::usage_error(usage.message);
   }
-  cli::set_command(cli::chosen_command(app));
+  const std::string command = cli::chosen_command(app);
+  // Before the command starts a thread or opens a file; returns at once in
+  // the restarted program.
+  if (handles_large_tables(command)) restart_with_huge_pages();
+  cli::set_command(command);
   if (!dispatch.action) return cli::fail("no command chosen");
   try {
     return dispatch.action();

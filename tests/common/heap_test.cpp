@@ -5,13 +5,17 @@
 
 #include <gtest/gtest.h>
 #include <malloc.h>
+#include <unistd.h>
 
 #include <barrier>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "support/test_support.h"
 
 namespace leanscope {
 namespace {
@@ -70,6 +74,29 @@ TEST_F(Heap, LargeFreedBlocksStayInTheHeap) {
   EXPECT_EQ(mallinfo2().hblkhd, 0U) << "the block was mmapped, so freeing it would unmap it";
   std::free(block);
   EXPECT_GE(mallinfo2().fordblks, kBytes) << "the freed block went back to the kernel";
+}
+
+// The probe beside this test's executable (tests/common/CMakeLists.txt).
+std::string probe() {
+  return (std::filesystem::read_symlink("/proc/self/exe").parent_path() / "heap_restart_probe").string();
+}
+
+TEST(HeapRestart, RestartsOnceWithHugePagesAndTheSameArguments) {
+  const auto r = leanscope::testing::run_command({probe(), "render", "--devnet", "a b"}, 30, {"GLIBC_TUNABLES="});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "tunables=glibc.malloc.hugetlb=1\nrestarted=1\narg=render\narg=--devnet\narg=a b\n");
+}
+
+TEST(HeapRestart, KeepsTheUsersOtherTunables) {
+  const auto r = leanscope::testing::run_command({probe()}, 30, {"GLIBC_TUNABLES=glibc.malloc.arena_max=2"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "tunables=glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1\nrestarted=1\n");
+}
+
+TEST(HeapRestart, TheUsersOwnHugePageSettingStands) {
+  const auto r = leanscope::testing::run_command({probe()}, 30, {"GLIBC_TUNABLES=glibc.malloc.hugetlb=0"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "tunables=glibc.malloc.hugetlb=0\nrestarted=\n");
 }
 
 }  // namespace
