@@ -85,17 +85,26 @@ class DatasetFetcher {
     return true;
   }
 
-  // With request.tail: where the query of an archived file's tail starts
-  // (rows from there on are fetched again, older ones kept); none when the
-  // dataset is fetched whole.
-  std::optional<TimeMs> tail_start(const archive::Devnet& devnet, const archive::DatasetSpec& spec) const {
-    if (!request_.tail || request_.force) return std::nullopt;
+  // The dataset's archived file when it holds rows fetched with this query
+  // (its rows can be kept beside new answers); none otherwise.
+  std::optional<archive::ArchivedFileInfo> archived_rows(const archive::Devnet& devnet,
+                                                         const archive::DatasetSpec& spec) const {
     const fs::path path = archive::dataset_path(data_dir_, devnet.id, spec.id);
     std::error_code ec;
     if (!fs::exists(path, ec)) return std::nullopt;
     auto info = archive::archived_file_info(path);
     if (!info || !info->last_time || info->promql != archive::rendered_promql(spec, request_.selector))
       return std::nullopt;
+    return std::move(*info);
+  }
+
+  // With request.tail: where the query of an archived file's tail starts
+  // (rows from there on are fetched again, older ones kept); none when the
+  // dataset is fetched whole.
+  std::optional<TimeMs> tail_start(const archive::Devnet& devnet, const archive::DatasetSpec& spec) const {
+    if (!request_.tail || request_.force) return std::nullopt;
+    const auto info = archived_rows(devnet, spec);
+    if (!info) return std::nullopt;
     const std::int64_t step = static_cast<std::int64_t>(spec.step_seconds) * 1000;
     const TimeMs from = *info->last_time - std::max<TimeMs>(request_.tail_overlap_ms, step);
     if (from <= devnet.start) return std::nullopt;
@@ -120,12 +129,7 @@ class DatasetFetcher {
       }
     }
     if (first == std::numeric_limits<TimeMs>::max() || first <= from.value_or(devnet.start)) return std::nullopt;
-    const fs::path path = archive::dataset_path(data_dir_, devnet.id, spec.id);
-    std::error_code ec;
-    if (!fs::exists(path, ec)) return std::nullopt;
-    auto info = archive::archived_file_info(path);
-    if (!info || !info->last_time || info->promql != archive::rendered_promql(spec, request_.selector))
-      return std::nullopt;
+    if (!archived_rows(devnet, spec)) return std::nullopt;
     return first;
   }
 
