@@ -13,7 +13,6 @@
 #include <simdjson.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
