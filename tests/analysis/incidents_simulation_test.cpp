@@ -17,11 +17,7 @@
 namespace leanscope {
 namespace {
 
-using testing::Event;
-using testing::events_of;
-using testing::iso;
-using testing::overlaps;
-using testing::run_leanscope;
+using namespace leanscope::testing;  // the simulator truth's helpers, run_leanscope
 
 // Findings lag the truth by up to the archive's 1-minute step (and a stall is
 // seen from the last finalization before it).

@@ -15,11 +15,7 @@
 namespace leanscope {
 namespace {
 
-using testing::Event;
-using testing::events_of;
-using testing::iso;
-using testing::overlaps;
-using testing::run_leanscope;
+using namespace leanscope::testing;  // the simulator truth's helpers, run_leanscope
 
 bool resources_kind(std::string_view kind) {
   return kind == "memory_growth" || kind == "oom" || kind == "container_restart" || kind == "disk_fill";

@@ -14,11 +14,7 @@
 namespace leanscope {
 namespace {
 
-using testing::Event;
-using testing::events_of;
-using testing::iso;
-using testing::overlaps;
-using testing::run_leanscope;
+using namespace leanscope::testing;  // the simulator truth's helpers, run_leanscope
 
 struct Iteration {
   std::string id;
