@@ -14,9 +14,9 @@
 namespace leanscope::analysis {
 
 namespace {
-std::vector<ReportDefinition>& registry() {
+struct Registry {
   // In navigation order; the id names the page (SITE/<devnet>/<id>.html).
-  static std::vector<ReportDefinition> kReports{
+  std::vector<ReportDefinition> reports{
       networking_report(),         // networking
       consensus_report(),          // consensus
       pq_signatures_report(),      // pq-signatures
@@ -24,8 +24,13 @@ std::vector<ReportDefinition>& registry() {
       state_transitions_report(),  // state-transitions
       resources_report(),          // resources
   };
-  return kReports;
+  std::size_t built_in = reports.size();  // register_report adds after these
+};
+Registry& the_registry() {
+  static Registry registry;
+  return registry;
 }
+std::vector<ReportDefinition>& registry() { return the_registry().reports; }
 }  // namespace
 
 const std::vector<ReportDefinition>& reports() { return registry(); }
@@ -49,6 +54,16 @@ Status register_report(ReportDefinition report) {
     if (archive::find_dataset(d) == nullptr) return make_error("report '{}': unknown dataset '{}'", report.id, d);
   }
   registry().push_back(std::move(report));
+  return {};
+}
+
+Status unregister_report(std::string_view id) {
+  auto& all = registry();
+  const auto it = std::find_if(all.begin(), all.end(), [&](const ReportDefinition& r) { return r.id == id; });
+  if (it == all.end()) return make_error("no report '{}' is registered", id);
+  if (static_cast<std::size_t>(it - all.begin()) < the_registry().built_in)
+    return make_error("report '{}' is built in", id);
+  all.erase(it);
   return {};
 }
 

@@ -33,6 +33,10 @@ struct ReportDefinition {
 [[nodiscard]] const ReportDefinition* find_report(std::string_view id);
 // Adds a report after the built-in ones (its id must be new).
 [[nodiscard]] Status register_report(ReportDefinition report);
+// Removes a report register_report added (a test's own report, so that no
+// other test sharing the process sees it); built-in reports stay. Pointers
+// to reports registered after it are invalidated.
+[[nodiscard]] Status unregister_report(std::string_view id);
 
 // Every dataset the given reports read, each once, in first-use order.
 [[nodiscard]] std::vector<std::string> datasets_of(const std::vector<const ReportDefinition*>& reports);

@@ -58,7 +58,10 @@ struct DetectedDevnet {
   std::optional<std::int64_t> start_slot;
   std::optional<std::int64_t> end_slot;
   std::vector<std::string> clients;  // normalised, sorted
-  // The data begins at the window's start: the devnet may have started earlier.
+  // No reset marks the start and it is not a genesis (a head slot beginning
+  // within the reset threshold): the data begins at the window's start, or
+  // where the server's retention or a fresh store begins. The devnet may
+  // have started earlier.
   bool truncated_start = false;
   // The data runs to the window's end: the devnet may go on after it.
   bool truncated_end = false;
@@ -89,6 +92,9 @@ struct MergeResult {
   // Known devnets with archived data that a detection overlaps: kept, one
   // line each saying so (--prune replaces them).
   std::vector<std::string> conflicts;
+  // Known devnets a detection continues without sharing their start (the
+  // server lost it, or holds more of it): one line each saying so.
+  std::vector<std::string> continued;
 };
 
 // True when the archive holds data of the devnet with this id.
@@ -96,7 +102,13 @@ using HasArchive = std::function<bool(const std::string& id)>;
 
 // Merges detected devnets into the known file (docs/GUIDE.md, "Devnet detection", merging).
 // A known devnet `has_archive` says holds data is never dropped unless
-// params.prune (or !params.merge).
+// params.prune (or !params.merge). A detection without a reset at its start
+// that begins inside a known devnet (or within 5 minutes of its end, without
+// a drop of the head slot from the known end slot) and shares its clients is
+// that devnet continuing: same id and start, end extended. A detection that
+// began earlier than a known devnet with archived data and runs through its
+// start (no reset there) is that devnet too: the id stays, the start moves
+// back. Either needs one known devnet alone in the detection's time.
 [[nodiscard]] MergeResult merge_devnets(const archive::DevnetsFile& known, const std::vector<DetectedDevnet>& found,
                                         const Params& params, TimeMs now, const HasArchive& has_archive = {});
 

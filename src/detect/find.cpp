@@ -202,13 +202,14 @@ std::vector<DetectedDevnet> find_devnets(const std::vector<JobSeries>& head_slot
     d.start = from;
     d.end = end;
     std::set<std::string> clients;
-    double min_slot = std::numeric_limits<double>::infinity(), max_slot = -min_slot;
+    double min_slot = std::numeric_limits<double>::infinity(), max_slot = -min_slot, first_slot = min_slot;
     TimeMs member_end = from;
     for (const auto& [job, m] : present) {
       const bool reset_here = cluster && cluster->first_reset.count(job) > 0;
       if (cluster && !reset_here && !any_point_in(*m.track, settled, end)) continue;
       clients.insert(job);
       member_end = std::max(member_end, m.track->times[m.hi - 1]);
+      first_slot = std::min(first_slot, m.track->values[m.lo]);
       for (std::size_t i = m.lo; i < m.hi; ++i) {
         min_slot = std::min(min_slot, m.track->values[i]);
         max_slot = std::max(max_slot, m.track->values[i]);
@@ -225,7 +226,11 @@ std::vector<DetectedDevnet> find_devnets(const std::vector<JobSeries>& head_slot
       d.start_slot = static_cast<std::int64_t>(std::llround(min_slot));
       d.end_slot = static_cast<std::int64_t>(std::llround(max_slot));
     }
-    d.truncated_start = cluster == nullptr && from - params.window_start <= kSameDevnetMs;
+    // Without a reset, the start is seen only where the window cuts in or
+    // where the server's data begins past the first slots (retention, a
+    // fresh store); a head slot that begins low is the devnet's genesis.
+    d.truncated_start =
+        cluster == nullptr && (from - params.window_start <= kSameDevnetMs || first_slot > params.reset_threshold);
     d.truncated_end = params.window_end - end <= params.step_ms + params.step_ms / 2;
     out.push_back(std::move(d));
   }

@@ -74,6 +74,64 @@ bool same_entry(const archive::Devnet& a, const archive::Devnet& b) {
 
 TimeMs overlap(TimeMs a0, TimeMs a1, TimeMs b0, TimeMs b1) { return std::min(a1, b1) - std::max(a0, b0); }
 
+// A devnet start needs min_clients jobs resetting together; as many known
+// clients going on without a reset are the known devnet going on (fewer when
+// fewer are seen; a known entry without clients is not checked).
+bool shares_clients(const archive::Devnet& known, const DetectedDevnet& d, const Params& params) {
+  if (known.clients.empty()) return true;
+  const std::set<std::string> mine(known.clients.begin(), known.clients.end());
+  const auto shared =
+      std::count_if(d.clients.begin(), d.clients.end(), [&](const auto& c) { return mine.count(c) > 0; });
+  const auto needed = std::min<std::ptrdiff_t>(params.min_clients, static_cast<std::ptrdiff_t>(d.clients.size()));
+  return shared >= std::max<std::ptrdiff_t>(needed, 1);
+}
+
+struct Continuation {
+  std::size_t index = 0;
+  bool earlier = false;  // the detection began before the known start
+  std::string note;
+};
+
+// The known devnet `d` continues without sharing its start (see merge_devnets).
+std::optional<Continuation> continuation(const archive::DevnetsFile& known, const std::vector<bool>& matched,
+                                         const DetectedDevnet& d, const Params& params, const HasArchive& has_archive) {
+  std::optional<Continuation> found;
+  int involved = 0;  // known devnets that share the detection's time
+  for (std::size_t i = 0; i < known.devnets.size(); ++i) {
+    if (matched[i]) continue;
+    const auto& k = known.devnets[i];
+    const bool lost_start = d.truncated_start && k.start <= d.start && d.start <= k.end + kSameDevnetMs;
+    const bool earlier = d.start < k.start && k.start <= d.end;
+    if (lost_start || earlier || overlap(k.start, k.end, d.start, d.end) > kSameDevnetMs) ++involved;
+    if (!found && (lost_start || earlier)) found = Continuation{i, earlier, {}};
+  }
+  // Several known devnets in one detection: a server that lost resets (or a
+  // misbehaving one) must not merge them; the conflict rules apply.
+  if (!found || involved > 1) return std::nullopt;
+  const auto& k = known.devnets[found->index];
+  if (!shares_clients(k, d, params)) return std::nullopt;
+  if (found->earlier) {
+    // Without archived data the known entry was a partial view: the devnet
+    // takes the id of the start the server now shows.
+    if (!has_archive || !has_archive(k.id)) return std::nullopt;
+    found->note =
+        fmt::format("{}: the server holds it from {}, before its archived start {}: start moved back, id kept", k.id,
+                    format_iso_z(d.start), format_iso_z(k.start));
+    return found;
+  }
+  // After the known end, a head slot lower than the known end slot by more
+  // than the reset threshold is a new devnet whose reset the server lost.
+  if (d.start >= k.end && d.start_slot && k.end_slot &&
+      static_cast<double>(*d.start_slot) < static_cast<double>(*k.end_slot) - params.reset_threshold)
+    return std::nullopt;
+  // A window opening inside the devnet is the usual case; data beginning
+  // later than the window is the server's loss, worth a line.
+  if (d.start > k.start && d.start - params.window_start > kSameDevnetMs)
+    found->note = fmt::format("{} goes on: the server's data of it begins at {}, after its start {}", k.id,
+                              format_iso_z(d.start), format_iso_z(k.start));
+  return found;
+}
+
 }  // namespace
 
 MergeResult merge_devnets(const archive::DevnetsFile& known, const std::vector<DetectedDevnet>& found,
@@ -108,18 +166,20 @@ MergeResult merge_devnets(const archive::DevnetsFile& known, const std::vector<D
         match = i;
       }
     }
-    if (!match && d.truncated_start) {
-      for (std::size_t i = 0; i < known.devnets.size(); ++i) {
-        const auto& k = known.devnets[i];
-        if (!matched[i] && k.start <= d.start && d.start <= k.end + kSameDevnetMs) {
-          match = i;
-          break;
-        }
-      }
+    std::optional<Continuation> continued;
+    if (!match) continued = continuation(known, matched, d, params, has_archive);
+    if (continued) {
+      match = continued->index;
+      if (!continued->note.empty()) r.continued.push_back(continued->note);
     }
     if (match) {
       matched[*match] = true;
       auto entry = updated_entry(known.devnets[*match], d);
+      if (continued && continued->earlier) {
+        entry.start = d.start;
+        entry.start_slot = d.start_slot;
+        entry.duration_hours = hours(entry.start, entry.end);
+      }
       if (same_entry(entry, known.devnets[*match]))
         ++r.unchanged;
       else

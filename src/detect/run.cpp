@@ -91,6 +91,7 @@ Result<MergeResult> run_detect(prom::Client& client, const std::filesystem::path
     return false;
   };
   auto merged = merge_devnets(known, found, params, now_ms(), has_archive);
+  for (const auto& line : merged.continued) say("detect: " + line);
   for (const auto& conflict : merged.conflicts) say("detect: conflict: " + conflict);
   std::filesystem::create_directories(data_dir);
   LEANSCOPE_TRY(archive::save_devnets(data_dir, merged.file));

@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <system_error>
 
@@ -83,17 +85,26 @@ class DatasetFetcher {
     return true;
   }
 
-  // With request.tail: where the query of an archived file's tail starts
-  // (rows from there on are fetched again, older ones kept); none when the
-  // dataset is fetched whole.
-  std::optional<TimeMs> tail_start(const archive::Devnet& devnet, const archive::DatasetSpec& spec) const {
-    if (!request_.tail || request_.force) return std::nullopt;
+  // The dataset's archived file when it holds rows fetched with this query
+  // (its rows can be kept beside new answers); none otherwise.
+  std::optional<archive::ArchivedFileInfo> archived_rows(const archive::Devnet& devnet,
+                                                         const archive::DatasetSpec& spec) const {
     const fs::path path = archive::dataset_path(data_dir_, devnet.id, spec.id);
     std::error_code ec;
     if (!fs::exists(path, ec)) return std::nullopt;
     auto info = archive::archived_file_info(path);
     if (!info || !info->last_time || info->promql != archive::rendered_promql(spec, request_.selector))
       return std::nullopt;
+    return std::move(*info);
+  }
+
+  // With request.tail: where the query of an archived file's tail starts
+  // (rows from there on are fetched again, older ones kept); none when the
+  // dataset is fetched whole.
+  std::optional<TimeMs> tail_start(const archive::Devnet& devnet, const archive::DatasetSpec& spec) const {
+    if (!request_.tail || request_.force) return std::nullopt;
+    const auto info = archived_rows(devnet, spec);
+    if (!info) return std::nullopt;
     const std::int64_t step = static_cast<std::int64_t>(spec.step_seconds) * 1000;
     const TimeMs from = *info->last_time - std::max<TimeMs>(request_.tail_overlap_ms, step);
     if (from <= devnet.start) return std::nullopt;
@@ -102,6 +113,24 @@ class DatasetFetcher {
     const TimeMs aligned = devnet.start + (from - devnet.start) / step * step;
     if (aligned > devnet.end) return std::nullopt;
     return aligned;
+  }
+
+  // Answers that begin after where the query did, of a dataset archived
+  // with the same query: the server no longer holds those rows (past its
+  // retention, a fresh store), so the archived rows older than its first
+  // sample are kept before its answers and none is lost. None when the
+  // answers are empty (the archive is then kept whole) or begin where asked.
+  std::optional<TimeMs> lost_start(const archive::Devnet& devnet, const archive::DatasetSpec& spec,
+                                   const std::vector<prom::Matrix>& matrices, std::optional<TimeMs> from) const {
+    TimeMs first = std::numeric_limits<TimeMs>::max();
+    for (const auto& m : matrices) {
+      for (const auto& s : m.series) {
+        if (!s.times.empty()) first = std::min(first, s.times.front());
+      }
+    }
+    if (first == std::numeric_limits<TimeMs>::max() || first <= from.value_or(devnet.start)) return std::nullopt;
+    if (!archived_rows(devnet, spec)) return std::nullopt;
+    return first;
   }
 
   std::vector<prom::RangeQuery> queries(const archive::Devnet& devnet, const archive::DatasetSpec& spec,
@@ -129,6 +158,8 @@ class DatasetFetcher {
     }
     archive::DatasetTableBuilder builder(spec, std::move(names));
     std::size_t kept = 0;
+    const auto lost_before = lost_start(devnet, spec, matrices, keep_before);
+    if (lost_before) keep_before = lost_before;
     if (keep_before) {
       auto archived = builder.keep_archived_rows(path, *keep_before);
       if (!archived) {
@@ -187,7 +218,11 @@ class DatasetFetcher {
     r.bytes = file_size_or_zero(path);
     if (!record(devnet, spec, r)) return;
     r.outcome = Outcome::Written;
-    if (keep_before) {
+    if (lost_before) {
+      r.message = fmt::format("the server's data begins at {}: {} archived rows before it kept, {} fetched",
+                              format_iso_z(*lost_before), group_thousands(static_cast<std::int64_t>(kept)),
+                              group_thousands(rows - static_cast<std::int64_t>(kept)));
+    } else if (keep_before) {
       r.message = fmt::format("tail from {}: {} archived rows kept, {} fetched", format_iso_z(*keep_before),
                               group_thousands(static_cast<std::int64_t>(kept)),
                               group_thousands(rows - static_cast<std::int64_t>(kept)));

@@ -12,55 +12,28 @@
 #include <vector>
 
 #include "common/time.h"
-#include "support/test_support.h"
+#include "support/simulation.h"
 
 namespace leanscope {
 namespace {
 
-using testing::run_leanscope;
-
-struct Event {
-  std::string kind, client;
-  TimeMs start = 0, end = 0;
-};
-
-TimeMs iso(std::string_view text) {
-  auto t = parse_iso8601(text);
-  EXPECT_TRUE(t.ok()) << text;
-  return t.ok() ? *t : 0;
-}
+using namespace leanscope::testing;  // the simulator truth's helpers, run_leanscope
 
 // Findings lag the truth by up to the archive's 1-minute step (and a stall is
 // seen from the last finalization before it).
 constexpr TimeMs kToleranceMs = 3 * 60'000;
-bool overlaps(const Event& a, const Event& b) {
-  return a.start <= b.end + kToleranceMs && b.start <= a.end + kToleranceMs;
-}
 
 const std::set<std::string> kKinds{"finality_stall", "behind_head", "deep_reorg", "slow_verification",
                                    "invalid_signatures"};
 
-std::vector<Event> events_of(simdjson::dom::element list) {
-  std::vector<Event> out;
-  for (auto e : list.get_array()) {
-    out.push_back({std::string(e["kind"].get_string().value()), std::string(e["client"].get_string().value()),
-                   iso(e["start"].get_string().value()), iso(e["end"].get_string().value())});
-  }
-  return out;
-}
-
 class IncidentsOfSimulation : public ::testing::TestWithParam<int> {};
 
 TEST_P(IncidentsOfSimulation, FindsTheInjectedIncidentsAndNothingElse) {
-  testing::TempDir dir;
-  const auto data = (dir / "data").string(), truth_file = (dir / "truth.json").string();
-  auto sim = run_leanscope({"simulate", "--data-dir", data, "--truth", truth_file, "--seed", std::to_string(GetParam()),
-                            "--clients", "5", "--iterations", "2", "--end", "2026-11-23T12:00:00Z"});
-  ASSERT_EQ(sim.exit_code, 0) << sim.err;
-  simdjson::dom::parser parser;
-  const auto truth_text = testing::read_text(truth_file);
-  simdjson::dom::element truth;
-  ASSERT_FALSE(parser.parse(truth_text).get(truth));
+  const testing::SimulatedArchive sim(
+      {"--seed", std::to_string(GetParam()), "--clients", "5", "--iterations", "2", "--end", "2026-11-23T12:00:00Z"});
+  ASSERT_TRUE(sim.ok());
+  const auto& data = sim.data();
+  const auto truth = sim.truth();
   const auto truth_events = events_of(truth["events"]);
 
   bool any_v2 = false;
@@ -86,14 +59,14 @@ TEST_P(IncidentsOfSimulation, FindsTheInjectedIncidentsAndNothingElse) {
     for (const auto& e : truth_events) {
       if (!kKinds.contains(e.kind) || e.start < start || e.start > end) continue;
       const bool hit = std::any_of(found.begin(), found.end(), [&](const Event& f) {
-        return f.kind == e.kind && f.client == e.client && overlaps(f, e);
+        return f.kind == e.kind && f.client == e.client && overlaps(f, e, kToleranceMs);
       });
       EXPECT_TRUE(hit) << e.kind << " of " << e.client << " at " << format_iso_z(e.start) << " not found in " << r.out;
     }
     // And nothing else: a behind_head may also be a client catching up after a restart.
     for (const auto& f : found) {
       const bool known = std::any_of(truth_events.begin(), truth_events.end(), [&](const Event& e) {
-        if (e.kind == f.kind && e.client == f.client && overlaps(f, e)) return true;
+        if (e.kind == f.kind && e.client == f.client && overlaps(f, e, kToleranceMs)) return true;
         return f.kind == "behind_head" && e.kind == "restart" && e.client == f.client && f.start >= e.start &&
                f.start <= e.end + 5 * 60'000;
       });

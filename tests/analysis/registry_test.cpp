@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <memory>
 
 #include "support/test_archive.h"
 #include "support/test_support.h"
@@ -70,8 +71,23 @@ TEST(Registry, RefusesUnknownDatasetsAndSettingsDeclaredTwice) {
   auto fine = minimal("fine");
   fine.settings = {{"fine.minutes", 2, "a new one"}};
   ASSERT_TRUE(register_report(fine).ok());
+  // Removed when the test ends, passed or failed: tests share the process.
+  const std::unique_ptr<const char, void (*)(const char*)> unregister(
+      "fine", [](const char* id) { EXPECT_TRUE(unregister_report(id).ok()); });
   EXPECT_TRUE(has_setting("fine.minutes"));
   EXPECT_EQ(datasets_of({find_report("fine")}), (std::vector<std::string>{"head_slot"}));
+}
+
+TEST(Registry, AReportRegisteredByATestCanBeRemovedButNotABuiltInOne) {
+  const auto count = reports().size();
+  ASSERT_TRUE(register_report(minimal("passing")).ok());
+  EXPECT_EQ(reports().size(), count + 1);
+  ASSERT_TRUE(unregister_report("passing").ok());
+  EXPECT_EQ(reports().size(), count);
+  EXPECT_EQ(find_report("passing"), nullptr);
+  EXPECT_EQ(unregister_report("passing").error().message, "no report 'passing' is registered");
+  EXPECT_EQ(unregister_report("networking").error().message, "report 'networking' is built in");
+  EXPECT_NE(find_report("networking"), nullptr);
 }
 
 }  // namespace

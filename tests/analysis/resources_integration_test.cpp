@@ -10,23 +10,12 @@
 #include <vector>
 
 #include "common/time.h"
-#include "support/test_support.h"
+#include "support/simulation.h"
 
 namespace leanscope {
 namespace {
 
-using testing::run_leanscope;
-
-struct Event {
-  std::string kind, client;
-  TimeMs start = 0, end = 0;
-};
-
-TimeMs iso(std::string_view text) {
-  auto t = parse_iso8601(text);
-  EXPECT_TRUE(t.ok()) << text;
-  return t.ok() ? *t : 0;
-}
+using namespace leanscope::testing;  // the simulator truth's helpers, run_leanscope
 
 bool resources_kind(std::string_view kind) {
   return kind == "memory_growth" || kind == "oom" || kind == "container_restart" || kind == "disk_fill";
@@ -35,34 +24,16 @@ bool resources_kind(std::string_view kind) {
 // Findings may lag the truth by the archive's 1 min step and cAdvisor's 5 min
 // rate window; memory_growth and disk_fill span the devnet.
 constexpr TimeMs kToleranceMs = 6 * 60'000;
-bool overlaps(const Event& a, const Event& b) {
-  return a.start <= b.end + kToleranceMs && b.start <= a.end + kToleranceMs;
-}
-
-std::vector<Event> events_of(simdjson::dom::element array) {
-  std::vector<Event> out;
-  for (auto e : array.get_array()) {
-    const std::string kind(e["kind"].get_string().value());
-    if (!resources_kind(kind)) continue;
-    out.push_back({kind, std::string(e["client"].get_string().value()), iso(e["start"].get_string().value()),
-                   iso(e["end"].get_string().value())});
-  }
-  return out;
-}
 
 class ResourcesOfSimulation : public ::testing::TestWithParam<int> {};
 
 TEST_P(ResourcesOfSimulation, FindsTheSimulatorsIncidentsAndNothingElse) {
-  testing::TempDir dir;
-  const auto data = (dir / "data").string(), truth_file = (dir / "truth.json").string();
-  auto sim = run_leanscope({"simulate", "--data-dir", data, "--truth", truth_file, "--seed", std::to_string(GetParam()),
-                            "--clients", "5", "--iterations", "4", "--hours", "1", "--end", "2026-11-23T12:00:00Z"});
-  ASSERT_EQ(sim.exit_code, 0) << sim.err;
-  simdjson::dom::parser parser;
-  const auto truth_text = testing::read_text(truth_file);
-  simdjson::dom::element truth;
-  ASSERT_FALSE(parser.parse(truth_text).get(truth));
-  const auto incidents = events_of(truth["events"]);
+  const testing::SimulatedArchive sim({"--seed", std::to_string(GetParam()), "--clients", "5", "--iterations", "4",
+                                       "--hours", "1", "--end", "2026-11-23T12:00:00Z"});
+  ASSERT_TRUE(sim.ok());
+  const auto& data = sim.data();
+  const auto truth = sim.truth();
+  const auto incidents = events_of(truth["events"], resources_kind);
 
   struct Iteration {
     std::string id;
@@ -85,19 +56,19 @@ TEST_P(ResourcesOfSimulation, FindsTheSimulatorsIncidentsAndNothingElse) {
     simdjson::dom::parser summary_parser;
     simdjson::dom::element summary;
     ASSERT_FALSE(summary_parser.parse(r.out).get(summary)) << r.out;
-    const auto findings = events_of(summary["findings"]);
+    const auto findings = events_of(summary["findings"], resources_kind);
     found_total += findings.size();
 
     for (const auto& e : incidents) {
       if (e.start < start || e.start > end) continue;
       const bool found = std::any_of(findings.begin(), findings.end(), [&](const Event& f) {
-        return f.kind == e.kind && f.client == e.client && overlaps(f, e);
+        return f.kind == e.kind && f.client == e.client && overlaps(f, e, kToleranceMs);
       });
       EXPECT_TRUE(found) << e.kind << " of " << e.client << " at " << format_iso_z(e.start) << " not found";
     }
     for (const auto& f : findings) {
       const bool known = std::any_of(incidents.begin(), incidents.end(), [&](const Event& e) {
-        return f.kind == e.kind && f.client == e.client && overlaps(f, e);
+        return f.kind == e.kind && f.client == e.client && overlaps(f, e, kToleranceMs);
       });
       EXPECT_TRUE(known) << "unexpected " << f.kind << " of " << f.client << " at " << format_iso_z(f.start);
       // The figures agree with the findings.

@@ -9,17 +9,12 @@
 #include <vector>
 
 #include "common/time.h"
-#include "support/test_support.h"
+#include "support/simulation.h"
 
 namespace leanscope {
 namespace {
 
-using testing::run_leanscope;
-
-struct Event {
-  std::string kind, client;
-  TimeMs start = 0, end = 0;
-};
+using namespace leanscope::testing;  // the simulator truth's helpers, run_leanscope
 
 struct Iteration {
   std::string id;
@@ -27,29 +22,17 @@ struct Iteration {
   std::vector<std::string> clients;
 };
 
-TimeMs iso(std::string_view text) {
-  auto t = parse_iso8601(text);
-  EXPECT_TRUE(t.ok()) << text;
-  return t.ok() ? *t : 0;
-}
-
 // Findings may lag the truth by the archive's 1 min step and cAdvisor's 5 min rate window.
 constexpr TimeMs kToleranceMs = 6 * 60'000;
-bool overlaps(TimeMs a0, TimeMs a1, TimeMs b0, TimeMs b1) { return a0 <= b1 + kToleranceMs && b0 <= a1 + kToleranceMs; }
 
 class SummaryOfSimulation : public ::testing::TestWithParam<int> {};
 
 TEST_P(SummaryOfSimulation, MatchesTheGroundTruth) {
-  testing::TempDir dir;
-  const auto data = (dir / "data").string(), truth_file = (dir / "truth.json").string();
-  auto sim = run_leanscope({"simulate", "--data-dir", data, "--truth", truth_file, "--seed", std::to_string(GetParam()),
-                            "--clients", "5", "--iterations", "2", "--end", "2026-11-23T12:00:00Z"});
-  ASSERT_EQ(sim.exit_code, 0) << sim.err;
-
-  simdjson::dom::parser parser;
-  auto truth_text = testing::read_text(truth_file);
-  simdjson::dom::element truth;
-  ASSERT_FALSE(parser.parse(truth_text).get(truth));
+  const testing::SimulatedArchive sim(
+      {"--seed", std::to_string(GetParam()), "--clients", "5", "--iterations", "2", "--end", "2026-11-23T12:00:00Z"});
+  ASSERT_TRUE(sim.ok());
+  const auto& data = sim.data();
+  const auto truth = sim.truth();
   std::vector<Iteration> iterations;
   for (auto it : truth["iterations"].get_array()) {
     Iteration i{std::string(it["id"].get_string().value()),
@@ -59,11 +42,7 @@ TEST_P(SummaryOfSimulation, MatchesTheGroundTruth) {
     for (auto c : it["clients"].get_array()) i.clients.emplace_back(c.get_string().value());
     iterations.push_back(std::move(i));
   }
-  std::vector<Event> events;
-  for (auto e : truth["events"].get_array()) {
-    events.push_back({std::string(e["kind"].get_string().value()), std::string(e["client"].get_string().value()),
-                      iso(e["start"].get_string().value()), iso(e["end"].get_string().value())});
-  }
+  const auto events = events_of(truth["events"]);
   ASSERT_EQ(iterations.size(), 2u);
 
   for (const auto& iteration : iterations) {
@@ -97,7 +76,7 @@ TEST_P(SummaryOfSimulation, MatchesTheGroundTruth) {
       if (!reported.contains(e.kind) || !in_iteration(e)) continue;
       if (e.kind == "invalid_attestations") invalid_expected[e.client] = true;
       bool found = std::any_of(findings.begin(), findings.end(), [&](const Found& f) {
-        return f.kind == e.kind && f.client == e.client && overlaps(f.start, f.end, e.start, e.end);
+        return f.kind == e.kind && f.client == e.client && overlaps(f.start, f.end, e.start, e.end, kToleranceMs);
       });
       EXPECT_TRUE(found) << e.kind << " of " << e.client << " at " << format_iso_z(e.start) << " not found in "
                          << r.out;
@@ -105,7 +84,7 @@ TEST_P(SummaryOfSimulation, MatchesTheGroundTruth) {
     // And nothing else is reported.
     for (const auto& f : findings) {
       bool known = std::any_of(events.begin(), events.end(), [&](const Event& e) {
-        return f.kind == e.kind && f.client == e.client && overlaps(f.start, f.end, e.start, e.end);
+        return f.kind == e.kind && f.client == e.client && overlaps(f.start, f.end, e.start, e.end, kToleranceMs);
       });
       // A client that restarted resyncs from slot 0: while it catches up it
       // is behind the head by definition (consensus report's behind_head).

@@ -290,6 +290,91 @@ TEST(MergeDevnets, KnownDevnetsOutsideTheWindowAreKeptAndOverlappedOnesReplaced)
   for (const auto& d : r.file.devnets) EXPECT_NE(d.id, partial.id);
 }
 
+TEST(FindDevnets, DataBeginningPastAGenesisIsACutStart) {
+  // The server lost the devnet's first hour: its data begins at slot 900,
+  // ten minutes into the window, with no reset.
+  std::vector<JobSeries> series;
+  for (const std::string job : {"zeam_0", "ream_0"})
+    series.push_back(evaluate(job, {{kT0 - kHour, kT0, kT0 + kHour}}, kT0 - 10 * kMin, kT0 + kHour));
+  auto p = window(kT0 - 10 * kMin, kT0 + kHour);
+  auto found = find_devnets(series, {}, p);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_TRUE(found[0].truncated_start);
+  EXPECT_EQ(*found[0].start_slot, 900);
+}
+
+archive::Devnet known_devnet(TimeMs start, TimeMs end, std::int64_t end_slot) {
+  archive::Devnet k;
+  k.start = start;
+  k.end = end;
+  k.id = archive::devnet_id_for(start);
+  k.start_slot = 0;
+  k.end_slot = end_slot;
+  k.clients = {"a_0", "b_0", "c_0"};
+  return k;
+}
+
+TEST(MergeDevnets, ADetectionWithoutItsStartContinuesTheKnownDevnet) {
+  archive::DevnetsFile known;
+  known.devnets.push_back(known_devnet(kT0, kT0 + 2 * kHour, 1800));
+  const auto& k = known.devnets[0];
+  auto p = window(kT0 - kHour, kT0 + 4 * kHour);
+  // The server's data begins 30 minutes into the known devnet.
+  DetectedDevnet later{kT0 + 30 * kMin, kT0 + 4 * kHour, 450, 3600, {"a_0", "b_0"}, true, true};
+  auto r = merge_devnets(known, {later}, p, kT0);
+  ASSERT_EQ(r.file.devnets.size(), 1u);
+  EXPECT_EQ(r.file.devnets[0].id, k.id);
+  EXPECT_EQ(r.file.devnets[0].start, k.start);
+  EXPECT_EQ(r.file.devnets[0].start_slot, 0);
+  EXPECT_EQ(r.file.devnets[0].end, later.end);
+  EXPECT_EQ(r.file.devnets[0].clients, k.clients);
+  EXPECT_EQ(r.updated, 1);
+  ASSERT_EQ(r.continued.size(), 1u);
+  EXPECT_EQ(r.continued[0], k.id + " goes on: the server's data of it begins at " + format_iso_z(later.start) +
+                                ", after its start " + format_iso_z(k.start));
+
+  // Beginning just after the known end: the head slot goes on from the
+  // known end slot, or it fell (a new devnet whose reset was lost).
+  DetectedDevnet after_end{k.end + 3 * kMin, kT0 + 4 * kHour, 1840, 3600, {"a_0", "b_0", "c_0"}, true, true};
+  EXPECT_EQ(merge_devnets(known, {after_end}, p, kT0).file.devnets.size(), 1u);
+  after_end.start_slot = 300;
+  auto fell = merge_devnets(known, {after_end}, p, kT0);
+  ASSERT_EQ(fell.file.devnets.size(), 2u);
+  EXPECT_EQ(fell.file.devnets[0].id, k.id);
+  EXPECT_EQ(fell.file.devnets[1].id, archive::devnet_id_for(after_end.start));
+
+  // Other clients: not the known devnet.
+  DetectedDevnet others = later;
+  others.clients = {"x_0", "y_0"};
+  auto elsewhere = merge_devnets(known, {others}, p, kT0);
+  EXPECT_TRUE(elsewhere.continued.empty());
+  EXPECT_EQ(elsewhere.added, 1);
+  ASSERT_EQ(elsewhere.file.devnets.size(), 1u);  // the known one (no archived data) overlapped: replaced
+  EXPECT_EQ(elsewhere.file.devnets[0].id, archive::devnet_id_for(later.start));
+}
+
+TEST(MergeDevnets, AnEarlierStartOfAnArchivedDevnetKeepsItsId) {
+  archive::DevnetsFile known;
+  known.devnets.push_back(known_devnet(kT0, kT0 + 2 * kHour, 1800));
+  const auto& k = known.devnets[0];
+  auto p = window(kT0 - 2 * kHour, kT0 + 3 * kHour);
+  DetectedDevnet whole{kT0 - kHour, kT0 + 3 * kHour, 3, 3600, {"a_0", "b_0", "c_0"}, false, true};
+  auto archived = [&](const std::string& id) { return id == k.id; };
+  auto r = merge_devnets(known, {whole}, p, kT0, archived);
+  ASSERT_EQ(r.file.devnets.size(), 1u);
+  EXPECT_EQ(r.file.devnets[0].id, k.id);
+  EXPECT_EQ(r.file.devnets[0].start, whole.start);
+  EXPECT_EQ(r.file.devnets[0].start_slot, 3);
+  EXPECT_EQ(r.file.devnets[0].end, whole.end);
+  EXPECT_TRUE(r.conflicts.empty());
+  ASSERT_EQ(r.continued.size(), 1u);
+  // Without archived data the known entry was a partial view: the start's id.
+  auto partial = merge_devnets(known, {whole}, p, kT0);
+  ASSERT_EQ(partial.file.devnets.size(), 1u);
+  EXPECT_EQ(partial.file.devnets[0].id, archive::devnet_id_for(whole.start));
+  EXPECT_EQ(partial.dropped, 1);
+}
+
 TEST(MergeDevnets, MinDurationDropsShortRunsAndNoMergeOverwrites) {
   archive::DevnetsFile known;
   archive::Devnet k;

@@ -3,6 +3,8 @@
 // with the generic page writer and links it from every devnet page.
 #include <gtest/gtest.h>
 
+#include <memory>
+
 #include "analysis/registry.h"
 #include "report/site.h"
 #include "support/test_support.h"
@@ -42,6 +44,9 @@ analysis::ReportDefinition tiny_report() {
 
 TEST(TinyReport, IsRenderedAndLinkedOnceRegistered) {
   ASSERT_TRUE(analysis::register_report(tiny_report()).ok());
+  // Removed when the test ends: later tests in this process render sites too.
+  const std::unique_ptr<const char, void (*)(const char*)> unregister(
+      "tiny", [](const char* id) { EXPECT_TRUE(analysis::unregister_report(id).ok()); });
   EXPECT_FALSE(analysis::register_report(tiny_report()).ok());  // ids are unique
 
   testing::TempDir dir;

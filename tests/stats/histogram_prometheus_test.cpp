@@ -13,7 +13,6 @@
 #include <simdjson.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -32,6 +31,7 @@ namespace leanscope::stats {
 namespace {
 
 using testing::TempDir;
+using testing::url_encode;
 
 constexpr const char* kFamily = "leanscope_test_duration_seconds";
 constexpr TimeMs kScrape = 15'000;
@@ -129,18 +129,6 @@ std::string openmetrics(const Data& d) {
     series(inst, "_sum", "", inst.sum);
   }
   out += "# EOF\n";
-  return out;
-}
-
-std::string url_encode(std::string_view text) {
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out += fmt::format("%{:02X}", c);
-    }
-  }
   return out;
 }
 

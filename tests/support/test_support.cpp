@@ -278,6 +278,22 @@ std::string openmetrics_to_prometheus_text(const std::string& openmetrics) {
   return out;
 }
 
+std::string openmetrics_split(const std::string& openmetrics, std::int64_t cut_ms, bool early) {
+  std::istringstream in(openmetrics);
+  std::string line, out;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    if (line[0] == '#') {
+      if (line != "# EOF") out += line + "\n";
+      continue;
+    }
+    const double seconds = std::stod(line.substr(line.rfind(' ') + 1));
+    const bool is_early = static_cast<std::int64_t>(seconds * 1000) <= cut_ms;
+    if (is_early == early) out += line + "\n";
+  }
+  return out + "# EOF\n";
+}
+
 VictoriaMetricsServer::VictoriaMetricsServer(const fs::path& openmetrics, const fs::path& dir,
                                              const std::string& path_prefix) {
   if (!have_program("victoria-metrics")) {

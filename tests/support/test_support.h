@@ -95,6 +95,10 @@ class VictoriaMetricsServer {
 // Prometheus text format with millisecond timestamps; comments and # EOF dropped.
 [[nodiscard]] std::string openmetrics_to_prometheus_text(const std::string& openmetrics);
 
+// The OpenMetrics text with only its samples at or before `cut_ms` (early)
+// or only those after it, comments kept: a server that holds part of a devnet.
+[[nodiscard]] std::string openmetrics_split(const std::string& openmetrics, std::int64_t cut_ms, bool early);
+
 // Percent-encodes everything but RFC 3986's unreserved characters, for a
 // query string ("histogram_quantile(0.5, ...)" as a Prometheus query=).
 [[nodiscard]] std::string url_encode(std::string_view text);

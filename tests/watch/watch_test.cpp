@@ -8,8 +8,6 @@
 #include <signal.h>
 
 #include <chrono>
-#include <map>
-#include <sstream>
 #include <thread>
 
 #include "archive/devnets.h"
@@ -17,6 +15,7 @@
 #include "archive/read.h"
 #include "common/time.h"
 #include "demo/process.h"
+#include "support/archive_rows.h"
 #include "support/test_support.h"
 
 namespace fs = std::filesystem;
@@ -34,41 +33,6 @@ std::string simulate(const TempDir& tmp, TimeMs end, const std::string& iteratio
   return read_text(tmp / "sim.om");
 }
 
-// The OpenMetrics samples up to `cut` (inclusive) or after it; comments kept.
-std::string samples_split(const std::string& om, TimeMs cut, bool early) {
-  std::istringstream in(om);
-  std::string line, out;
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
-    if (line[0] == '#') {
-      if (line != "# EOF") out += line + "\n";
-      continue;
-    }
-    const double seconds = std::stod(line.substr(line.rfind(' ') + 1));
-    const bool is_early = static_cast<TimeMs>(seconds * 1000) <= cut;
-    if (is_early == early) out += line + "\n";
-  }
-  return out + "# EOF\n";
-}
-
-// Every series' samples of every dataset of a devnet.
-using Rows = std::map<std::string, std::vector<archive::KeyedSeries>>;
-Rows read_rows(const fs::path& data, const std::string& devnet) {
-  Rows rows;
-  for (const auto& spec : archive::datasets()) {
-    auto read = archive::read_dataset(data, devnet, spec.id, {0, 4'000'000'000'000});
-    EXPECT_TRUE(read.ok()) << spec.id;
-    if (read.ok()) rows[spec.id] = std::move(read->series);
-  }
-  return rows;
-}
-
-std::size_t count(const std::vector<archive::KeyedSeries>& series) {
-  std::size_t n = 0;
-  for (const auto& s : series) n += s.series.size();
-  return n;
-}
-
 std::optional<archive::Devnet> ongoing_devnet(const fs::path& data) {
   auto file = archive::load_devnets(data);
   if (!file) return std::nullopt;
@@ -84,39 +48,6 @@ std::string version_of(const std::optional<std::string>& json) {
   const auto at = json->find("\"version\":");
   if (at == std::string::npos) return {};
   return json->substr(at + 10, json->find(',', at) - at - 10);
-}
-
-// Rows a later archive must keep: every series of `before` is in `after`
-// with the same samples up to `until` (rows after it may be corrected).
-void expect_rows_kept(const Rows& before, const Rows& after, TimeMs until) {
-  for (const auto& [dataset, series] : before) {
-    EXPECT_GE(count(after.at(dataset)), count(series)) << dataset;
-    std::size_t compared = 0;
-    for (const auto& s : series) {
-      const archive::KeyedSeries* same = nullptr;
-      for (const auto& l : after.at(dataset)) {
-        if (l.client == s.client && l.labels == s.labels) same = &l;
-      }
-      ASSERT_NE(same, nullptr) << dataset << " " << s.client;
-      for (std::size_t i = 0; i < s.series.size(); ++i) {
-        if (s.series.t[i] >= until) break;
-        ASSERT_LT(i, same->series.size()) << dataset;
-        EXPECT_EQ(same->series.t[i], s.series.t[i]) << dataset << " " << s.client;
-        EXPECT_EQ(same->series.v[i], s.series.v[i]) << dataset << " " << s.client;
-        ++compared;
-      }
-    }
-    EXPECT_GT(compared, 0u) << dataset;
-  }
-}
-
-// The newest head_slot row of the archive (0 when none).
-TimeMs newest_head_slot(const Rows& rows) {
-  TimeMs last = 0;
-  for (const auto& s : rows.at("head_slot")) {
-    if (!s.series.t.empty()) last = std::max(last, s.series.t.back());
-  }
-  return last;
 }
 
 std::vector<fs::path> temporary_files(const fs::path& folder) {
@@ -201,8 +132,8 @@ TEST(WatchCommand, TheArchiveGrowsUnderARunningWatchAndSigintLeavesItComplete) {
   const TimeMs end = now_ms() / kMinute * kMinute - kMinute;
   const auto om = simulate(tmp, end, "1", "0.5");
   const TimeMs cut = end - 12 * kMinute;
-  write_text(tmp / "early.om", samples_split(om, cut, true));
-  write_text(tmp / "late.prom", openmetrics_to_prometheus_text(samples_split(om, cut, false)));
+  write_text(tmp / "early.om", openmetrics_split(om, cut, true));
+  write_text(tmp / "late.prom", openmetrics_to_prometheus_text(openmetrics_split(om, cut, false)));
   VictoriaMetricsServer vm(tmp / "early.om", tmp / "vm");
   ASSERT_TRUE(vm.ok());
 
@@ -224,10 +155,10 @@ TEST(WatchCommand, TheArchiveGrowsUnderARunningWatchAndSigintLeavesItComplete) {
     if (running) first_version = version_of(http_get(site_url + running->id + "/version.json", 5));
   }
   ASSERT_FALSE(first_version.empty()) << read_text(tmp / "watch.log");
-  const auto early_rows = read_rows(data, running->id);
+  const auto early_rows = read_archive_rows(data, running->id);
   const TimeMs early_end = running->end;
   EXPECT_LE(early_end, cut + kMinute);
-  ASSERT_GT(count(early_rows.at("head_slot")), 0u);
+  ASSERT_GT(count_rows(early_rows.at("head_slot")), 0u);
   const auto page = http_get(site_url + running->id + "/networking.html", 5);
   ASSERT_TRUE(page.has_value());
   EXPECT_NE(page->find("version.json"), std::string::npos);  // the page polls
@@ -260,17 +191,17 @@ TEST(WatchCommand, TheArchiveGrowsUnderARunningWatchAndSigintLeavesItComplete) {
   // Wait for a cycle that started after the devnet's end moved: its files hold the tail.
   const auto late_rows = [&] {
     for (int i = 0; i < 300; ++i) {
-      auto rows = read_rows(data, running->id);
+      auto rows = read_archive_rows(data, running->id);
       if (newest_head_slot(rows) >= end - 3 * kMinute) return rows;
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
-    return read_rows(data, running->id);
+    return read_archive_rows(data, running->id);
   }();
 
   // No earlier row is lost or changed: every series keeps its samples
   // older than the corrected minutes, and no dataset shrinks.
   expect_rows_kept(early_rows, late_rows, early_end - 6 * kMinute);
-  EXPECT_GT(count(late_rows.at("head_slot")), count(early_rows.at("head_slot")));
+  EXPECT_GT(count_rows(late_rows.at("head_slot")), count_rows(early_rows.at("head_slot")));
 
   // Ctrl-C: watch stops between steps and leaves a complete archive.
   ASSERT_EQ(::kill(child->pid(), SIGINT), 0);
@@ -354,8 +285,8 @@ TEST(WatchCommand, AServerKilledAndRestartedMidWatchIsCaughtUpWith) {
   const TimeMs end = now_ms() / kMinute * kMinute - kMinute;
   const auto om = simulate(tmp, end, "1", "0.5");
   const TimeMs cut = end - 12 * kMinute;
-  write_text(tmp / "before.prom", openmetrics_to_prometheus_text(samples_split(om, cut, true)));
-  write_text(tmp / "after.prom", openmetrics_to_prometheus_text(samples_split(om, cut, false)));
+  write_text(tmp / "before.prom", openmetrics_to_prometheus_text(openmetrics_split(om, cut, true)));
+  write_text(tmp / "after.prom", openmetrics_to_prometheus_text(openmetrics_split(om, cut, false)));
   RestartableVictoriaMetrics vm(tmp.path());
   ASSERT_TRUE(vm.start()) << read_text(tmp / "victoria-metrics.log");
   ASSERT_TRUE(vm.import(tmp / "before.prom"));
@@ -378,8 +309,8 @@ TEST(WatchCommand, AServerKilledAndRestartedMidWatchIsCaughtUpWith) {
     if (running && !version_of(http_get(site_url + running->id + "/version.json", 5)).empty()) break;
   }
   ASSERT_TRUE(running.has_value()) << read_text(log);
-  const auto before_rows = read_rows(data, running->id);
-  ASSERT_GT(count(before_rows.at("head_slot")), 0u);
+  const auto before_rows = read_archive_rows(data, running->id);
+  ASSERT_GT(count_rows(before_rows.at("head_slot")), 0u);
   EXPECT_LE(newest_head_slot(before_rows), cut);
 
   // Killed mid-watch: the next cycles fail, watch says so and keeps serving.
@@ -406,18 +337,18 @@ TEST(WatchCommand, AServerKilledAndRestartedMidWatchIsCaughtUpWith) {
   EXPECT_NE(page->find("version.json"), std::string::npos);
   EXPECT_TRUE(child->running());
   // Nothing archived was touched by the failing cycles.
-  expect_rows_kept(before_rows, read_rows(data, running->id), end);
+  expect_rows_kept(before_rows, read_archive_rows(data, running->id), end);
 
   // Back on the same port and storage, then the minutes it missed arrive.
   ASSERT_TRUE(vm.start()) << read_text(tmp / "victoria-metrics.log");
   ASSERT_TRUE(vm.import(tmp / "after.prom"));
-  Rows after_rows;
+  ArchiveRows after_rows;
   std::string caught_up;
   for (int i = 0; i < 600; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     const auto version = http_get(site_url + running->id + "/version.json", 5);
     if (!version || version->find(R"("note":"")") == std::string::npos) continue;
-    after_rows = read_rows(data, running->id);
+    after_rows = read_archive_rows(data, running->id);
     if (newest_head_slot(after_rows) >= end - 3 * kMinute) {
       caught_up = *version;
       break;
@@ -431,7 +362,7 @@ TEST(WatchCommand, AServerKilledAndRestartedMidWatchIsCaughtUpWith) {
   // which are as they were (but for the minutes a tail may correct), and
   // no series has a timestamp twice.
   expect_rows_kept(before_rows, after_rows, newest_head_slot(before_rows) - 6 * kMinute);
-  EXPECT_GT(count(after_rows.at("head_slot")), count(before_rows.at("head_slot")));
+  EXPECT_GT(count_rows(after_rows.at("head_slot")), count_rows(before_rows.at("head_slot")));
   for (const auto& [dataset, series] : after_rows) {
     for (const auto& s : series) {
       for (std::size_t i = 1; i < s.series.size(); ++i) {
