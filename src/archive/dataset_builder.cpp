@@ -15,6 +15,7 @@ struct DatasetTableBuilder::Table {
 };
 
 DatasetTableBuilder::~DatasetTableBuilder() = default;
+std::size_t DatasetTableBuilder::untouched_rows() const { return untouched_rows_; }
 
 DatasetTableBuilder::DatasetTableBuilder(const DatasetSpec& spec, ClientNameMap names)
     : spec_(spec), names_(std::move(names)), table_(std::make_unique<Table>()) {
@@ -128,10 +129,36 @@ Result<std::size_t> DatasetTableBuilder::keep_archived_rows(const std::filesyste
   if (!std::filesystem::is_regular_file(file, ec)) return make_error("{}: not a regular file", file.string());
   auto archived = parquet::read_table(file);
   if (!archived) return archived.error();
+  return add_archived_rows(file, *archived, before);
+}
+
+Result<std::size_t> DatasetTableBuilder::append_to_archived(const std::filesystem::path& file, TimeMs before) {
+  if (rows_ != 0) return make_error("{}: archived rows must come first", file.string());
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) return make_error("{}: not a regular file", file.string());
+  parquet::AppendOptions options;
+  options.time_column = "timestamp";
+  options.before_ms = before;
+  auto appender = parquet::Appender::open(file, options);
+  if (!appender) return appender.error();
+  // A file of another layout (an older leanscope's, another tool's) is
+  // rewritten whole, its rows mapped by column name.
+  if (!appender->check_schema(table_->table).ok()) return keep_archived_rows(file, before);
+  const parquet::Table reencoded = appender->take_reencoded();
+  auto added = add_archived_rows(file, reencoded, before);
+  if (!added) return added.error();
+  untouched_rows_ = appender->kept_rows();
+  appender_ = std::make_unique<parquet::Appender>(std::move(appender).value());
+  append_path_ = file;
+  return untouched_rows_ + *added;
+}
+
+Result<std::size_t> DatasetTableBuilder::add_archived_rows(const std::filesystem::path& file,
+                                                           const parquet::Table& archived, TimeMs before) {
   auto& cols = table_->table.columns;
   std::vector<const parquet::Column*> from(cols.size(), nullptr);
   for (std::size_t c = 0; c < cols.size(); ++c) {
-    from[c] = archived->find(cols[c].name);
+    from[c] = archived.find(cols[c].name);
     if (from[c] == nullptr || from[c]->kind != cols[c].kind)
       return make_error("{}: no {} column of the expected type", file.string(), cols[c].name);
   }
@@ -143,7 +170,7 @@ Result<std::size_t> DatasetTableBuilder::keep_archived_rows(const std::filesyste
     for (const auto& value : from[c]->dict) codes[c].push_back(intern(c, value));
   }
   std::size_t kept = 0;
-  for (std::size_t r = 0; r < archived->num_rows; ++r) {
+  for (std::size_t r = 0; r < archived.num_rows; ++r) {
     if (ts.is_null(r) || from[3]->is_null(r) || ts.millis_at(r) >= before) continue;
     for (std::size_t c = 0; c < cols.size(); ++c) {
       if (c == 2) {
@@ -226,6 +253,16 @@ Status DatasetTableBuilder::write(const std::filesystem::path& path, std::string
   table.num_rows = rows_;
   table.metadata.emplace_back("promql", std::move(promql));
   for (const auto& kv : metadata) table.metadata.push_back(kv);
+  if (appender_) {
+    // The untouched row groups are in the file opened, and only there.
+    if (path != append_path_)
+      return make_error(ErrorKind::Internal, "{}: the table was opened to append to {}", path.string(),
+                        append_path_.string());
+    auto appended = appender_->write(table);
+    appender_.reset();
+    if (!appended) return appended.error();
+    return {};
+  }
   std::error_code ec;
   std::filesystem::create_directories(path.parent_path(), ec);
   if (ec) return make_error("{}: cannot create the folder: {}", path.parent_path().string(), ec.message());

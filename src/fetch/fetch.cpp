@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <optional>
 #include <system_error>
 
@@ -129,15 +130,18 @@ class DatasetFetcher {
     }
     archive::DatasetTableBuilder builder(spec, std::move(names));
     std::size_t kept = 0;
+    std::optional<TimeMs> newest_before;
     if (keep_before) {
-      auto archived = builder.keep_archived_rows(path, *keep_before);
+      if (auto info = archive::archived_file_info(path)) newest_before = info->last_time;
+      // The file's row groups before the tail stay as they are, not decoded.
+      auto archived = builder.append_to_archived(path, *keep_before);
       if (!archived) {
         r.message = archived.error().message;
         return;
       }
       kept = *archived;
     }
-    std::size_t samples = kept;
+    std::size_t samples = builder.rows();
     for (const auto& m : matrices) {
       for (const auto& s : m.series) samples += s.times.size();
     }
@@ -152,7 +156,8 @@ class DatasetFetcher {
       }
     }
     matrices.clear();
-    const auto rows = static_cast<std::int64_t>(builder.settle());
+    // The rows the file will hold: the untouched row groups' and this table's.
+    const auto rows = static_cast<std::int64_t>(builder.settle() + builder.untouched_rows());
 
     // Never replace archived data with less: past the server's retention a
     // query returns nothing (or only the recent part) for an old devnet.
@@ -188,6 +193,7 @@ class DatasetFetcher {
     if (!record(devnet, spec, r)) return;
     r.outcome = Outcome::Written;
     if (keep_before) {
+      tails_[{devnet.id, spec.id}] = {*keep_before, newest_before};
       r.message = fmt::format("tail from {}: {} archived rows kept, {} fetched", format_iso_z(*keep_before),
                               group_thousands(static_cast<std::int64_t>(kept)),
                               group_thousands(rows - static_cast<std::int64_t>(kept)));
@@ -232,6 +238,12 @@ class DatasetFetcher {
     request.window = {devnet.start, devnet.end};
     request.selector = request_.selector;
     request.keep_if_more = true;
+    // The source was appended to: the windows before its tail need not be derived again.
+    if (auto tail = tails_.find({devnet.id, spec.derived_from});
+        tail != tails_.end() && source.outcome == Outcome::Written) {
+      request.source_tail_from = tail->second.from;
+      request.source_newest_before = tail->second.newest_before;
+    }
     auto derived = archive::derive_dataset(request);
     if (!derived) {
       r.message = derived.error().message;
@@ -271,10 +283,17 @@ class DatasetFetcher {
     return true;
   }
 
+  // A source file appended to in tail mode: from when, and its newest time before.
+  struct Tail {
+    TimeMs from = 0;
+    std::optional<TimeMs> newest_before;
+  };
+
   const fs::path& data_dir_;
   const FetchRequest& request_;
   TimeMs now_;
   archive::Manifest& manifest_;
+  std::map<std::pair<std::string, std::string>, Tail> tails_;  // (devnet, dataset)
 };
 
 // One dataset of one devnet to fetch: its queries' places in the batch and
