@@ -188,6 +188,26 @@ TEST(ParquetAppend, SealsTheOlderRowsOnceManyAndKeepsThemNextTime) {
   EXPECT_EQ(lines_of(path), lines(rows(0, 55)));
 }
 
+TEST(ParquetAppend, SealsTheLastHourApartSoThatReadingItSkipsTheOlderRows) {
+  TempDir dir;
+  const auto path = dir / "a.parquet";
+  ASSERT_TRUE(write_table(path, rows(0, 10000)).ok());  // one row group of 2.8 hours
+  auto stats = append_table(path, rows(9000, 9100, 1), before(at(9000), 100));
+  ASSERT_TRUE(stats.ok()) << stats.error().message;
+  EXPECT_EQ(stats->row_groups, 3u);  // before the last hour, the last hour, the new rows
+  auto info = inspect(path);
+  ASSERT_TRUE(info.ok());
+  ASSERT_EQ(info->row_groups.size(), 3u);
+  EXPECT_EQ(info->row_groups[0].num_rows, 5400);
+  EXPECT_EQ(info->row_groups[1].num_rows, 3600);
+  ReadOptions recent;
+  recent.time_filter = TimeFilter{"timestamp", at(8000), at(20000)};
+  auto read = read_table(path, recent);
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(read->num_rows, 3600u + 100u);
+  EXPECT_EQ(lines_of(path), lines(rows(0, 9000)) + lines(rows(9000, 9100, 1)));
+}
+
 TEST(ParquetAppend, MergesSmallSealedGroupsWhenTooMany) {
   TempDir dir;
   const auto path = dir / "a.parquet";

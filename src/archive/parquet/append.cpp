@@ -211,25 +211,40 @@ Result<AppendStats> Appender::write(const Table& rows) {
   // Rows before the cut are older rows written again: sealed into row groups
   // of their own when many (or merged), so that the next append keeps them.
   const Column& t = rows.columns[s.time->index];
-  auto older = [&](std::size_t r) {
-    return !t.is_null(r) && (t.kind == ValueKind::Timestamp ? t.millis_at(r) : t.ints[r]) < s.options.before_ms;
-  };
-  std::vector<std::size_t> old_rows, new_rows;
-  for (std::size_t r = 0; r < rows.num_rows; ++r) (older(r) ? old_rows : new_rows).push_back(r);
-  const bool seal = old_rows.size() > s.options.seal_rows || (s.merged_groups > 0 && !old_rows.empty());
+  auto time_of = [&](std::size_t r) { return t.kind == ValueKind::Timestamp ? t.millis_at(r) : t.ints[r]; };
+  auto older = [&](std::size_t r) { return !t.is_null(r) && time_of(r) < s.options.before_ms; };
+  // Sealed rows of the last `recent_ms` get row groups apart from the older
+  // ones: a reader of the recent minutes then skips the older by statistics.
+  const std::int64_t recent = s.options.before_ms - s.options.recent_ms;
+  std::vector<std::size_t> older_rows, recent_rows, new_rows;
+  for (std::size_t r = 0; r < rows.num_rows; ++r) {
+    if (!older(r)) {
+      new_rows.push_back(r);
+    } else if (s.options.recent_ms > 0 && time_of(r) >= recent) {
+      recent_rows.push_back(r);
+    } else {
+      older_rows.push_back(r);
+    }
+  }
+  const std::size_t old_count = older_rows.size() + recent_rows.size();
+  const bool seal = old_count > s.options.seal_rows || (s.merged_groups > 0 && old_count > 0);
   const Table* table = &rows;
   Table partitioned;
   std::vector<RowRange> ranges;
   if (seal) {
-    const bool in_order = old_rows.empty() || old_rows.back() + 1 == old_rows.size();
-    if (!in_order) {
-      std::vector<std::size_t> order = old_rows;
-      order.insert(order.end(), new_rows.begin(), new_rows.end());
+    std::vector<std::size_t> order = std::move(older_rows);
+    order.insert(order.end(), recent_rows.begin(), recent_rows.end());
+    const std::size_t older_count = old_count - recent_rows.size();
+    order.insert(order.end(), new_rows.begin(), new_rows.end());
+    bool identity = true;
+    for (std::size_t r = 0; r < order.size() && identity; ++r) identity = order[r] == r;
+    if (!identity) {
       partitioned = take_rows(rows, order);
       table = &partitioned;
     }
-    split_rows(0, old_rows.size(), s.write_options, ranges);
-    split_rows(old_rows.size(), rows.num_rows, s.write_options, ranges);
+    split_rows(0, older_count, s.write_options, ranges);
+    split_rows(older_count, old_count, s.write_options, ranges);
+    split_rows(old_count, rows.num_rows, s.write_options, ranges);
   } else {
     split_rows(0, rows.num_rows, s.write_options, ranges);
   }

@@ -120,6 +120,11 @@ struct AppendOptions {
   // many; fewer are written in one row group with the new rows. So an append
   // re-encodes at most about this many older rows, a few ms of work.
   std::size_t seal_rows = 64 * 1024;
+  // Sealed rows of the last recent_ms before before_ms go in row groups of
+  // their own, so that reading the recent minutes (TimeFilter) skips the
+  // older rows: a whole-file rewrite's sealed rows span the devnet. An hour:
+  // more than a watch cycle's interval plus the derived datasets' read-back.
+  std::int64_t recent_ms = 60 * 60'000;
   // When this many small row groups (at most 2 x seal_rows rows: sealed
   // tails) end the kept ones, they are decoded and written again as one row
   // group (of at most WriteOptions::row_group_rows rows) that is no longer
