@@ -17,6 +17,11 @@
 #include "common/error.h"
 #include "common/time.h"
 
+namespace leanscope::parquet {
+class Appender;
+struct Table;
+}  // namespace leanscope::parquet
+
 namespace leanscope::archive {
 
 // A dataset column beside client/instance/timestamp/value. Its value comes
@@ -110,6 +115,22 @@ class DatasetTableBuilder {
   // before add_series. Returns the rows kept. An error when the file cannot
   // be read or lacks a column of the dataset: the caller fetches it whole.
   [[nodiscard]] Result<std::size_t> keep_archived_rows(const std::filesystem::path& file, TimeMs before);
+  // The same, without decoding the file's row groups whose rows all lie
+  // before `before` (parquet::Appender): they are not in this table and
+  // write() keeps them as they are in the file, which it appends to (the
+  // `path` given to write() must be `file`). Only the rows of the other row
+  // groups before `before` are added here. A file of another column layout
+  // is read whole as keep_archived_rows does. Returns the rows kept, the
+  // untouched ones included.
+  //
+  // Bare-job rows (see settle()) are only dropped among this table's rows,
+  // never from the untouched row groups: a rename's repeated rows share a
+  // timestamp with their successor's, and every row of one timestamp came
+  // from the one fetch that last asked for that time, whose table settled
+  // them; later fetches start after it and only carry its rows along.
+  [[nodiscard]] Result<std::size_t> append_to_archived(const std::filesystem::path& file, TimeMs before);
+  // The archived rows append_to_archived left in the file untouched (not in rows()).
+  [[nodiscard]] std::size_t untouched_rows() const;
   // Room for `rows` rows in every column, so that adding them never copies.
   void reserve(std::size_t rows);
   [[nodiscard]] std::size_t rows() const { return rows_; }
@@ -127,6 +148,8 @@ class DatasetTableBuilder {
  private:
   struct Table;
   std::uint32_t intern(std::size_t column, std::string_view value);
+  Result<std::size_t> add_archived_rows(const std::filesystem::path& file, const parquet::Table& archived,
+                                        TimeMs before);
   void drop_rows_repeated_by_bare_jobs();
   const DatasetSpec& spec_;
   ClientNameMap names_;
@@ -135,6 +158,9 @@ class DatasetTableBuilder {
   std::size_t rows_ = 0;
   // Rows [first, second) came from a series whose job is a bare name.
   std::vector<std::pair<std::size_t, std::size_t>> bare_rows_;
+  std::unique_ptr<parquet::Appender> appender_;  // append_to_archived's file
+  std::filesystem::path append_path_;
+  std::size_t untouched_rows_ = 0;
 };
 
 }  // namespace leanscope::archive

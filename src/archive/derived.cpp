@@ -14,6 +14,7 @@
 #include <tuple>
 #include <vector>
 
+#include "archive/parquet/parquet.h"
 #include "stats/histogram.h"
 
 namespace leanscope::archive {
@@ -153,11 +154,100 @@ DerivationIssues add_timing_rows(const DatasetSpec& spec, std::span<const KeyedS
   return issues;
 }
 
+namespace {
+
+// The source's newest time, from its footer; none when unknown or absent.
+std::optional<TimeMs> newest_of(const fs::path& source_file) {
+  std::error_code ec;
+  if (!fs::is_regular_file(source_file, ec)) return std::nullopt;
+  auto newest = parquet::max_millis_from_statistics(source_file, "timestamp");
+  return newest ? *newest : std::nullopt;
+}
+
+std::vector<std::pair<std::string, std::string>> derived_metadata(const DeriveRequest& request,
+                                                                  const DatasetSpec& source,
+                                                                  std::optional<TimeMs> source_newest) {
+  std::vector<std::pair<std::string, std::string>> meta{{"devnet", request.devnet},
+                                                        {"dataset", request.spec->id},
+                                                        {"step_seconds", std::to_string(request.spec->step_seconds)},
+                                                        {"derived_from", source.id}};
+  if (source_newest) meta.emplace_back(kSourceNewestKey, std::to_string(*source_newest));
+  return meta;
+}
+
+// The file at `path` was derived from the source whose newest time was `newest`.
+bool derived_from_newest(const fs::path& path, TimeMs newest) {
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) return false;
+  auto info = parquet::inspect(path);
+  if (!info) return false;
+  for (const auto& [key, value] : info->metadata) {
+    if (key == kSourceNewestKey) return value == std::to_string(newest);
+  }
+  return false;
+}
+
+// Derives only the windows from the first one holding a source time >=
+// tail_from and appends them; nullopt when the whole file must be derived.
+Result<std::optional<DeriveOutcome>> derive_tail(const DeriveRequest& request, const DatasetSpec& source,
+                                                 std::optional<TimeMs> source_newest) {
+  const DatasetSpec& spec = *request.spec;
+  const TimeWindow devnet = request.window;
+  const TimeMs w = kTimingWindowMs;
+  const TimeMs from = *request.source_tail_from;
+  // Windows end at start + k w (k >= 1) and hold (end - w, end]: the first
+  // changed one is the first ending at or after `from`.
+  const TimeMs first_end = devnet.start + std::max<TimeMs>(1, (from - devnet.start + w - 1) / w) * w;
+  const TimeMs first_start = first_end - w;
+  // A window before the changed ones is read too: each sample's increase
+  // starts from the sample before it.
+  const TimeMs read_from = first_start - w;
+  if (read_from <= devnet.start) return std::optional<DeriveOutcome>{};
+  auto read = read_dataset_file(request.source_file, source, {read_from, devnet.end});
+  if (!read) return read.error();
+  for (const KeyedSeries& s : read->series) {
+    // The first sample stats' histogram code uses (finite, >= 0) must come
+    // before the changed windows, or its rise would be lost.
+    for (std::size_t k = 0; k < std::min(s.series.t.size(), s.series.v.size()); ++k) {
+      const double v = s.series.v[k];
+      if (!std::isfinite(v) || v < 0) continue;
+      if (s.series.t[k] > first_start) return std::optional<DeriveOutcome>{};
+      break;
+    }
+  }
+  DatasetTableBuilder builder(spec, ClientNameMap(read->owners_seen));
+  if (auto kept = builder.append_to_archived(request.path, first_end); !kept) return std::optional<DeriveOutcome>{};
+  DeriveOutcome out;
+  out.tail = true;
+  out.issues = add_timing_rows(spec, read->series, {first_start, devnet.end}, builder);
+  out.rows = static_cast<std::int64_t>(builder.settle() + builder.untouched_rows());
+  read->series.clear();
+  if (request.keep_if_more) {
+    if (auto archived = dataset_row_count(request.path); archived && *archived > out.rows) {
+      out.kept = true;
+      out.archived_rows = *archived;
+      return std::optional<DeriveOutcome>{out};
+    }
+  }
+  LEANSCOPE_TRY(builder.write(request.path, stored_promql(spec, request.selector),
+                              derived_metadata(request, source, source_newest)));
+  return std::optional<DeriveOutcome>{out};
+}
+
+}  // namespace
+
 Result<DeriveOutcome> derive_dataset(const DeriveRequest& request) {
   assert(request.spec != nullptr);
   const DatasetSpec& spec = *request.spec;
   const DatasetSpec* source = find_dataset(spec.derived_from);
   if (source == nullptr) return make_error("dataset {}: its source '{}' is not a dataset", spec.id, spec.derived_from);
+  const auto source_newest = newest_of(request.source_file);
+  if (request.source_tail_from && request.source_newest_before &&
+      derived_from_newest(request.path, *request.source_newest_before)) {
+    auto tail = derive_tail(request, *source, source_newest);
+    if (!tail) return tail.error();
+    if (*tail) return **tail;
+  }
   auto read = read_dataset_file(request.source_file, *source, request.window);
   if (!read) return read.error();
   DatasetTableBuilder builder(spec, ClientNameMap(read->owners_seen));
@@ -175,10 +265,7 @@ Result<DeriveOutcome> derive_dataset(const DeriveRequest& request) {
     }
   }
   LEANSCOPE_TRY(builder.write(request.path, stored_promql(spec, request.selector),
-                              {{"devnet", request.devnet},
-                               {"dataset", spec.id},
-                               {"step_seconds", std::to_string(spec.step_seconds)},
-                               {"derived_from", source->id}}));
+                              derived_metadata(request, *source, source_newest)));
   return out;
 }
 

@@ -9,6 +9,7 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -66,6 +67,17 @@ DerivationIssues add_timing_rows(const DatasetSpec& spec, std::span<const KeyedS
 // step_seconds, promql = stored_promql(spec, selector)). When `keep_if_more`
 // and the file at `path` holds more rows than the derivation gives, nothing
 // is written and `kept` is set (the archive is never replaced by less).
+//
+// The file records the source's newest time it was derived from
+// (kSourceNewestKey). When the source was since appended to from
+// `source_tail_from` on (fetch's tail mode) and its newest time was
+// `source_newest_before` before that, and the file says it was derived from
+// exactly that source, only the windows the append can have changed are
+// derived (the source read from a window before them, its older row groups
+// skipped) and appended to the file, whose older rows stay as they are: the
+// same rows as a whole derivation. Otherwise, or when a series' first sample
+// read lies in a changed window (its previous sample, which its increase
+// starts from, may lie before what was read), the file is derived whole.
 struct DeriveRequest {
   const DatasetSpec* spec = nullptr;
   std::filesystem::path source_file;
@@ -74,13 +86,18 @@ struct DeriveRequest {
   TimeWindow window;
   std::string selector;
   bool keep_if_more = false;
+  std::optional<TimeMs> source_tail_from;
+  std::optional<TimeMs> source_newest_before;
 };
 struct DeriveOutcome {
-  std::int64_t rows = 0;  // rows derived (written unless kept)
+  std::int64_t rows = 0;  // rows derived (written unless kept), the file's kept rows included
   DerivationIssues issues;
   bool kept = false;  // the archived file holds more rows: left as it was
   std::int64_t archived_rows = 0;
+  bool tail = false;  // only the changed windows were derived
 };
+// The metadata key of a derived file naming its source's newest time (ms).
+inline constexpr std::string_view kSourceNewestKey = "source_newest_ms";
 [[nodiscard]] Result<DeriveOutcome> derive_dataset(const DeriveRequest& request);
 
 }  // namespace leanscope::archive

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <functional>
 #include <limits>
+#include <map>
 #include <optional>
 #include <system_error>
 
@@ -160,15 +161,18 @@ class DatasetFetcher {
     std::size_t kept = 0;
     const auto lost_before = lost_start(devnet, spec, matrices, keep_before);
     if (lost_before) keep_before = lost_before;
+    std::optional<TimeMs> newest_before;
     if (keep_before) {
-      auto archived = builder.keep_archived_rows(path, *keep_before);
+      if (auto info = archive::archived_file_info(path)) newest_before = info->last_time;
+      // The file's row groups before the tail stay as they are, not decoded.
+      auto archived = builder.append_to_archived(path, *keep_before);
       if (!archived) {
         r.message = archived.error().message;
         return;
       }
       kept = *archived;
     }
-    std::size_t samples = kept;
+    std::size_t samples = builder.rows();
     for (const auto& m : matrices) {
       for (const auto& s : m.series) samples += s.times.size();
     }
@@ -183,7 +187,8 @@ class DatasetFetcher {
       }
     }
     matrices.clear();
-    const auto rows = static_cast<std::int64_t>(builder.settle());
+    // The rows the file will hold: the untouched row groups' and this table's.
+    const auto rows = static_cast<std::int64_t>(builder.settle() + builder.untouched_rows());
 
     // Never replace archived data with less: past the server's retention a
     // query returns nothing (or only the recent part) for an old devnet.
@@ -219,10 +224,12 @@ class DatasetFetcher {
     if (!record(devnet, spec, r)) return;
     r.outcome = Outcome::Written;
     if (lost_before) {
+      // Derived datasets are derived whole from such a file (no tail recorded).
       r.message = fmt::format("the server's data begins at {}: {} archived rows before it kept, {} fetched",
                               format_iso_z(*lost_before), group_thousands(static_cast<std::int64_t>(kept)),
                               group_thousands(rows - static_cast<std::int64_t>(kept)));
     } else if (keep_before) {
+      tails_[{devnet.id, spec.id}] = {*keep_before, newest_before};
       r.message = fmt::format("tail from {}: {} archived rows kept, {} fetched", format_iso_z(*keep_before),
                               group_thousands(static_cast<std::int64_t>(kept)),
                               group_thousands(rows - static_cast<std::int64_t>(kept)));
@@ -267,6 +274,12 @@ class DatasetFetcher {
     request.window = {devnet.start, devnet.end};
     request.selector = request_.selector;
     request.keep_if_more = true;
+    // The source was appended to: the windows before its tail need not be derived again.
+    if (auto tail = tails_.find({devnet.id, spec.derived_from});
+        tail != tails_.end() && source.outcome == Outcome::Written) {
+      request.source_tail_from = tail->second.from;
+      request.source_newest_before = tail->second.newest_before;
+    }
     auto derived = archive::derive_dataset(request);
     if (!derived) {
       r.message = derived.error().message;
@@ -306,10 +319,17 @@ class DatasetFetcher {
     return true;
   }
 
+  // A source file appended to in tail mode: from when, and its newest time before.
+  struct Tail {
+    TimeMs from = 0;
+    std::optional<TimeMs> newest_before;
+  };
+
   const fs::path& data_dir_;
   const FetchRequest& request_;
   TimeMs now_;
   archive::Manifest& manifest_;
+  std::map<std::pair<std::string, std::string>, Tail> tails_;  // (devnet, dataset)
 };
 
 // One dataset of one devnet to fetch: its queries' places in the batch and

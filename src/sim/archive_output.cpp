@@ -233,13 +233,12 @@ Result<std::int64_t> write_dataset(const Simulation& sim, const archive::Dataset
 // registry's order has written just before; returns its row count.
 Result<std::int64_t> derive_dataset(const archive::DatasetSpec& spec, const DevnetWindow& w,
                                     const std::filesystem::path& data_dir, const std::filesystem::path& path) {
-  archive::DeriveRequest request{&spec,
-                                 archive::dataset_path(data_dir, w.devnet.id, spec.derived_from),
-                                 path,
-                                 w.devnet.id,
-                                 {w.devnet.start, w.devnet.end},
-                                 "",
-                                 false};
+  archive::DeriveRequest request;
+  request.spec = &spec;
+  request.source_file = archive::dataset_path(data_dir, w.devnet.id, spec.derived_from);
+  request.path = path;
+  request.devnet = w.devnet.id;
+  request.window = {w.devnet.start, w.devnet.end};
   auto derived = archive::derive_dataset(request);
   if (!derived) return derived.error();
   return derived->rows;

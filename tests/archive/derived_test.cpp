@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <tuple>
@@ -241,6 +242,143 @@ TEST(DeriveDataset, WritesTheFileFromTheSourceFileAndNeverReplacesMoreWithLess) 
   auto empty = derive_dataset(request);
   ASSERT_TRUE(empty.ok());
   EXPECT_EQ(empty->rows, 0);
+}
+
+// Bucket counters of two clients' histograms per minute over [0, minutes]:
+// irregular rises, a restart (reset) of zeam_0 at minute 47; `bump` added
+// to every bucket from minute `bumped` on (a corrected tail).
+std::vector<KeyedSeries> long_histograms(int minutes, int bumped = 1000, double bump = 0) {
+  std::vector<KeyedSeries> out;
+  for (const std::string client : {"ream_0", "zeam_0"}) {
+    const std::vector<std::string> les{"0.1", "0.5", "1", "+Inf"};
+    for (std::size_t b = 0; b < les.size(); ++b) {
+      std::vector<double> v;
+      double count = 0;
+      for (int m = 0; m <= minutes; ++m) {
+        if (client == "zeam_0" && m == 47) count = 0;
+        count += static_cast<double>((m * 7 + static_cast<int>(b) * 3) % 5 + b);
+        v.push_back(count + (m >= bumped ? bump : 0));
+      }
+      out.push_back(bucket(client, client + ":9100", "signing", les[b], v));
+    }
+  }
+  return out;
+}
+
+// Adds the samples of `series` at minutes [from, to] to a source table.
+void add_minutes(DatasetTableBuilder& builder, const std::vector<KeyedSeries>& series, int from, int to) {
+  const auto& spec = *find_dataset("pq_signature_histograms");
+  for (const auto& s : series) {
+    std::vector<TimeMs> t;
+    std::vector<double> v;
+    for (std::size_t i = 0; i < s.series.t.size(); ++i) {
+      if (s.series.t[i] < minute(from) || s.series.t[i] > minute(to)) continue;
+      t.push_back(s.series.t[i]);
+      v.push_back(s.series.v[i]);
+    }
+    builder.add_series(spec.queries[0], {{"job", s.client}, {"instance", s.labels[0]}, {"le", s.labels[2]}}, t, v);
+  }
+}
+
+std::vector<std::string> sorted_rows(const std::filesystem::path& path) {
+  auto t = parquet::read_table(path);
+  EXPECT_TRUE(t.ok()) << t.error().message;
+  std::vector<std::string> out;
+  if (!t) return out;
+  for (std::size_t r = 0; r < t->num_rows; ++r) {
+    out.push_back(fmt::format("{} {} {} {} {} {}", t->find("client")->string_at(r), t->find("instance")->string_at(r),
+                              t->find("metric")->string_at(r), t->find("quantile")->string_at(r),
+                              t->find("timestamp")->ints[r], t->find("value")->doubles[r]));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST(DeriveDataset, TheTailOfAnAppendedSourceDerivesTheSameRowsAsTheWhole) {
+  testing::TempDir dir;
+  const auto& source_spec = *find_dataset("pq_signature_histograms");
+  const auto source = dir / "pq_signature_histograms.parquet";
+  {
+    DatasetTableBuilder builder(source_spec, ClientNameMap{});
+    add_minutes(builder, long_histograms(40), 0, 40);
+    ASSERT_TRUE(builder.write(source, rendered_promql(source_spec, "")).ok());
+  }
+  DeriveRequest request;
+  request.spec = &timing();
+  request.source_file = source;
+  request.path = dir / "tail" / "pq_signature_timing.parquet";
+  request.devnet = "pqdevnet-x";
+  request.window = {minute(0), minute(40)};
+  request.keep_if_more = true;
+  ASSERT_TRUE(derive_dataset(request).ok());
+
+  // The source appended to from minute 35 (as fetch's tail does), its last
+  // minutes corrected, 20 more minutes with a restart in them.
+  const auto grown = long_histograms(60, 35, 1);
+  {
+    DatasetTableBuilder builder(source_spec, ClientNameMap{});
+    ASSERT_TRUE(builder.append_to_archived(source, minute(35)).ok());
+    add_minutes(builder, grown, 35, 60);
+    ASSERT_TRUE(builder.write(source, rendered_promql(source_spec, "")).ok());
+  }
+  request.window = {minute(0), minute(60)};
+  request.source_tail_from = minute(35);
+  request.source_newest_before = minute(40);
+  auto tail = derive_dataset(request);
+  ASSERT_TRUE(tail.ok()) << tail.error().message;
+  EXPECT_TRUE(tail->tail);
+
+  DeriveRequest whole = request;
+  whole.path = dir / "whole" / "pq_signature_timing.parquet";
+  whole.source_tail_from.reset();
+  auto all = derive_dataset(whole);
+  ASSERT_TRUE(all.ok()) << all.error().message;
+  EXPECT_FALSE(all->tail);
+  const auto expected = sorted_rows(whole.path);
+  EXPECT_GT(expected.size(), 2u * 3 * 10);
+  EXPECT_EQ(sorted_rows(request.path), expected);
+  EXPECT_EQ(tail->rows, all->rows);
+
+  // A derived file not made from the source as it was before: derived whole.
+  request.source_newest_before = minute(39);
+  auto stale = derive_dataset(request);
+  ASSERT_TRUE(stale.ok());
+  EXPECT_FALSE(stale->tail);
+  EXPECT_EQ(sorted_rows(request.path), expected);
+
+  // A series whose first sample read lies in a changed window (a client
+  // joining at minute 58): its rise may start before what the tail reads,
+  // so the file is derived whole; the same rows either way.
+  auto joined = long_histograms(70);
+  for (auto s : long_histograms(70)) {
+    if (s.client != "ream_0") continue;
+    s.client = "qlean_0";
+    s.labels[0] = "qlean_0:9100";
+    std::vector<TimeMs> t;
+    std::vector<double> v;
+    for (std::size_t i = 0; i < s.series.t.size(); ++i) {
+      if (s.series.t[i] < minute(58)) continue;
+      t.push_back(s.series.t[i]);
+      v.push_back(s.series.v[i]);
+    }
+    s.series.t = t;
+    s.series.v = v;
+    joined.push_back(s);
+  }
+  {
+    DatasetTableBuilder builder(source_spec, ClientNameMap{});
+    ASSERT_TRUE(builder.append_to_archived(source, minute(55)).ok());
+    add_minutes(builder, joined, 55, 70);
+    ASSERT_TRUE(builder.write(source, rendered_promql(source_spec, "")).ok());
+  }
+  request.window = whole.window = {minute(0), minute(70)};
+  request.source_tail_from = minute(55);
+  request.source_newest_before = minute(60);
+  auto rejoined = derive_dataset(request);
+  ASSERT_TRUE(rejoined.ok()) << rejoined.error().message;
+  EXPECT_FALSE(rejoined->tail);
+  ASSERT_TRUE(derive_dataset(whole).ok());
+  EXPECT_EQ(sorted_rows(request.path), sorted_rows(whole.path));
 }
 
 }  // namespace

@@ -173,6 +173,39 @@ Table archive_table(std::size_t rows) {
   return t;
 }
 
+// DuckDB reads `path` as an archive file holding `table`'s rows, in order.
+void expect_duckdb_reads(const fs::path& path, const Table& table) {
+  auto r = run_oracle("archive", path);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc = parser.parse(r.out);
+  std::vector<std::string> types;
+  for (auto t : doc["types"].get_array()) types.emplace_back(std::string_view(t["column_type"].get_string()));
+  EXPECT_EQ(types, (std::vector<std::string>{"VARCHAR", "VARCHAR", "TIMESTAMP WITH TIME ZONE", "DOUBLE"}));
+  auto meta = doc["meta"].get_array().at(0);
+  EXPECT_EQ(std::string_view(meta["key"].get_string()), "promql");
+  EXPECT_EQ(std::string_view(meta["value"].get_string()), "sum by (job) (lean_head_slot)");
+  std::size_t row = 0;
+  for (auto values : doc["rows"].get_array()) {
+    auto v = values.get_array();
+    ASSERT_EQ(std::string_view(v.at(0).get_string()), table.columns[0].string_at(row));
+    if (table.columns[1].is_null(row)) {
+      ASSERT_TRUE(v.at(1).is_null()) << row;
+    } else {
+      ASSERT_EQ(std::string_view(v.at(1).get_string()), table.columns[1].string_at(row));
+    }
+    ASSERT_EQ(std::string(std::string_view(v.at(2).get_string())), std::to_string(table.columns[2].ints[row]));
+    if (table.columns[3].is_null(row)) {
+      ASSERT_TRUE(v.at(3).is_null()) << row;
+    } else {
+      ASSERT_EQ(std::strtod(std::string(std::string_view(v.at(3).get_string())).c_str(), nullptr),
+                table.columns[3].doubles[row]);
+    }
+    ++row;
+  }
+  EXPECT_EQ(row, table.num_rows);
+}
+
 TEST(ParquetDuckdb, DuckdbReadsArchiveFilesLeanscopeWrites) {
   if (!testing::have_program("node")) GTEST_SKIP() << "node is not installed";
   TempDir dir;
@@ -188,37 +221,44 @@ TEST(ParquetDuckdb, DuckdbReadsArchiveFilesLeanscopeWrites) {
       options.data_page_bytes = 4096;
       auto path = dir / fmt::format("archive_{}_{}.parquet", compression_name(compression), dictionary_limit);
       ASSERT_TRUE(write_table(path, table, options).ok());
-      auto r = run_oracle("archive", path);
-      ASSERT_EQ(r.exit_code, 0) << r.err;
-      simdjson::dom::parser parser;
-      simdjson::dom::element doc = parser.parse(r.out);
-      std::vector<std::string> types;
-      for (auto t : doc["types"].get_array()) types.emplace_back(std::string_view(t["column_type"].get_string()));
-      EXPECT_EQ(types, (std::vector<std::string>{"VARCHAR", "VARCHAR", "TIMESTAMP WITH TIME ZONE", "DOUBLE"}));
-      auto meta = doc["meta"].get_array().at(0);
-      EXPECT_EQ(std::string_view(meta["key"].get_string()), "promql");
-      EXPECT_EQ(std::string_view(meta["value"].get_string()), "sum by (job) (lean_head_slot)");
-      std::size_t row = 0;
-      for (auto values : doc["rows"].get_array()) {
-        auto v = values.get_array();
-        ASSERT_EQ(std::string_view(v.at(0).get_string()), table.columns[0].string_at(row));
-        if (table.columns[1].is_null(row)) {
-          ASSERT_TRUE(v.at(1).is_null()) << row;
-        } else {
-          ASSERT_EQ(std::string_view(v.at(1).get_string()), table.columns[1].string_at(row));
-        }
-        ASSERT_EQ(std::string(std::string_view(v.at(2).get_string())), std::to_string(table.columns[2].ints[row]));
-        if (table.columns[3].is_null(row)) {
-          ASSERT_TRUE(v.at(3).is_null()) << row;
-        } else {
-          ASSERT_EQ(std::strtod(std::string(std::string_view(v.at(3).get_string())).c_str(), nullptr),
-                    table.columns[3].doubles[row]);
-        }
-        ++row;
-      }
-      EXPECT_EQ(row, table.num_rows);
+      expect_duckdb_reads(path, table);
     }
   }
+}
+
+TEST(ParquetDuckdb, DuckdbReadsAppendedFiles) {
+  if (!testing::have_program("node")) GTEST_SKIP() << "node is not installed";
+  TempDir dir;
+  const Table table = archive_table(5000);
+  WriteOptions options;
+  options.row_group_rows = 1200;
+  options.data_page_bytes = 4096;
+  const auto path = dir / "appended.parquet";
+  ASSERT_TRUE(write_table(path, table, options).ok());
+  // Rows from 3000 on replaced by others (values moved): groups 0 and 1 kept
+  // as bytes, group 2 re-encoded up to row 3000, then the new rows, sealed
+  // apart (seal_rows 100), then appended to again.
+  Table tail = archive_table(7000);
+  for (auto& c : tail.columns) {
+    auto cut = [](auto& v) {
+      if (!v.empty()) v.erase(v.begin(), v.begin() + 3000);
+    };
+    cut(c.valid);
+    cut(c.ints);
+    cut(c.doubles);
+    cut(c.codes);
+  }
+  tail.num_rows = 4000;
+  for (auto& v : tail.columns[3].doubles) v += 1;
+  AppendOptions append;
+  append.before_ms = table.columns[2].ints[3000];
+  append.seal_rows = 100;
+  auto stats = append_table(path, tail, append, options);
+  ASSERT_TRUE(stats.ok()) << stats.error().message;
+  EXPECT_EQ(stats->kept_groups, 2u);
+  Table expected = archive_table(7000);
+  for (std::size_t r = 3000; r < 7000; ++r) expected.columns[3].doubles[r] += 1;
+  expect_duckdb_reads(path, expected);
 }
 
 }  // namespace

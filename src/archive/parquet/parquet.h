@@ -106,6 +106,92 @@ struct ReadOptions {
 [[nodiscard]] Result<Table> read_table_from_buffer(std::span<const std::uint8_t> bytes, std::string_view name,
                                                    const ReadOptions& options = {});
 
+// Appending to a file without decoding or re-encoding its older rows (a
+// running devnet's archive grows by minutes). The row groups whose rows all
+// lie before `before_ms` on `time_column` (their statistics' max is less) are
+// kept: from the first row group that is not on, the rest is decoded, its
+// rows before `before_ms` are handed out (reencoded()) to be written again
+// with the new ones, and its rows from `before_ms` on are replaced.
+struct AppendOptions {
+  std::string time_column = "timestamp";  // a Timestamp or integer column (as milliseconds)
+  std::int64_t before_ms = 0;
+  // The re-encoded rows before `before_ms` are written as row groups of their
+  // own (sealed, so kept as bytes from then on) once there are more than this
+  // many; fewer are written in one row group with the new rows. So an append
+  // re-encodes at most about this many older rows, a few ms of work.
+  std::size_t seal_rows = 64 * 1024;
+  // Sealed rows of the last recent_ms before before_ms go in row groups of
+  // their own, so that reading the recent minutes (TimeFilter) skips the
+  // older rows: a whole-file rewrite's sealed rows span the devnet. An hour:
+  // more than a watch cycle's interval plus the derived datasets' read-back.
+  std::int64_t recent_ms = 60 * 60'000;
+  // When this many small row groups (at most 2 x seal_rows rows: sealed
+  // tails) end the kept ones, they are decoded and written again as one row
+  // group (of at most WriteOptions::row_group_rows rows) that is no longer
+  // small: their count stays bounded over a long watch (each row group costs
+  // every reader a seek per column and the footer an entry), and a row is
+  // merged at most about once, the work of one append in `merge_groups`.
+  std::size_t merge_groups = 16;
+};
+
+// What an append did.
+struct AppendStats {
+  std::size_t kept_groups = 0;    // row groups copied as bytes
+  std::size_t kept_rows = 0;      // their rows
+  std::size_t merged_groups = 0;  // kept-looking small row groups decoded to be merged
+  std::size_t written_rows = 0;   // rows encoded (re-encoded + new)
+  std::size_t row_groups = 0;     // row groups of the new file
+};
+
+// One append to one file, in two steps so that the caller can combine the
+// rows written again with the new ones as it likes (e.g. dropping duplicates).
+class Appender {
+ public:
+  // Reads the footer of `path` and decodes what will not be kept. Errors: the
+  // file unreadable or not Parquet, no such time column.
+  [[nodiscard]] static Result<Appender> open(const std::filesystem::path& path, const AppendOptions& options,
+                                             const WriteOptions& write_options = {});
+  ~Appender();
+  Appender(Appender&&) noexcept;
+  Appender& operator=(Appender&&) noexcept;
+  Appender(const Appender&) = delete;
+  Appender& operator=(const Appender&) = delete;
+
+  // The rows before before_ms of the row groups not kept, in file order, with
+  // the file's columns (their names, kinds and nullability are the schema
+  // write() expects) and key-value metadata. Rows whose time is null are left
+  // out.
+  [[nodiscard]] const Table& reencoded() const;
+  [[nodiscard]] Table take_reencoded();
+  [[nodiscard]] std::size_t kept_rows() const;
+  [[nodiscard]] std::size_t kept_groups() const;
+
+  // OK when `rows` has the file's schema (names, kinds, units, nullability,
+  // in order), which write() requires.
+  [[nodiscard]] Status check_schema(const Table& rows) const;
+  // Writes the file again, atomically: the kept row groups' bytes as they
+  // are, then `rows` (what is written after them: normally reencoded() and
+  // the new rows) as new row groups, with `rows`' key-value metadata. An
+  // error, and the file untouched, when check_schema fails. Once only.
+  [[nodiscard]] Result<AppendStats> write(const Table& rows);
+
+ private:
+  struct State;
+  explicit Appender(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
+// open + reencoded() followed by `rows` (dictionaries merged) + write:
+// `rows` replace the file's rows from options.before_ms on.
+[[nodiscard]] Result<AppendStats> append_table(const std::filesystem::path& path, const Table& rows,
+                                               const AppendOptions& options, const WriteOptions& write_options = {});
+
+// The greatest value of a Timestamp or integer column, in milliseconds, from
+// the row groups' statistics alone (the footer): nullopt when the file has no
+// rows or a row group has no statistics for it.
+[[nodiscard]] Result<std::optional<std::int64_t>> max_millis_from_statistics(const std::filesystem::path& path,
+                                                                             std::string_view column);
+
 // A batch's rows of one column (BatchReader): the column's kind, unit and
 // dictionary, and where the batch starts in its vectors.
 struct ColumnSlice {

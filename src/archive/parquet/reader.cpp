@@ -15,32 +15,10 @@ namespace {
 
 using namespace detail;
 
-// A statistics value of an integer column as milliseconds, when decodable.
-std::optional<std::int64_t> stat_millis(const LeafInfo& leaf, const std::optional<std::string>& bytes) {
-  if (!bytes) return std::nullopt;
-  std::int64_t v;
-  if (leaf.physical == PhysicalType::Int64 && bytes->size() == 8) {
-    std::memcpy(&v, bytes->data(), 8);
-  } else if (leaf.physical == PhysicalType::Int32 && bytes->size() == 4) {
-    std::int32_t w;
-    std::memcpy(&w, bytes->data(), 4);
-    v = leaf.unsigned_int ? static_cast<std::int64_t>(static_cast<std::uint32_t>(w)) : w;
-  } else {
-    return std::nullopt;
-  }
-  return leaf.kind == ValueKind::Timestamp ? to_millis(v, leaf.unit) : v;
-}
-
 bool keep_row_group(const RowGroup& group, const LeafInfo& leaf, const TimeFilter& filter) {
-  const auto& m = *group.columns[leaf.index].meta_data;
-  if (!m.statistics) return true;
-  const auto& s = *m.statistics;
-  // min_value/max_value follow the column order; the legacy fields are signed, which only
-  // matters for unsigned columns.
-  auto lo = stat_millis(leaf, s.min_value ? s.min_value : (leaf.unsigned_int ? std::nullopt : s.min));
-  auto hi = stat_millis(leaf, s.max_value ? s.max_value : (leaf.unsigned_int ? std::nullopt : s.max));
-  if (!lo || !hi) return true;
-  return *hi >= filter.start_ms && *lo < filter.end_ms;
+  auto range = millis_range(group, leaf);
+  if (!range) return true;
+  return range->max >= filter.start_ms && range->min < filter.end_ms;
 }
 
 std::string column_list(const std::vector<LeafInfo>& leaves) {
@@ -110,28 +88,26 @@ void describe(Column& column, const LeafInfo& leaf) {
 
 }  // namespace
 
-Result<Table> read_table_from_buffer(std::span<const std::uint8_t> bytes, std::string_view name,
-                                     const ReadOptions& options) {
-  auto footer = parse_footer(bytes);
-  if (!footer.ok()) return prefix_error(name, footer.error());
-  const auto& meta = footer->meta;
-  auto plan = plan_read(*footer, name, options);
-  if (!plan) return plan.error();
-  const std::size_t total = plan->rows;
+namespace detail {
 
+Result<Table> read_row_groups(std::span<const std::uint8_t> bytes, const ParsedFooter& footer, std::string_view name,
+                              std::span<const LeafInfo* const> selected, std::span<const std::size_t> groups) {
+  const auto& meta = footer.meta;
+  std::size_t total = 0;
+  for (std::size_t g : groups) total += static_cast<std::size_t>(meta.row_groups[g].num_rows);
   Table table;
   table.num_rows = total;
   table.metadata = meta.key_value_metadata;
-  table.columns.resize(plan->selected.size());
+  table.columns.resize(selected.size());
   Codecs codecs;
-  for (std::size_t c = 0; c < plan->selected.size(); ++c) {
-    const LeafInfo& leaf = *plan->selected[c];
+  for (std::size_t c = 0; c < selected.size(); ++c) {
+    const LeafInfo& leaf = *selected[c];
     Column& column = table.columns[c];
     describe(column, leaf);
     auto reader = make_column_reader(leaf, column);
     reader->reserve_rows(total);
     std::size_t row = 0;
-    for (std::size_t g : plan->groups) {
+    for (std::size_t g : groups) {
       const auto& group = meta.row_groups[g];
       const auto rows = static_cast<std::size_t>(group.num_rows);
       auto s = reader->read_chunk(bytes, *group.columns[leaf.index].meta_data, row, rows, codecs);
@@ -140,6 +116,17 @@ Result<Table> read_table_from_buffer(std::span<const std::uint8_t> bytes, std::s
     }
   }
   return table;
+}
+
+}  // namespace detail
+
+Result<Table> read_table_from_buffer(std::span<const std::uint8_t> bytes, std::string_view name,
+                                     const ReadOptions& options) {
+  auto footer = parse_footer(bytes);
+  if (!footer.ok()) return prefix_error(name, footer.error());
+  auto plan = plan_read(*footer, name, options);
+  if (!plan) return plan.error();
+  return read_row_groups(bytes, *footer, name, plan->selected, plan->groups);
 }
 
 struct BatchReader::State {

@@ -185,6 +185,38 @@ Result<std::vector<LeafInfo>> flat_leaves(const FileMetaData& meta) {
   return leaves;
 }
 
+namespace {
+
+// A statistics value of an integer column as milliseconds, when decodable.
+std::optional<std::int64_t> stat_millis(const LeafInfo& leaf, const std::optional<std::string>& bytes) {
+  if (!bytes) return std::nullopt;
+  std::int64_t v;
+  if (leaf.physical == PhysicalType::Int64 && bytes->size() == 8) {
+    std::memcpy(&v, bytes->data(), 8);
+  } else if (leaf.physical == PhysicalType::Int32 && bytes->size() == 4) {
+    std::int32_t w;
+    std::memcpy(&w, bytes->data(), 4);
+    v = leaf.unsigned_int ? static_cast<std::int64_t>(static_cast<std::uint32_t>(w)) : w;
+  } else {
+    return std::nullopt;
+  }
+  return leaf.kind == ValueKind::Timestamp ? to_millis(v, leaf.unit) : v;
+}
+
+}  // namespace
+
+std::optional<MillisRange> millis_range(const RowGroup& group, const LeafInfo& leaf) {
+  const auto& m = *group.columns[leaf.index].meta_data;
+  if (!m.statistics) return std::nullopt;
+  const auto& s = *m.statistics;
+  // min_value/max_value follow the column order; the legacy fields are signed, which only
+  // matters for unsigned columns.
+  auto lo = stat_millis(leaf, s.min_value ? s.min_value : (leaf.unsigned_int ? std::nullopt : s.min));
+  auto hi = stat_millis(leaf, s.max_value ? s.max_value : (leaf.unsigned_int ? std::nullopt : s.max));
+  if (!lo || !hi) return std::nullopt;
+  return MillisRange{*lo, *hi};
+}
+
 std::uint64_t max_rows_for(std::size_t file_bytes) {
   return (std::uint64_t{1} << 20) + static_cast<std::uint64_t>(file_bytes) * 1024;
 }

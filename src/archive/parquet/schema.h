@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -48,6 +49,20 @@ struct ChunkRange {
   std::size_t size = 0;
 };
 [[nodiscard]] ChunkRange chunk_range(const ColumnMetaData& m);
+
+// A row group's least and greatest value of an integer or timestamp leaf, in
+// milliseconds (integers as they are), from its statistics; none without them.
+struct MillisRange {
+  std::int64_t min = 0;
+  std::int64_t max = 0;
+};
+[[nodiscard]] std::optional<MillisRange> millis_range(const RowGroup& group, const LeafInfo& leaf);
+
+// Decodes the selected leaves of row groups `groups` (indices, in order) of a
+// file whose footer is `footer`; `name` names the file in errors (reader.cpp).
+[[nodiscard]] Result<Table> read_row_groups(std::span<const std::uint8_t> bytes, const ParsedFooter& footer,
+                                            std::string_view name, std::span<const LeafInfo* const> selected,
+                                            std::span<const std::size_t> groups);
 
 // Largest number of rows a file of `file_bytes` may declare (bounds allocations).
 [[nodiscard]] std::uint64_t max_rows_for(std::size_t file_bytes);

@@ -4,6 +4,7 @@
 #include <unordered_set>
 
 #include "archive/parquet/compression.h"
+#include "archive/parquet/encode.h"
 #include "archive/parquet/metadata.h"
 #include "archive/parquet/parquet.h"
 #include "archive/parquet/writer_column.h"
@@ -11,9 +12,8 @@
 #include "common/version.h"
 
 namespace leanscope::parquet {
+namespace detail {
 namespace {
-
-using namespace detail;
 
 Codec codec_of(Compression c) {
   switch (c) {
@@ -33,7 +33,9 @@ Codec codec_of(Compression c) {
   return Codec::Uncompressed;
 }
 
-Status validate(const Table& table, const WriteOptions& options) {
+}  // namespace
+
+Status validate_table(const Table& table, const WriteOptions& options) {
   if (options.row_group_rows == 0) return make_error("row_group_rows must be positive");
   std::unordered_set<std::string_view> names;
   for (const auto& c : table.columns) {
@@ -57,12 +59,7 @@ Status validate(const Table& table, const WriteOptions& options) {
   return {};
 }
 
-}  // namespace
-
-Result<std::string> encode_table(const Table& table, const WriteOptions& options) {
-  LEANSCOPE_TRY(validate(table, options));
-  const Codec codec = codec_of(options.compression);
-  Codecs codecs;
+FileMetaData file_metadata_for(const Table& table) {
   FileMetaData meta;
   meta.version = 1;
   meta.num_rows = static_cast<std::int64_t>(table.num_rows);
@@ -74,37 +71,44 @@ Result<std::string> encode_table(const Table& table, const WriteOptions& options
   root.num_children = static_cast<std::int32_t>(table.columns.size());
   meta.schema.push_back(root);
   for (const auto& c : table.columns) meta.schema.push_back(schema_element_for(c));
+  return meta;
+}
 
-  std::string file;
-  // Rough size: the payload shrinks under compression, so reserve the plain size / 4.
-  std::size_t plain = 0;
-  for (const auto& c : table.columns) plain += c.size() * 8;
-  file.reserve(plain / 4 + 4096);
-  file.append("PAR1", 4);
+void split_rows(std::size_t begin, std::size_t end, const WriteOptions& options, std::vector<RowRange>& out) {
+  for (std::size_t b = begin; b < end; b += options.row_group_rows)
+    out.push_back({b, std::min(end, b + options.row_group_rows)});
+}
 
+Status encode_row_groups(const Table& table, std::span<const RowRange> ranges, const WriteOptions& options,
+                         std::string& file, std::int64_t base, std::vector<RowGroup>& groups) {
+  const Codec codec = codec_of(options.compression);
+  Codecs codecs;
   std::vector<ColumnChunkWriter> writers;
   writers.reserve(table.columns.size());
   for (const auto& c : table.columns) writers.emplace_back(c, options, codec, codecs);
-
-  for (std::size_t begin = 0; begin < table.num_rows; begin += options.row_group_rows) {
-    const std::size_t end = std::min(table.num_rows, begin + options.row_group_rows);
+  // The column writers record offsets in `file`; `base` moves them to the finished file's.
+  const auto delta = base - static_cast<std::int64_t>(file.size());
+  for (const RowRange& range : ranges) {
     RowGroup group;
-    group.num_rows = static_cast<std::int64_t>(end - begin);
+    group.num_rows = static_cast<std::int64_t>(range.end - range.begin);
     group.file_offset = static_cast<std::int64_t>(file.size());
-    group.ordinal = static_cast<std::int16_t>(meta.row_groups.size() & 0x7fff);
+    group.ordinal = static_cast<std::int16_t>(groups.size() & 0x7fff);
     const std::size_t group_start = file.size();
     for (std::size_t i = 0; i < table.columns.size(); ++i) {
       ColumnChunk chunk;
       chunk.meta_data.emplace();
-      Status s = writers[i].write(begin, end, file, *chunk.meta_data);
-      if (!s.ok()) return s.error();
+      LEANSCOPE_TRY(writers[i].write(range.begin, range.end, file, *chunk.meta_data));
       group.total_byte_size += chunk.meta_data->total_uncompressed_size;
       group.columns.push_back(std::move(chunk));
     }
     group.total_compressed_size = static_cast<std::int64_t>(file.size() - group_start);
-    meta.row_groups.push_back(std::move(group));
+    shift_offsets(group, delta);
+    groups.push_back(std::move(group));
   }
+  return {};
+}
 
+void finish_file(const FileMetaData& meta, std::string& file) {
   const std::size_t footer_start = file.size();
   encode_file_metadata(meta, file);
   const auto footer_len = static_cast<std::uint32_t>(file.size() - footer_start);
@@ -112,6 +116,38 @@ Result<std::string> encode_table(const Table& table, const WriteOptions& options
   std::memcpy(len, &footer_len, 4);
   file.append(len, 4);
   file.append("PAR1", 4);
+}
+
+void shift_offsets(RowGroup& group, std::int64_t delta) {
+  if (delta == 0) return;
+  if (group.file_offset) *group.file_offset += delta;
+  for (auto& chunk : group.columns) {
+    if (chunk.file_offset > 0) chunk.file_offset += delta;
+    if (!chunk.meta_data) continue;
+    auto& m = *chunk.meta_data;
+    m.data_page_offset += delta;
+    if (m.dictionary_page_offset) *m.dictionary_page_offset += delta;
+    if (m.index_page_offset) *m.index_page_offset += delta;
+  }
+}
+
+}  // namespace detail
+
+using namespace detail;
+
+Result<std::string> encode_table(const Table& table, const WriteOptions& options) {
+  LEANSCOPE_TRY(validate_table(table, options));
+  FileMetaData meta = file_metadata_for(table);
+  std::string file;
+  // Rough size: the payload shrinks under compression, so reserve the plain size / 4.
+  std::size_t plain = 0;
+  for (const auto& c : table.columns) plain += c.size() * 8;
+  file.reserve(plain / 4 + 4096);
+  file.append("PAR1", 4);
+  std::vector<RowRange> ranges;
+  split_rows(0, table.num_rows, options, ranges);
+  LEANSCOPE_TRY(encode_row_groups(table, ranges, options, file, 4, meta.row_groups));
+  finish_file(meta, file);
   return file;
 }
 
