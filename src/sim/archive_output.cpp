@@ -214,10 +214,13 @@ DevnetWindow finish_window(const TruthIteration& it, const DevnetScan& scan) {
 Result<std::int64_t> write_built(archive::DatasetTableBuilder& builder, const archive::DatasetSpec& spec,
                                  const DevnetWindow& w, const std::filesystem::path& path) {
   const auto rows = static_cast<std::int64_t>(builder.rows());
-  LEANSCOPE_TRY(builder.write(
-      path, archive::rendered_promql(spec, ""),
-      {{"devnet", w.devnet.id}, {"dataset", spec.id}, {"step_seconds", std::to_string(spec.step_seconds)}}));
+  LEANSCOPE_TRY(builder.write(path, archive::rendered_promql(spec, ""), dataset_metadata(spec, w)));
   return rows;
+}
+
+std::vector<std::pair<std::string, std::string>> dataset_metadata(const archive::DatasetSpec& spec,
+                                                                  const DevnetWindow& w) {
+  return {{"devnet", w.devnet.id}, {"dataset", spec.id}, {"step_seconds", std::to_string(spec.step_seconds)}};
 }
 
 namespace {

@@ -62,6 +62,10 @@ struct DevnetWindow {
 [[nodiscard]] Result<std::int64_t> write_built(archive::DatasetTableBuilder& builder, const archive::DatasetSpec& spec,
                                                const DevnetWindow& w, const std::filesystem::path& path);
 
+// The file metadata of a dataset after "promql": devnet, dataset, step_seconds.
+[[nodiscard]] std::vector<std::pair<std::string, std::string>> dataset_metadata(const archive::DatasetSpec& spec,
+                                                                                const DevnetWindow& w);
+
 // Writes one (non-derived) dataset file of devnet `iteration`; returns its rows.
 using DatasetWriter = std::function<Result<std::int64_t>(std::size_t iteration, const DevnetWindow& window,
                                                          const archive::DatasetSpec& spec,

@@ -209,17 +209,24 @@ Result<StreamedArchive> write_archive_streamed(const SimulationConfig& config, c
                 return std::tie(a.first, a.second) < std::tie(b.iteration, b.dataset);
               }
             });
-        archive::DatasetTableBuilder builder(spec, w.names);
-        std::size_t rows = 0;
-        for (auto it = first; it != last; ++it) rows += it->count;
-        builder.reserve(rows);
+        // Three passes over the dataset's rows (DatasetStreamWriter): only the
+        // last reads every row back, and rows go out a row group at a time.
+        archive::DatasetStreamWriter writer(spec, w.names);
+        for (auto it = first; it != last; ++it) writer.declare(spec.queries[it->query], it->labels, it->count);
         std::vector<TimeMs> times;
         std::vector<double> values;
+        for (std::size_t k : writer.needs_times()) {
+          const auto& seg = first[static_cast<std::ptrdiff_t>(k)];
+          LEANSCOPE_TRY(spill.read(seg.offset, seg.count, times, values));
+          writer.check(k, times);
+        }
+        LEANSCOPE_TRY(writer.open(path));
         for (auto it = first; it != last; ++it) {
           LEANSCOPE_TRY(spill.read(it->offset, it->count, times, values));
-          builder.add_series(spec.queries[it->query], it->labels, times, values);
+          LEANSCOPE_TRY(writer.add(static_cast<std::size_t>(it - first), times, values));
         }
-        return write_built(builder, spec, w, path);
+        LEANSCOPE_TRY(writer.finish(archive::rendered_promql(spec, ""), dataset_metadata(spec, w)));
+        return static_cast<std::int64_t>(writer.rows());
       });
   if (!written) return written.error();
   out.written = std::move(*written);
