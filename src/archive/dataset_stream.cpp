@@ -65,7 +65,8 @@ struct DatasetStreamWriter::State {
     }
     if (begin == 0) return {};
     for (auto& c : buffer.columns) {
-      if (c.kind == parquet::ValueKind::String) c.codes.erase(c.codes.begin(), c.codes.begin() + static_cast<std::ptrdiff_t>(begin));
+      if (c.kind == parquet::ValueKind::String)
+        c.codes.erase(c.codes.begin(), c.codes.begin() + static_cast<std::ptrdiff_t>(begin));
       else if (c.kind == parquet::ValueKind::Double)
         c.doubles.erase(c.doubles.begin(), c.doubles.begin() + static_cast<std::ptrdiff_t>(begin));
       else

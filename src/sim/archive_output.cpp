@@ -279,9 +279,8 @@ Result<ArchiveWritten> assemble_archive(const SimulationConfig& config, const st
   auto manifest = archive::load_manifest(data_dir);
   if (!manifest) return manifest.error();
   devnets.generated_at = config.end;
-  devnets.detection_params_json =
-      fmt::format(R"({{"reset_threshold":100,"tolerance_minutes":10,"min_clients":2,"simulated":true,"seed":{}}})",
-                  config.seed);
+  devnets.detection_params_json = fmt::format(
+      R"({{"reset_threshold":100,"tolerance_minutes":10,"min_clients":2,"simulated":true,"seed":{}}})", config.seed);
 
   for (std::size_t i = 0; i < windows.size(); ++i) {
     const auto& window = windows[i];

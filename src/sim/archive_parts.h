@@ -67,9 +67,9 @@ struct DevnetWindow {
                                                                                 const DevnetWindow& w);
 
 // Writes one (non-derived) dataset file of devnet `iteration`; returns its rows.
-using DatasetWriter = std::function<Result<std::int64_t>(std::size_t iteration, const DevnetWindow& window,
-                                                         const archive::DatasetSpec& spec,
-                                                         const std::filesystem::path& path)>;
+using DatasetWriter =
+    std::function<Result<std::int64_t>(std::size_t iteration, const DevnetWindow& window,
+                                       const archive::DatasetSpec& spec, const std::filesystem::path& path)>;
 // Every dataset of every devnet in the registry's order (derived ones from
 // their source's file), then manifest.json and devnets.json merged by id.
 [[nodiscard]] Result<ArchiveWritten> assemble_archive(const SimulationConfig& config,

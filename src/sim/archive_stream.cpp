@@ -201,14 +201,10 @@ Result<StreamedArchive> write_archive_streamed(const SimulationConfig& config, c
           const std::filesystem::path& path) -> Result<std::int64_t> {
         const auto d = static_cast<std::uint32_t>(&spec - specs.data());
         const auto ui = static_cast<std::uint32_t>(i);
-        auto [first, last] = std::equal_range(
-            index.begin(), index.end(), std::pair{ui, d}, [](const auto& a, const auto& b) {
-              if constexpr (std::is_same_v<std::decay_t<decltype(a)>, Segment>) {
-                return std::tie(a.iteration, a.dataset) < std::tie(b.first, b.second);
-              } else {
-                return std::tie(a.first, a.second) < std::tie(b.iteration, b.dataset);
-              }
-            });
+        const auto before = [&](const Segment& s) { return std::tie(s.iteration, s.dataset) < std::tie(ui, d); };
+        const auto first = std::partition_point(index.begin(), index.end(), before);
+        const auto last = std::partition_point(first, index.end(),
+                                               [&](const Segment& s) { return s.iteration == ui && s.dataset == d; });
         // Three passes over the dataset's rows (DatasetStreamWriter): only the
         // last reads every row back, and rows go out a row group at a time.
         archive::DatasetStreamWriter writer(spec, w.names);
