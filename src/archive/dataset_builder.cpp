@@ -5,6 +5,7 @@
 #include <system_error>
 #include <unordered_set>
 
+#include "archive/dataset_rows.h"
 #include "archive/datasets.h"
 #include "archive/parquet/parquet.h"
 
@@ -17,9 +18,10 @@ struct DatasetTableBuilder::Table {
 DatasetTableBuilder::~DatasetTableBuilder() = default;
 std::size_t DatasetTableBuilder::untouched_rows() const { return untouched_rows_; }
 
-DatasetTableBuilder::DatasetTableBuilder(const DatasetSpec& spec, ClientNameMap names)
-    : spec_(spec), names_(std::move(names)), table_(std::make_unique<Table>()) {
-  auto& table = table_->table;
+namespace detail {
+
+parquet::Table empty_dataset_table(const DatasetSpec& spec) {
+  parquet::Table table;
   auto add_string = [&](const std::string& name) {
     parquet::Column c;
     c.name = name;
@@ -38,8 +40,16 @@ DatasetTableBuilder::DatasetTableBuilder(const DatasetSpec& spec, ClientNameMap 
   value.name = "value";
   value.kind = parquet::ValueKind::Double;
   table.columns.push_back(std::move(value));
-  for (const auto& extra : spec_.extra_columns) add_string(extra.name);
-  interned_.resize(table.columns.size());
+  for (const auto& extra : spec.extra_columns) add_string(extra.name);
+  return table;
+}
+
+}  // namespace detail
+
+DatasetTableBuilder::DatasetTableBuilder(const DatasetSpec& spec, ClientNameMap names)
+    : spec_(spec), names_(std::move(names)), table_(std::make_unique<Table>()) {
+  table_->table = detail::empty_dataset_table(spec_);
+  interned_.resize(table_->table.columns.size());
 }
 
 void DatasetTableBuilder::reserve(std::size_t rows) {
@@ -85,19 +95,17 @@ const std::string* find_label(const Labels& labels, std::string_view name) {
 }
 }  // namespace
 
-void DatasetTableBuilder::add_series(const DatasetQuery& query, const Labels& labels, std::span<const TimeMs> times,
-                                     std::span<const double> values) {
-  const std::size_t n = std::min(times.size(), values.size());
-  if (n == 0) return;
+namespace detail {
+
+SeriesValues series_values(const DatasetSpec& spec, const DatasetQuery& query, const Labels& labels,
+                           const ClientNameMap& names) {
   const std::string* job = find_label(labels, "job");
   const std::string* instance = find_label(labels, "instance");
-  std::vector<std::uint32_t> codes;
-  const std::string client = job ? names_.normalise(*job) : std::string("unknown");
-  if (job && client != *job) bare_rows_.emplace_back(rows_, rows_ + n);
-  codes.push_back(intern(0, client));
-  codes.push_back(intern(1, instance ? std::string_view(*instance) : std::string_view()));
-  for (std::size_t i = 0; i < spec_.extra_columns.size(); ++i) {
-    const auto& extra = spec_.extra_columns[i];
+  SeriesValues out;
+  out.columns.push_back(job ? names.normalise(*job) : std::string("unknown"));
+  out.bare = job && out.columns[0] != *job;
+  out.columns.emplace_back(instance ? std::string_view(*instance) : std::string_view());
+  for (const auto& extra : spec.extra_columns) {
     std::string_view v = extra.fallback;
     if (extra.labels.empty()) {
       auto it = query.fixed.find(extra.name);
@@ -110,8 +118,21 @@ void DatasetTableBuilder::add_series(const DatasetQuery& query, const Labels& la
         }
       }
     }
-    codes.push_back(intern(4 + i, v));
+    out.columns.emplace_back(v);
   }
+  return out;
+}
+
+}  // namespace detail
+
+void DatasetTableBuilder::add_series(const DatasetQuery& query, const Labels& labels, std::span<const TimeMs> times,
+                                     std::span<const double> values) {
+  const std::size_t n = std::min(times.size(), values.size());
+  if (n == 0) return;
+  const auto series = detail::series_values(spec_, query, labels, names_);
+  if (series.bare) bare_rows_.emplace_back(rows_, rows_ + n);
+  std::vector<std::uint32_t> codes;
+  for (std::size_t i = 0; i < series.columns.size(); ++i) codes.push_back(intern(i < 2 ? i : i + 2, series.columns[i]));
   auto& cols = table_->table.columns;
   for (std::size_t c = 0; c < cols.size(); ++c) {
     if (c == 2 || c == 3) continue;

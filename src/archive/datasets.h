@@ -163,4 +163,39 @@ class DatasetTableBuilder {
   std::size_t untouched_rows_ = 0;
 };
 
+// The file DatasetTableBuilder writes, for datasets too big to hold (a month
+// of 64 clients' histogram buckets): rows go out a row group at a time. Which
+// rows a bare job repeats can only be known once every row is known, so the
+// series are given in three passes, each in the same order:
+//   1. declare() every series' labels and row count;
+//   2. check() the times of each series in needs_times() (those of renamed
+//      clients only, a few of the devnet's);
+//   3. open(), add() every series' rows, finish().
+// Same bytes as DatasetTableBuilder with the same series (row groups of
+// parquet::WriteOptions{}.row_group_rows).
+class DatasetStreamWriter {
+ public:
+  DatasetStreamWriter(const DatasetSpec& spec, ClientNameMap names);
+  ~DatasetStreamWriter();
+  DatasetStreamWriter(const DatasetStreamWriter&) = delete;
+  DatasetStreamWriter& operator=(const DatasetStreamWriter&) = delete;
+
+  void declare(const DatasetQuery& query, const Labels& labels, std::size_t rows);
+  // Declared series (by index) whose times check() needs.
+  [[nodiscard]] std::vector<std::size_t> needs_times() const;
+  void check(std::size_t series, std::span<const TimeMs> times);
+  [[nodiscard]] Status open(const std::filesystem::path& path);
+  // The rows of declared series `series`, in declaration order.
+  [[nodiscard]] Status add(std::size_t series, std::span<const TimeMs> times, std::span<const double> values);
+  [[nodiscard]] Status finish(std::string promql, const std::vector<std::pair<std::string, std::string>>& metadata);
+  // Rows declared (as DatasetTableBuilder::rows() counts them, before a
+  // rename's repeated rows are dropped).
+  [[nodiscard]] std::size_t rows() const { return declared_rows_; }
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+  std::size_t declared_rows_ = 0;
+};
+
 }  // namespace leanscope::archive

@@ -69,6 +69,33 @@ void add_simulate_command(CLI::App& app, Dispatch& dispatch) {
         if (!end) return fail(end.error());
         config.end = *end;
       }
+      if (flags->openmetrics.empty()) {
+        // Without the OpenMetrics text nothing needs the whole devnet at once:
+        // the archive is written node by node in bounded memory.
+        sim::Simulation truth;
+        if (!flags->data_dir.empty()) {
+          auto lock = lock_for_writing(flags->data_dir, flags->no_wait);
+          if (!lock) return fail(lock.error());
+          auto streamed = sim::write_archive_streamed(config, flags->data_dir);
+          if (!streamed) return fail(streamed.error());
+          progress(fmt::format("simulated {} iteration(s) of {} h with {} clients, seed {}: {} samples, {} events",
+                               config.iterations, config.hours, config.clients, config.seed, streamed->samples,
+                               streamed->truth.events.size()));
+          const auto& written = streamed->written;
+          progress(fmt::format("wrote {} devnet(s) into {}: {} rows, {} of Parquet", written.devnets.size(),
+                               flags->data_dir, written.rows, format_bytes(static_cast<double>(written.bytes))));
+          truth = std::move(streamed->truth);
+        } else {
+          auto simulation = sim::simulate(config);
+          if (!simulation) return fail(simulation.error());
+          truth = std::move(*simulation);
+        }
+        if (!flags->truth.empty()) {
+          if (auto s = sim::write_truth(truth, flags->truth); !s) return fail(s.error());
+          progress(fmt::format("wrote {}", flags->truth));
+        }
+        return kExitOk;
+      }
       auto simulation = sim::simulate(config);
       if (!simulation) return fail(simulation.error());
       progress(fmt::format("simulated {} iteration(s) of {} h with {} clients, seed {}: {} samples, {} events",

@@ -16,23 +16,13 @@
 #include "archive/derived.h"
 #include "archive/devnets.h"
 #include "archive/manifest.h"
+#include "sim/archive_parts.h"
 #include "sim/scenario.h"
 #include "sim/simulator.h"
 
 namespace leanscope::sim {
 
 namespace detail {
-namespace {
-
-constexpr TimeMs kLookbackMs = 5 * kMinuteMs;
-
-// What a registry query asks for: a metric (or every name of one family)
-// under last_over_time(...[window]) or rate(...[window]).
-struct QueryShape {
-  std::vector<std::string> metrics;
-  bool rate = false;
-  TimeMs window = 0;
-};
 
 Result<QueryShape> shape_of(std::string_view dataset, std::string_view promql) {
   QueryShape shape;
@@ -74,6 +64,10 @@ Result<QueryShape> shape_of(std::string_view dataset, std::string_view promql) {
   shape.window = minutes * kMinuteMs;
   return shape;
 }
+
+namespace {
+
+constexpr TimeMs kLookbackMs = 5 * kMinuteMs;
 
 // The value at `t` of a live-scraped gauge as an instant selector sees it:
 // the latest sample, unless the series had ended (Prometheus marks it stale
@@ -132,101 +126,125 @@ std::string label_of(const Series& s, std::string_view name) {
   return {};
 }
 
+}  // namespace
+
 bool has_samples_in(const Series& s, TimeMs from, TimeMs to) {
   auto it = std::lower_bound(s.times.begin(), s.times.end(), from);
   return it != s.times.end() && *it <= to;
 }
 
-struct DevnetWindow {
-  archive::Devnet devnet;
-  archive::ClientNameMap names;
-};
+bool resample(const Series& s, const QueryShape& shape, const archive::Devnet& devnet, TimeMs step,
+              std::vector<TimeMs>& times, std::vector<double>& values) {
+  times.clear();
+  values.clear();
+  if (!has_samples_in(s, devnet.start - shape.window, devnet.end)) return false;
+  std::size_t cursor = 0;
+  // query_range's steps: start, start + step, ... up to end.
+  for (TimeMs t = devnet.start; t <= devnet.end; t += step) {
+    double v = 0;
+    const bool present =
+        shape.rate ? rate_value(s, cursor, t, shape.window, v) : last_value(s, cursor, t, shape.window, v);
+    if (present) {
+      times.push_back(t);
+      values.push_back(v);
+    }
+  }
+  return true;
+}
 
-DevnetWindow devnet_window(const Simulation& sim, std::size_t i) {
-  const auto& it = sim.iterations[i];
-  DevnetWindow w;
-  auto& d = w.devnet;
+const MetricFamily* find_family(const std::vector<MetricFamily>& families, std::string_view name) {
+  for (const auto& f : families) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+archive::Devnet devnet_range(const TruthIteration& it) {
+  archive::Devnet d;
   d.id = it.id;
   d.start = it.start;
   d.end = it.last_sample / kMinuteMs * kMinuteMs;  // the last 1-minute step with data
   d.duration_hours = static_cast<double>(d.end - d.start) / 3.6e6;
   d.notes = "simulated";
-  std::set<std::string> jobs;
-  for (const auto& family : sim.families) {
+  return d;
+}
+
+void scan_families(const std::vector<MetricFamily>& families, const archive::Devnet& d, DevnetScan& scan) {
+  for (const auto& family : families) {
     if (!family.name.starts_with("lean_")) continue;
     for (const auto& s : family.series) {
-      if (has_samples_in(s, d.start, d.end)) jobs.insert(label_of(s, "job"));
+      if (has_samples_in(s, d.start, d.end)) scan.jobs.insert(label_of(s, "job"));
     }
   }
-  for (const auto& j : jobs) w.names.add(j);
-  std::set<std::string> clients;
-  for (const auto& j : jobs) clients.insert(w.names.normalise(j));
-  if (const auto* rx = sim.family("container_network_receive_bytes_total")) {
+  if (const auto* rx = find_family(families, "container_network_receive_bytes_total")) {
     for (const auto& s : rx->series) {
-      const auto name = label_of(s, "name");
+      auto name = label_of(s, "name");
       if (!archive::is_infrastructure(name) && has_samples_in(s, d.start, d.end))
-        clients.insert(w.names.normalise(name));
+        scan.containers.insert(std::move(name));
     }
   }
-  d.clients.assign(clients.begin(), clients.end());
   // Slots as detect takes them: lowest and highest head slot on the 1-minute grid.
-  if (const auto* head = sim.family("lean_head_slot")) {
+  if (const auto* head = find_family(families, "lean_head_slot")) {
     for (const auto& s : head->series) {
       std::size_t cursor = 0;
       for (TimeMs t = (d.start + kMinuteMs - 1) / kMinuteMs * kMinuteMs; t <= d.end; t += kMinuteMs) {
         double v = 0;
         if (!instant_value(s, cursor, t, v)) continue;
         const auto slot = static_cast<std::int64_t>(v);
-        d.start_slot = d.start_slot ? std::min(*d.start_slot, slot) : slot;
-        d.end_slot = d.end_slot ? std::max(*d.end_slot, slot) : slot;
+        scan.start_slot = scan.start_slot ? std::min(*scan.start_slot, slot) : slot;
+        scan.end_slot = scan.end_slot ? std::max(*scan.end_slot, slot) : slot;
       }
     }
   }
+}
+
+DevnetWindow finish_window(const TruthIteration& it, const DevnetScan& scan) {
+  DevnetWindow w;
+  w.devnet = devnet_range(it);
+  for (const auto& j : scan.jobs) w.names.add(j);
+  std::set<std::string> clients;
+  for (const auto& j : scan.jobs) clients.insert(w.names.normalise(j));
+  for (const auto& c : scan.containers) clients.insert(w.names.normalise(c));
+  w.devnet.clients.assign(clients.begin(), clients.end());
+  w.devnet.start_slot = scan.start_slot;
+  w.devnet.end_slot = scan.end_slot;
   return w;
 }
 
-// Writes one dataset file of one devnet; returns its row count.
+Result<std::int64_t> write_built(archive::DatasetTableBuilder& builder, const archive::DatasetSpec& spec,
+                                 const DevnetWindow& w, const std::filesystem::path& path) {
+  const auto rows = static_cast<std::int64_t>(builder.rows());
+  LEANSCOPE_TRY(builder.write(path, archive::rendered_promql(spec, ""), dataset_metadata(spec, w)));
+  return rows;
+}
+
+std::vector<std::pair<std::string, std::string>> dataset_metadata(const archive::DatasetSpec& spec,
+                                                                  const DevnetWindow& w) {
+  return {{"devnet", w.devnet.id}, {"dataset", spec.id}, {"step_seconds", std::to_string(spec.step_seconds)}};
+}
+
+namespace {
+
+// Writes one dataset file of one devnet from the whole devnet; returns its row count.
 Result<std::int64_t> write_dataset(const Simulation& sim, const archive::DatasetSpec& spec, const DevnetWindow& w,
                                    const std::filesystem::path& path) {
   archive::DatasetTableBuilder builder(spec, w.names);
   const TimeMs step = static_cast<TimeMs>(spec.step_seconds) * 1000;
   std::vector<TimeMs> times;
   std::vector<double> values;
-  const std::string promql = archive::rendered_promql(spec, "");
   for (const auto& query : spec.queries) {
     auto shape = shape_of(spec.id, query.promql);
     if (!shape) return shape.error();
     // A name the simulated clients do not export gives no series, as on a server.
-    std::vector<const Series*> series;
     for (const auto& metric : shape->metrics) {
-      if (const auto* family = sim.family(metric)) {
-        for (const auto& s : family->series) series.push_back(&s);
+      const auto* family = sim.family(metric);
+      if (family == nullptr) continue;
+      for (const auto& s : family->series) {
+        if (resample(s, *shape, w.devnet, step, times, values)) builder.add_series(query, s.labels, times, values);
       }
-    }
-    for (const Series* each : series) {
-      const Series& s = *each;
-      if (!has_samples_in(s, w.devnet.start - shape->window, w.devnet.end)) continue;
-      times.clear();
-      values.clear();
-      std::size_t cursor = 0;
-      // query_range's steps: start, start + step, ... up to end.
-      for (TimeMs t = w.devnet.start; t <= w.devnet.end; t += step) {
-        double v = 0;
-        const bool present =
-            shape->rate ? rate_value(s, cursor, t, shape->window, v) : last_value(s, cursor, t, shape->window, v);
-        if (present) {
-          times.push_back(t);
-          values.push_back(v);
-        }
-      }
-      builder.add_series(query, s.labels, times, values);
     }
   }
-  const auto rows = static_cast<std::int64_t>(builder.rows());
-  LEANSCOPE_TRY(builder.write(
-      path, promql,
-      {{"devnet", w.devnet.id}, {"dataset", spec.id}, {"step_seconds", std::to_string(spec.step_seconds)}}));
-  return rows;
+  return write_built(builder, spec, w, path);
 }
 
 // A derived dataset (archive/derived.h) from its source's file, which the
@@ -245,10 +263,9 @@ Result<std::int64_t> derive_dataset(const archive::DatasetSpec& spec, const Devn
 }
 
 }  // namespace
-}  // namespace detail
 
-Result<ArchiveWritten> write_archive(const Simulation& simulation, const std::filesystem::path& data_dir) {
-  using namespace detail;
+Result<ArchiveWritten> assemble_archive(const SimulationConfig& config, const std::vector<DevnetWindow>& windows,
+                                        const std::filesystem::path& data_dir, const DatasetWriter& write_dataset) {
   namespace fs = std::filesystem;
   ArchiveWritten written;
   archive::DevnetsFile devnets;
@@ -260,23 +277,22 @@ Result<ArchiveWritten> write_archive(const Simulation& simulation, const std::fi
   }
   auto manifest = archive::load_manifest(data_dir);
   if (!manifest) return manifest.error();
-  devnets.generated_at = simulation.config.end;
-  devnets.detection_params_json =
-      fmt::format(R"({{"reset_threshold":100,"tolerance_minutes":10,"min_clients":2,"simulated":true,"seed":{}}})",
-                  simulation.config.seed);
+  devnets.generated_at = config.end;
+  devnets.detection_params_json = fmt::format(
+      R"({{"reset_threshold":100,"tolerance_minutes":10,"min_clients":2,"simulated":true,"seed":{}}})", config.seed);
 
-  for (std::size_t i = 0; i < simulation.iterations.size(); ++i) {
-    const auto window = devnet_window(simulation, i);
+  for (std::size_t i = 0; i < windows.size(); ++i) {
+    const auto& window = windows[i];
     const auto& id = window.devnet.id;
     auto& records = manifest->devnets[id];
     records.clear();
     for (const auto& spec : archive::datasets()) {
       const auto path = archive::dataset_path(data_dir, id, spec.id);
-      auto rows = spec.derived_from.empty() ? write_dataset(simulation, spec, window, path)
+      auto rows = spec.derived_from.empty() ? write_dataset(i, window, spec, path)
                                             : derive_dataset(spec, window, data_dir, path);
       if (!rows) return rows.error();
       archive::DatasetRecord record;
-      record.fetched_at = simulation.config.end;
+      record.fetched_at = config.end;
       record.row_count = *rows;
       record.file_size_bytes = static_cast<std::int64_t>(fs::file_size(path, ec));
       record.query_hash = archive::dataset_query_hash(spec, "", window.devnet.start, window.devnet.end);
@@ -293,6 +309,21 @@ Result<ArchiveWritten> write_archive(const Simulation& simulation, const std::fi
   LEANSCOPE_TRY(archive::save_manifest(data_dir, *manifest));
   LEANSCOPE_TRY(archive::save_devnets(data_dir, devnets));
   return written;
+}
+
+}  // namespace detail
+
+Result<ArchiveWritten> write_archive(const Simulation& simulation, const std::filesystem::path& data_dir) {
+  using namespace detail;
+  std::vector<DevnetWindow> windows;
+  for (const auto& it : simulation.iterations) {
+    DevnetScan scan;
+    scan_families(simulation.families, devnet_range(it), scan);
+    windows.push_back(finish_window(it, scan));
+  }
+  return assemble_archive(simulation.config, windows, data_dir,
+                          [&](std::size_t, const DevnetWindow& w, const archive::DatasetSpec& spec,
+                              const std::filesystem::path& path) { return write_dataset(simulation, spec, w, path); });
 }
 
 }  // namespace leanscope::sim

@@ -23,6 +23,7 @@ FamilySet::FamilySet() {
 std::size_t FamilySet::add(std::string name, MetricType type, std::string help) {
   families_.push_back(MetricFamily{std::move(name), type, std::move(help), {}});
   index_.emplace_back();
+  epochs_.emplace_back();
   return families_.size() - 1;
 }
 
@@ -42,6 +43,7 @@ std::size_t FamilySet::series(std::size_t family, Labels labels) {
     auto& s = families_[family].series.emplace_back(Series{std::move(labels), {}, {}});
     s.times.reserve(reserve_);
     s.values.reserve(reserve_);
+    epochs_[family].push_back(epoch_);
   }
   return it->second;
 }
@@ -51,6 +53,7 @@ std::vector<MetricFamily> FamilySet::take() {
   std::stable_partition(families_.begin(), families_.end(),
                         [](const MetricFamily& f) { return f.name.starts_with("lean_"); });
   index_.clear();
+  epochs_.clear();
   return std::move(families_);
 }
 

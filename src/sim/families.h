@@ -48,7 +48,13 @@ class FamilySet {
   // one sample per scrape of the whole run, so sizing it once saves the
   // copies of growing vectors.
   void reserve_per_series(std::size_t samples) { reserve_ = samples; }
+  // The iteration new series are created in (their order in a whole run is
+  // by first iteration, then node: what a node-by-node run needs to know).
+  void set_epoch(int epoch) { epoch_ = epoch; }
   std::size_t series(std::size_t family, Labels labels);
+  [[nodiscard]] int epoch(std::size_t family, std::size_t series) const { return epochs_[family][series]; }
+  // Every family registered so far, empty ones included, by index.
+  [[nodiscard]] const std::vector<MetricFamily>& all() const { return families_; }
   void push(std::size_t family, std::size_t series, TimeMs t, double v) {
     auto& s = families_[family].series[series];
     s.times.push_back(t);
@@ -60,7 +66,9 @@ class FamilySet {
  private:
   std::vector<MetricFamily> families_;
   std::vector<std::unordered_map<std::string, std::size_t>> index_;
+  std::vector<std::vector<int>> epochs_;
   std::size_t reserve_ = 0;
+  int epoch_ = 0;
 };
 
 // Labels with extra pairs appended.

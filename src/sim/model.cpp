@@ -10,6 +10,7 @@
 #include "archive/devnets.h"
 #include "sim/families.h"
 #include "sim/models.h"
+#include "sim/node_runs.h"
 #include "sim/random.h"
 #include "sim/scenario.h"
 #include "sim/simulator.h"
@@ -82,11 +83,16 @@ NodeSeries resolve(FamilySet& set, const NodeSpec& spec, const NodeIteration& no
   return s;
 }
 
+}  // namespace
+
+// Outside the anonymous namespace: NodeByNode::State holds these.
 struct IterationSpan {
   TimeMs first_sample = std::numeric_limits<TimeMs>::max();
   TimeMs last_sample = std::numeric_limits<TimeMs>::min();
   std::int64_t max_head = 0;
 };
+
+namespace {
 
 // The version-2 parts of one node's lean_* series in one iteration.
 struct LeanModels {
@@ -348,6 +354,177 @@ void plan_events(const Plan& plan, int iteration, std::vector<TruthEvent>& event
 }
 
 }  // namespace
+
+// What every node of one iteration shares: its peer links, the validators
+// whose attestations get through, and finality.
+struct IterationInputs {
+  PeerTimeline peers;
+  std::vector<int> validators_up;
+  NetworkFinality finality;
+};
+
+namespace {
+
+IterationInputs iteration_inputs(const Plan& plan, int i) {
+  const auto& it = plan.iterations[static_cast<std::size_t>(i)];
+  IterationInputs in{simulate_peers(plan, i), {}, network_finality(plan, i)};
+  in.validators_up.assign(static_cast<std::size_t>(in.peers.ticks), 0);
+  for (int k = 0; k < in.peers.ticks; ++k) {
+    const TimeMs t = it.tick_time(k);
+    for (std::size_t n = 0; n < plan.nodes.size(); ++n) {
+      const bool cut = static_cast<std::size_t>(it.isolated_node) == n && it.isolation.contains(t);
+      if (alive_at(it.nodes[n], t) && !cut) in.validators_up[static_cast<std::size_t>(k)] += it.nodes[n].validators;
+    }
+  }
+  return in;
+}
+
+struct AllFamilies {
+  ConsensusFamilies consensus;
+  SignatureFamilies signatures;
+  ContainerFamilies containers;
+};
+
+AllFamilies register_families(FamilySet& set, const Plan& plan) {
+  set.reserve_per_series(static_cast<std::size_t>((plan.end - plan.infrastructure_start) / kScrapeMs + 2));
+  const auto consensus = add_consensus_families(set);
+  const auto signatures = add_signature_families(set);
+  const auto containers = add_container_families(set);
+  return {consensus, signatures, containers};
+}
+
+// Node n's lean_* series and its container's in iteration i.
+void emit_part(const Plan& plan, int i, const IterationInputs& in, std::size_t n, const AllFamilies& families,
+               FamilySet& set, IterationSpan& span) {
+  LeanModels v2{ConsensusModel(plan, i, n, in.finality, families.consensus, set),
+                SignatureModel(plan, i, n, families.signatures, set)};
+  emit_node(plan, i, in.peers, in.validators_up, n, set, span, v2);
+  ContainerModel container(plan, i, n, families.containers, set);
+  emit_container(plan, i, in.peers, n, set, container);
+}
+
+// The first and last lean_* scrape of iteration i, from the plan alone:
+// emit_node scrapes every run from its first scrape slot on while it runs.
+IterationSpan planned_span(const Plan& plan, int i) {
+  const auto& it = plan.iterations[static_cast<std::size_t>(i)];
+  IterationSpan span;
+  for (std::size_t n = 0; n < plan.nodes.size(); ++n) {
+    for (const Run& run : it.nodes[n].runs) {
+      const TimeMs first = first_scrape_at_or_after(run.start, plan.nodes[n].scrape_phase);
+      if (first >= run.end) continue;
+      span.first_sample = std::min(span.first_sample, first);
+      span.last_sample = std::max(span.last_sample, first + (run.end - 1 - first) / kScrapeMs * kScrapeMs);
+    }
+  }
+  return span;
+}
+
+TruthIteration truth_iteration(const Plan& plan, int i, const IterationSpan& span,
+                               const std::vector<std::string>& names) {
+  const auto& it = plan.iterations[static_cast<std::size_t>(i)];
+  TruthIteration truth;
+  truth.genesis = it.genesis;
+  truth.first_sample = span.first_sample;
+  truth.last_sample = span.last_sample;
+  truth.start = (span.first_sample + 999) / 1000 * 1000;
+  truth.end = span.last_sample / 1000 * 1000;
+  truth.max_head_slot = span.max_head;
+  truth.id = archive::devnet_id_for(truth.start);
+  truth.clients = names;
+  for (const auto& n : it.nodes) truth.validators += n.validators;
+  return truth;
+}
+
+void iteration_events(const Plan& plan, int i, const PeerTimeline& peers, const TruthIteration& truth,
+                      std::vector<TruthEvent>& events) {
+  plan_events(plan, i, events);
+  isolation_events(plan, i, peers, events);
+  incident_events(plan, i, truth.start, truth.end, events);
+}
+
+void sort_events(std::vector<TruthEvent>& events) {
+  std::stable_sort(events.begin(), events.end(), [](const TruthEvent& a, const TruthEvent& b) {
+    return std::tie(a.start, a.kind, a.client) < std::tie(b.start, b.kind, b.client);
+  });
+}
+
+std::vector<std::string> sorted_names(const Plan& plan) {
+  std::vector<std::string> names;
+  for (const auto& n : plan.nodes) names.push_back(n.name);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+}  // namespace
+
+struct NodeByNode::State {
+  Plan plan;
+  Simulation truth;
+  std::vector<IterationInputs> inputs;
+  std::vector<IterationSpan> spans;  // planned
+  std::vector<IterationSpan> seen;   // by the parts run so far
+};
+
+NodeByNode::NodeByNode(std::unique_ptr<State> state) : state_(std::move(state)) {}
+NodeByNode::~NodeByNode() = default;
+NodeByNode::NodeByNode(NodeByNode&&) noexcept = default;
+NodeByNode& NodeByNode::operator=(NodeByNode&&) noexcept = default;
+
+Result<NodeByNode> NodeByNode::start(const SimulationConfig& config) {
+  LEANSCOPE_TRY(validate(config));
+  auto state = std::make_unique<State>();
+  state->plan = make_plan(config);
+  state->truth.config = config;
+  const auto names = sorted_names(state->plan);
+  for (int i = 0; i < static_cast<int>(state->plan.iterations.size()); ++i) {
+    state->inputs.push_back(iteration_inputs(state->plan, i));
+    state->spans.push_back(planned_span(state->plan, i));
+    state->seen.emplace_back();
+    state->truth.iterations.push_back(truth_iteration(state->plan, i, state->spans.back(), names));
+    iteration_events(state->plan, i, state->inputs.back().peers, state->truth.iterations.back(), state->truth.events);
+  }
+  sort_events(state->truth.events);
+  return NodeByNode(std::move(state));
+}
+
+Status NodeByNode::check_spans() const {
+  for (std::size_t i = 0; i < state_->spans.size(); ++i) {
+    const auto &planned = state_->spans[i], &seen = state_->seen[i];
+    if (planned.first_sample != seen.first_sample || planned.last_sample != seen.last_sample)
+      return make_error("simulate: iteration {} was scraped from {} to {}, not from {} to {} as planned", i,
+                        seen.first_sample, seen.last_sample, planned.first_sample, planned.last_sample);
+  }
+  return {};
+}
+
+const Simulation& NodeByNode::truth() const { return state_->truth; }
+
+std::size_t NodeByNode::parts() const { return state_->plan.nodes.size() + 1; }
+
+Result<FamilySet> NodeByNode::run(std::size_t part) {
+  const Plan& plan = state_->plan;
+  FamilySet set;
+  const auto families = register_families(set, plan);
+  const auto iterations = static_cast<int>(plan.iterations.size());
+  if (part >= plan.nodes.size()) {
+    set.set_epoch(iterations);
+    emit_infrastructure(plan, set, families.containers);
+    return set;
+  }
+  for (int i = 0; i < iterations; ++i) {
+    const auto ui = static_cast<std::size_t>(i);
+    set.set_epoch(i);
+    IterationSpan span;
+    emit_part(plan, i, state_->inputs[ui], part, families, set, span);
+    auto& seen = state_->seen[ui];
+    seen.first_sample = std::min(seen.first_sample, span.first_sample);
+    seen.last_sample = std::max(seen.last_sample, span.last_sample);
+    auto& truth = state_->truth.iterations[ui];
+    truth.max_head_slot = std::max(truth.max_head_slot, span.max_head);
+  }
+  return set;
+}
+
 }  // namespace detail
 
 Result<Simulation> simulate(const SimulationConfig& config) {
@@ -357,53 +534,20 @@ Result<Simulation> simulate(const SimulationConfig& config) {
   Simulation sim;
   sim.config = config;
   FamilySet set;
-  set.reserve_per_series(static_cast<std::size_t>((plan.end - plan.infrastructure_start) / kScrapeMs + 2));
-  const auto consensus = add_consensus_families(set);
-  const auto signatures = add_signature_families(set);
-  const auto containers = add_container_families(set);
-  std::vector<std::string> names;
-  for (const auto& n : plan.nodes) names.push_back(n.name);
-  std::sort(names.begin(), names.end());
-
+  const auto families = register_families(set, plan);
+  const auto names = sorted_names(plan);
   for (int i = 0; i < static_cast<int>(plan.iterations.size()); ++i) {
-    const auto& it = plan.iterations[static_cast<std::size_t>(i)];
-    const PeerTimeline peers = simulate_peers(plan, i);
-    std::vector<int> validators_up(static_cast<std::size_t>(peers.ticks), 0);
-    for (int k = 0; k < peers.ticks; ++k) {
-      const TimeMs t = it.tick_time(k);
-      for (std::size_t n = 0; n < plan.nodes.size(); ++n) {
-        const bool cut = static_cast<std::size_t>(it.isolated_node) == n && it.isolation.contains(t);
-        if (alive_at(it.nodes[n], t) && !cut) validators_up[static_cast<std::size_t>(k)] += it.nodes[n].validators;
-      }
-    }
-    const NetworkFinality finality = network_finality(plan, i);
+    const IterationInputs in = iteration_inputs(plan, i);
     IterationSpan span;
-    for (std::size_t n = 0; n < plan.nodes.size(); ++n) {
-      LeanModels v2{ConsensusModel(plan, i, n, finality, consensus, set), SignatureModel(plan, i, n, signatures, set)};
-      emit_node(plan, i, peers, validators_up, n, set, span, v2);
-      ContainerModel container(plan, i, n, containers, set);
-      emit_container(plan, i, peers, n, set, container);
-    }
-    TruthIteration truth;
-    truth.genesis = it.genesis;
-    truth.first_sample = span.first_sample;
-    truth.last_sample = span.last_sample;
-    truth.start = (span.first_sample + 999) / 1000 * 1000;
-    truth.end = span.last_sample / 1000 * 1000;
-    truth.max_head_slot = span.max_head;
-    truth.id = archive::devnet_id_for(truth.start);
-    truth.clients = names;
-    for (const auto& n : it.nodes) truth.validators += n.validators;
-    sim.iterations.push_back(std::move(truth));
-    plan_events(plan, i, sim.events);
-    isolation_events(plan, i, peers, sim.events);
-    incident_events(plan, i, sim.iterations.back().start, sim.iterations.back().end, sim.events);
+    set.set_epoch(i);
+    for (std::size_t n = 0; n < plan.nodes.size(); ++n) emit_part(plan, i, in, n, families, set, span);
+    sim.iterations.push_back(truth_iteration(plan, i, span, names));
+    iteration_events(plan, i, in.peers, sim.iterations.back(), sim.events);
   }
-  emit_infrastructure(plan, set, containers);
+  set.set_epoch(static_cast<int>(plan.iterations.size()));
+  emit_infrastructure(plan, set, families.containers);
   sim.families = set.take();
-  std::stable_sort(sim.events.begin(), sim.events.end(), [](const TruthEvent& a, const TruthEvent& b) {
-    return std::tie(a.start, a.kind, a.client) < std::tie(b.start, b.kind, b.client);
-  });
+  sort_events(sim.events);
   return sim;
 }
 

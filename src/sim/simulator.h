@@ -122,4 +122,18 @@ struct ArchiveWritten {
 };
 [[nodiscard]] Result<ArchiveWritten> write_archive(const Simulation& simulation, const std::filesystem::path& data_dir);
 
+// The same archive, byte for byte, without holding the whole devnet: the
+// model runs one node at a time and each node's dataset rows wait in an
+// unlinked temporary file in `data_dir` until every node has run; then each
+// dataset is written in simulate()'s row order. Memory: one node's series
+// plus the largest dataset, not the devnet. `truth` gets the ground truth
+// (iterations and events; no series).
+struct StreamedArchive {
+  ArchiveWritten written;
+  Simulation truth;
+  std::size_t samples = 0;
+};
+[[nodiscard]] Result<StreamedArchive> write_archive_streamed(const SimulationConfig& config,
+                                                             const std::filesystem::path& data_dir);
+
 }  // namespace leanscope::sim

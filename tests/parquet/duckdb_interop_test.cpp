@@ -261,5 +261,30 @@ TEST(ParquetDuckdb, DuckdbReadsAppendedFiles) {
   expect_duckdb_reads(path, expected);
 }
 
+TEST(ParquetDuckdb, DuckdbReadsAFileWrittenARowGroupAtATime) {
+  if (!testing::have_program("node")) GTEST_SKIP() << "node is not installed";
+  TempDir dir;
+  const Table table = archive_table(3000);
+  WriteOptions options;
+  options.row_group_rows = 1000;
+  auto writer = TableWriter::open(dir / "streamed.parquet", table, options);
+  ASSERT_TRUE(writer.ok());
+  for (std::size_t begin = 0; begin < 3000; begin += 700)
+    ASSERT_TRUE(writer->write_row_group(table, begin, std::min<std::size_t>(3000, begin + 700)).ok());
+  ASSERT_TRUE(writer->finish(table.metadata).ok());
+  auto r = run_oracle("archive", dir / "streamed.parquet");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc = parser.parse(r.out);
+  std::size_t row = 0;
+  for (auto values : doc["rows"].get_array()) {
+    auto v = values.get_array();
+    ASSERT_EQ(std::string_view(v.at(0).get_string()), table.columns[0].string_at(row));
+    ASSERT_EQ(std::string(std::string_view(v.at(2).get_string())), std::to_string(table.columns[2].ints[row]));
+    ++row;
+  }
+  EXPECT_EQ(row, table.num_rows);
+}
+
 }  // namespace
 }  // namespace leanscope::parquet

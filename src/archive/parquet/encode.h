@@ -21,8 +21,10 @@ struct RowRange {
   std::size_t end = 0;
 };
 
-// Columns named once, sizes equal to num_rows, codes inside their dictionary.
-[[nodiscard]] Status validate_table(const Table& table, const WriteOptions& options);
+// Columns named once, sizes equal to num_rows, and the codes of rows
+// [begin, end) inside their dictionary.
+[[nodiscard]] Status validate_table(const Table& table, const WriteOptions& options, std::size_t begin = 0,
+                                    std::size_t end = static_cast<std::size_t>(-1));
 // The footer of `table` without row groups: version, schema, metadata, num_rows.
 [[nodiscard]] FileMetaData file_metadata_for(const Table& table);
 // Adds [begin, end) to `out` as ranges of at most options.row_group_rows rows.

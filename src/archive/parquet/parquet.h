@@ -84,6 +84,34 @@ struct WriteOptions {
 // The same bytes, in memory (tests, benchmarks).
 [[nodiscard]] Result<std::string> encode_table(const Table& table, const WriteOptions& options = {});
 
+// Writes a file a row group at a time, for tables too big to hold: rows go
+// to a temporary file in the target's folder; finish() appends the footer,
+// flushes and renames it into place; a writer destroyed before finish()
+// removes it (abandon). Row groups cut every options.row_group_rows rows give
+// write_table's bytes (write_table is this writer over the whole table).
+class TableWriter {
+ public:
+  // `schema` gives the columns' names, kinds and nullability; its rows are not read.
+  [[nodiscard]] static Result<TableWriter> open(const std::filesystem::path& path, const Table& schema,
+                                                const WriteOptions& options = {});
+  ~TableWriter();
+  TableWriter(TableWriter&&) noexcept;
+  TableWriter& operator=(TableWriter&&) noexcept;
+  TableWriter(const TableWriter&) = delete;
+  TableWriter& operator=(const TableWriter&) = delete;
+
+  // Rows [begin, end) of `table`, whose columns are the schema's, as one row group.
+  [[nodiscard]] Status write_row_group(const Table& table, std::size_t begin, std::size_t end);
+  // The footer with `metadata` (file key-value pairs); the file is in place after it.
+  [[nodiscard]] Status finish(std::vector<std::pair<std::string, std::string>> metadata);
+  [[nodiscard]] std::size_t rows_written() const;
+
+ private:
+  struct State;
+  explicit TableWriter(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
 // Row groups whose min/max statistics on `column` show no value in
 // [start_ms, end_ms) are skipped. The column must be a Timestamp or an integer
 // (then read as milliseconds). Rows are not filtered one by one.

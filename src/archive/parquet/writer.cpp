@@ -1,6 +1,12 @@
 // encode_table / write_table: the file is built in memory (PAR1, row groups of
-// column chunks, Thrift footer, footer length, PAR1) and written atomically.
+// column chunks, Thrift footer, footer length, PAR1) and written atomically;
+// TableWriter writes the same a row group at a time into a temporary file.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstring>
+#include <memory>
 #include <unordered_set>
 
 #include "archive/parquet/compression.h"
@@ -35,7 +41,7 @@ Codec codec_of(Compression c) {
 
 }  // namespace
 
-Status validate_table(const Table& table, const WriteOptions& options) {
+Status validate_table(const Table& table, const WriteOptions& options, std::size_t begin, std::size_t end) {
   if (options.row_group_rows == 0) return make_error("row_group_rows must be positive");
   std::unordered_set<std::string_view> names;
   for (const auto& c : table.columns) {
@@ -50,7 +56,7 @@ Status validate_table(const Table& table, const WriteOptions& options) {
       return make_error("column '{}' has validity flags but is not nullable", c.name);
     if (c.kind == ValueKind::String || c.kind == ValueKind::Binary) {
       const std::size_t n = c.dict.size();
-      for (std::size_t r = 0; r < c.codes.size(); ++r) {
+      for (std::size_t r = begin; r < std::min(end, c.codes.size()); ++r) {
         if (c.codes[r] >= n && !c.is_null(r))
           return make_error("column '{}': code {} at row {} is outside its dictionary of {}", c.name, c.codes[r], r, n);
       }
@@ -151,15 +157,140 @@ Result<std::string> encode_table(const Table& table, const WriteOptions& options
   return file;
 }
 
-Status write_table(const std::filesystem::path& path, const Table& table, const WriteOptions& options) {
-  auto bytes = encode_table(table, options);
-  if (!bytes.ok()) return prefix_error(path.string(), bytes.error());
-  if (auto s = write_file_atomic(path, *bytes); !s.ok()) {
-    Error error = s.error();
+namespace {
+
+// The columns of `table` are the schema's: same names, kinds and nullability.
+Status same_columns(const Table& schema, const Table& table) {
+  if (table.columns.size() != schema.columns.size())
+    return make_error("{} columns where the file has {}", table.columns.size(), schema.columns.size());
+  for (std::size_t i = 0; i < table.columns.size(); ++i) {
+    const auto &a = schema.columns[i], &b = table.columns[i];
+    if (a.name != b.name || a.kind != b.kind || a.nullable != b.nullable || a.unit != b.unit || a.utc != b.utc)
+      return make_error("column {} is '{}' where the file has '{}' of another type", i, b.name, a.name);
+  }
+  return {};
+}
+
+}  // namespace
+
+struct TableWriter::State {
+  std::filesystem::path path, temp;
+  WriteOptions options;
+  Table schema;  // columns without values
+  FileMetaData meta;  // the footer, its row groups as they are written
+  int fd = -1;
+  std::size_t written = 0;  // bytes in the temporary file
+  std::string buffer;
+
+  ~State() {
+    if (fd >= 0) {
+      ::close(fd);
+      std::error_code ec;
+      std::filesystem::remove(temp, ec);
+    }
+  }
+
+  Status put(const std::string& bytes) {
+    const char* p = bytes.data();
+    std::size_t left = bytes.size();
+    while (left > 0) {
+      const ssize_t n = ::write(fd, p, left);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return io_error(make_error("{}: cannot write: {}", path.string(), std::strerror(errno)));
+      p += n;
+      left -= static_cast<std::size_t>(n);
+    }
+    written += bytes.size();
+    return {};
+  }
+
+  static Status io_error(Error error) {
     error.kind = ErrorKind::Io;
     return error;
   }
+};
+
+TableWriter::TableWriter(std::unique_ptr<State> state) : state_(std::move(state)) {}
+TableWriter::~TableWriter() = default;
+TableWriter::TableWriter(TableWriter&&) noexcept = default;
+TableWriter& TableWriter::operator=(TableWriter&&) noexcept = default;
+
+Result<TableWriter> TableWriter::open(const std::filesystem::path& path, const Table& schema,
+                                      const WriteOptions& options) {
+  auto state = std::make_unique<State>();
+  state->path = path;
+  state->options = options;
+  for (const auto& c : schema.columns) {
+    Column empty;
+    empty.name = c.name;
+    empty.kind = c.kind;
+    empty.unit = c.unit;
+    empty.utc = c.utc;
+    empty.nullable = c.nullable;
+    state->schema.columns.push_back(std::move(empty));
+  }
+  if (auto s = validate_table(state->schema, options); !s.ok()) return prefix_error(path.string(), s.error());
+  state->meta = file_metadata_for(state->schema);
+  std::error_code ec;
+  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
+  if (ec)
+    return State::io_error(make_error("{}: cannot create folder: {}", path.parent_path().string(), ec.message()))
+        .error();
+  state->temp = temp_path_for(path);
+  state->fd = ::open(state->temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (state->fd < 0)
+    return State::io_error(make_error("{}: cannot write: {}", path.string(), std::strerror(errno))).error();
+  state->buffer.assign("PAR1", 4);
+  if (auto s = state->put(state->buffer); !s.ok()) return s.error();
+  return TableWriter(std::move(state));
+}
+
+Status TableWriter::write_row_group(const Table& table, std::size_t begin, std::size_t end) {
+  auto& st = *state_;
+  if (st.fd < 0) return make_error("{}: the file is already finished", st.path.string());
+  if (auto s = same_columns(st.schema, table); !s.ok()) return prefix_error(st.path.string(), s.error());
+  if (begin >= end || end > table.num_rows)
+    return make_error("{}: rows [{}, {}) of a table of {}", st.path.string(), begin, end, table.num_rows);
+  if (auto s = validate_table(table, st.options, begin, end); !s.ok()) return prefix_error(st.path.string(), s.error());
+  st.buffer.clear();
+  const RowRange range{begin, end};
+  if (auto s = encode_row_groups(table, {&range, 1}, st.options, st.buffer, static_cast<std::int64_t>(st.written),
+                                 st.meta.row_groups);
+      !s.ok())
+    return prefix_error(st.path.string(), s.error());
+  st.meta.num_rows += static_cast<std::int64_t>(end - begin);
+  return st.put(st.buffer);
+}
+
+Status TableWriter::finish(std::vector<std::pair<std::string, std::string>> metadata) {
+  auto& st = *state_;
+  if (st.fd < 0) return make_error("{}: the file is already finished", st.path.string());
+  st.buffer.clear();
+  st.meta.key_value_metadata = std::move(metadata);
+  finish_file(st.meta, st.buffer);
+  LEANSCOPE_TRY(st.put(st.buffer));
+  if (::fsync(st.fd) != 0)
+    return State::io_error(make_error("{}: cannot flush: {}", st.path.string(), std::strerror(errno)));
+  ::close(st.fd);
+  st.fd = -1;
+  std::error_code ec;
+  std::filesystem::rename(st.temp, st.path, ec);
+  if (ec) {
+    std::filesystem::remove(st.temp, ec);
+    return State::io_error(make_error("{}: cannot rename into place: {}", st.path.string(), ec.message()));
+  }
   return {};
+}
+
+std::size_t TableWriter::rows_written() const { return static_cast<std::size_t>(state_->meta.num_rows); }
+
+Status write_table(const std::filesystem::path& path, const Table& table, const WriteOptions& options) {
+  if (auto s = validate_table(table, options, 0, 0); !s.ok()) return prefix_error(path.string(), s.error());
+  auto writer = TableWriter::open(path, table, options);
+  if (!writer) return writer.error();
+  for (std::size_t begin = 0; begin < table.num_rows; begin += options.row_group_rows)
+    LEANSCOPE_TRY(writer->write_row_group(table, begin, std::min(table.num_rows, begin + options.row_group_rows)));
+  return writer->finish(table.metadata);
 }
 
 }  // namespace leanscope::parquet
