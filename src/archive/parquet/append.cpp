@@ -43,12 +43,7 @@ Table take_rows(const Table& from, const std::vector<std::size_t>& rows) {
   out.num_rows = rows.size();
   out.columns.reserve(from.columns.size());
   for (const Column& c : from.columns) {
-    Column& d = out.columns.emplace_back();
-    d.name = c.name;
-    d.kind = c.kind;
-    d.unit = c.unit;
-    d.utc = c.utc;
-    d.nullable = c.nullable;
+    Column& d = out.columns.emplace_back(column_schema(c));
     d.dict = c.dict;
     auto gather = [&](const auto& src, auto& dst) {
       if (src.empty()) return;

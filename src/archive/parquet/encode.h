@@ -37,6 +37,9 @@ void split_rows(std::size_t begin, std::size_t end, const WriteOptions& options,
                                        std::vector<RowGroup>& groups);
 // Footer, its length and the closing magic.
 void finish_file(const FileMetaData& meta, std::string& file);
+// A column's name, kind, unit and nullability, without values or dictionary:
+// what a file's schema says of it.
+[[nodiscard]] Column column_schema(const Column& column);
 // Moves every byte offset of a row group by `delta` (a column chunk's
 // file_offset only when set, i.e. not 0).
 void shift_offsets(RowGroup& group, std::int64_t delta);

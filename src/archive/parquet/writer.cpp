@@ -124,6 +124,16 @@ void finish_file(const FileMetaData& meta, std::string& file) {
   file.append("PAR1", 4);
 }
 
+Column column_schema(const Column& column) {
+  Column out;
+  out.name = column.name;
+  out.kind = column.kind;
+  out.unit = column.unit;
+  out.utc = column.utc;
+  out.nullable = column.nullable;
+  return out;
+}
+
 void shift_offsets(RowGroup& group, std::int64_t delta) {
   if (delta == 0) return;
   if (group.file_offset) *group.file_offset += delta;
@@ -176,7 +186,7 @@ Status same_columns(const Table& schema, const Table& table) {
 struct TableWriter::State {
   std::filesystem::path path, temp;
   WriteOptions options;
-  Table schema;  // columns without values
+  Table schema;       // columns without values
   FileMetaData meta;  // the footer, its row groups as they are written
   int fd = -1;
   std::size_t written = 0;  // bytes in the temporary file
@@ -220,15 +230,7 @@ Result<TableWriter> TableWriter::open(const std::filesystem::path& path, const T
   auto state = std::make_unique<State>();
   state->path = path;
   state->options = options;
-  for (const auto& c : schema.columns) {
-    Column empty;
-    empty.name = c.name;
-    empty.kind = c.kind;
-    empty.unit = c.unit;
-    empty.utc = c.utc;
-    empty.nullable = c.nullable;
-    state->schema.columns.push_back(std::move(empty));
-  }
+  for (const auto& c : schema.columns) state->schema.columns.push_back(column_schema(c));
   if (auto s = validate_table(state->schema, options); !s.ok()) return prefix_error(path.string(), s.error());
   state->meta = file_metadata_for(state->schema);
   std::error_code ec;
