@@ -35,6 +35,16 @@ Status commit_temp_file(const std::filesystem::path& temp, const std::filesystem
   return {};
 }
 
+Status write_all(int fd, std::string_view bytes, const std::filesystem::path& path) {
+  while (!bytes.empty()) {
+    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return make_error(ErrorKind::Io, "{}: cannot write: {}", path.string(), std::strerror(errno));
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return {};
+}
+
 Status write_file_atomic(const std::filesystem::path& path, std::string_view bytes) {
   std::error_code ec;
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
@@ -42,19 +52,10 @@ Status write_file_atomic(const std::filesystem::path& path, std::string_view byt
   auto temp = temp_path_for(path);
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return make_error("{}: cannot write: {}", path.string(), std::strerror(errno));
-  const char* p = bytes.data();
-  std::size_t left = bytes.size();
-  while (left > 0) {
-    ssize_t n = ::write(fd, p, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int err = errno;
-      ::close(fd);
-      std::filesystem::remove(temp, ec);
-      return make_error("{}: cannot write: {}", path.string(), std::strerror(err));
-    }
-    p += n;
-    left -= static_cast<std::size_t>(n);
+  if (auto written = write_all(fd, bytes, path); !written.ok()) {
+    ::close(fd);
+    std::filesystem::remove(temp, ec);
+    return written;
   }
   if (::fsync(fd) != 0) {
     int err = errno;

@@ -16,6 +16,9 @@ namespace leanscope {
 
 // A temporary path beside `path` (same folder, so rename is atomic).
 [[nodiscard]] std::filesystem::path temp_path_for(const std::filesystem::path& path);
+// Writes every byte of `bytes` to `fd`, retrying short and interrupted
+// writes; the error (kind Io) names `path` and the system's reason.
+[[nodiscard]] Status write_all(int fd, std::string_view bytes, const std::filesystem::path& path);
 // fsync + rename of a temporary file written by other means; removes it on failure.
 [[nodiscard]] Status commit_temp_file(const std::filesystem::path& temp, const std::filesystem::path& path);
 

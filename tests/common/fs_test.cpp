@@ -1,7 +1,11 @@
 #include "common/fs.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <string>
 
 #include "support/test_support.h"
 
@@ -36,6 +40,25 @@ TEST(Fs, FailedWriteKeepsTheOldFile) {
   int entries = 0;
   for ([[maybe_unused]] auto& e : fs::directory_iterator(dir.path())) ++entries;
   EXPECT_EQ(entries, 2);  // keep.txt and blocked/: no temporary left behind
+}
+
+TEST(Fs, WriteAllWritesEveryByteAndNamesThePathWhenItCannot) {
+  leanscope::testing::TempDir dir;
+  const auto path = dir / "out.bin";
+  const std::string bytes(3 << 20, 'x');  // more than one write() may take at once
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  ASSERT_GE(fd, 0);
+  EXPECT_TRUE(write_all(fd, bytes, path).ok());
+  ::close(fd);
+  EXPECT_EQ(fs::file_size(path), bytes.size());
+
+  const int full = ::open("/dev/full", O_WRONLY);
+  if (full < 0) GTEST_SKIP() << "no /dev/full";
+  const auto failed = write_all(full, "abc", "/somewhere/file.parquet");
+  ::close(full);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.error().kind, ErrorKind::Io);
+  EXPECT_EQ(failed.error().message, "/somewhere/file.parquet: cannot write: No space left on device");
 }
 
 TEST(Fs, ReadingAMissingFileNamesIt) {

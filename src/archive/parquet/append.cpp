@@ -112,17 +112,11 @@ Status write_parts(const std::filesystem::path& path, const std::vector<std::str
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return make_error(ErrorKind::Io, "{}: cannot write: {}", path.string(), std::strerror(errno));
   for (std::string_view part : parts) {
-    while (!part.empty()) {
-      const ssize_t n = ::write(fd, part.data(), part.size());
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        const int err = errno;
-        ::close(fd);
-        std::error_code ec;
-        std::filesystem::remove(temp, ec);
-        return make_error(ErrorKind::Io, "{}: cannot write: {}", path.string(), std::strerror(err));
-      }
-      part.remove_prefix(static_cast<std::size_t>(n));
+    if (auto written = write_all(fd, part, path); !written.ok()) {
+      ::close(fd);
+      std::error_code ec;
+      std::filesystem::remove(temp, ec);
+      return written;
     }
   }
   ::close(fd);

@@ -201,22 +201,9 @@ struct TableWriter::State {
   }
 
   Status put(const std::string& bytes) {
-    const char* p = bytes.data();
-    std::size_t left = bytes.size();
-    while (left > 0) {
-      const ssize_t n = ::write(fd, p, left);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return io_error(make_error("{}: cannot write: {}", path.string(), std::strerror(errno)));
-      p += n;
-      left -= static_cast<std::size_t>(n);
-    }
+    LEANSCOPE_TRY(write_all(fd, bytes, path));
     written += bytes.size();
     return {};
-  }
-
-  static Status io_error(Error error) {
-    error.kind = ErrorKind::Io;
-    return error;
   }
 };
 
@@ -235,13 +222,10 @@ Result<TableWriter> TableWriter::open(const std::filesystem::path& path, const T
   state->meta = file_metadata_for(state->schema);
   std::error_code ec;
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
-  if (ec)
-    return State::io_error(make_error("{}: cannot create folder: {}", path.parent_path().string(), ec.message()))
-        .error();
+  if (ec) return make_error(ErrorKind::Io, "{}: cannot create folder: {}", path.parent_path().string(), ec.message());
   state->temp = temp_path_for(path);
   state->fd = ::open(state->temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (state->fd < 0)
-    return State::io_error(make_error("{}: cannot write: {}", path.string(), std::strerror(errno))).error();
+  if (state->fd < 0) return make_error(ErrorKind::Io, "{}: cannot write: {}", path.string(), std::strerror(errno));
   state->buffer.assign("PAR1", 4);
   if (auto s = state->put(state->buffer); !s.ok()) return s.error();
   return TableWriter(std::move(state));
@@ -272,14 +256,14 @@ Status TableWriter::finish(std::vector<std::pair<std::string, std::string>> meta
   finish_file(st.meta, st.buffer);
   LEANSCOPE_TRY(st.put(st.buffer));
   if (::fsync(st.fd) != 0)
-    return State::io_error(make_error("{}: cannot flush: {}", st.path.string(), std::strerror(errno)));
+    return make_error(ErrorKind::Io, "{}: cannot flush: {}", st.path.string(), std::strerror(errno));
   ::close(st.fd);
   st.fd = -1;
   std::error_code ec;
   std::filesystem::rename(st.temp, st.path, ec);
   if (ec) {
     std::filesystem::remove(st.temp, ec);
-    return State::io_error(make_error("{}: cannot rename into place: {}", st.path.string(), ec.message()));
+    return make_error(ErrorKind::Io, "{}: cannot rename into place: {}", st.path.string(), ec.message());
   }
   return {};
 }
