@@ -69,52 +69,44 @@ void add_simulate_command(CLI::App& app, Dispatch& dispatch) {
         if (!end) return fail(end.error());
         config.end = *end;
       }
-      if (flags->openmetrics.empty()) {
+      auto simulated = [&](std::size_t samples, std::size_t events) {
+        progress(fmt::format("simulated {} iteration(s) of {} h with {} clients, seed {}: {} samples, {} events",
+                             config.iterations, config.hours, config.clients, config.seed, samples, events));
+      };
+      auto wrote_archive = [&](const sim::ArchiveWritten& written) {
+        progress(fmt::format("wrote {} devnet(s) into {}: {} rows, {} of Parquet", written.devnets.size(),
+                             flags->data_dir, written.rows, format_bytes(static_cast<double>(written.bytes))));
+      };
+      sim::Simulation truth;  // what --truth writes
+      if (flags->openmetrics.empty() && !flags->data_dir.empty()) {
         // Without the OpenMetrics text nothing needs the whole devnet at once:
         // the archive is written node by node in bounded memory.
-        sim::Simulation truth;
+        auto lock = lock_for_writing(flags->data_dir, flags->no_wait);
+        if (!lock) return fail(lock.error());
+        auto streamed = sim::write_archive_streamed(config, flags->data_dir);
+        if (!streamed) return fail(streamed.error());
+        simulated(streamed->samples, streamed->truth.events.size());
+        wrote_archive(streamed->written);
+        truth = std::move(streamed->truth);
+      } else {
+        auto simulation = sim::simulate(config);
+        if (!simulation) return fail(simulation.error());
+        simulated(simulation->sample_count(), simulation->events.size());
+        if (!flags->openmetrics.empty()) {
+          if (auto s = sim::write_openmetrics(*simulation, flags->openmetrics); !s) return fail(s.error());
+          progress(fmt::format("wrote {}", flags->openmetrics));
+        }
         if (!flags->data_dir.empty()) {
           auto lock = lock_for_writing(flags->data_dir, flags->no_wait);
           if (!lock) return fail(lock.error());
-          auto streamed = sim::write_archive_streamed(config, flags->data_dir);
-          if (!streamed) return fail(streamed.error());
-          progress(fmt::format("simulated {} iteration(s) of {} h with {} clients, seed {}: {} samples, {} events",
-                               config.iterations, config.hours, config.clients, config.seed, streamed->samples,
-                               streamed->truth.events.size()));
-          const auto& written = streamed->written;
-          progress(fmt::format("wrote {} devnet(s) into {}: {} rows, {} of Parquet", written.devnets.size(),
-                               flags->data_dir, written.rows, format_bytes(static_cast<double>(written.bytes))));
-          truth = std::move(streamed->truth);
-        } else {
-          auto simulation = sim::simulate(config);
-          if (!simulation) return fail(simulation.error());
-          truth = std::move(*simulation);
+          auto written = sim::write_archive(*simulation, flags->data_dir);
+          if (!written) return fail(written.error());
+          wrote_archive(*written);
         }
-        if (!flags->truth.empty()) {
-          if (auto s = sim::write_truth(truth, flags->truth); !s) return fail(s.error());
-          progress(fmt::format("wrote {}", flags->truth));
-        }
-        return kExitOk;
-      }
-      auto simulation = sim::simulate(config);
-      if (!simulation) return fail(simulation.error());
-      progress(fmt::format("simulated {} iteration(s) of {} h with {} clients, seed {}: {} samples, {} events",
-                           config.iterations, config.hours, config.clients, config.seed, simulation->sample_count(),
-                           simulation->events.size()));
-      if (!flags->openmetrics.empty()) {
-        if (auto s = sim::write_openmetrics(*simulation, flags->openmetrics); !s) return fail(s.error());
-        progress(fmt::format("wrote {}", flags->openmetrics));
-      }
-      if (!flags->data_dir.empty()) {
-        auto lock = lock_for_writing(flags->data_dir, flags->no_wait);
-        if (!lock) return fail(lock.error());
-        auto written = sim::write_archive(*simulation, flags->data_dir);
-        if (!written) return fail(written.error());
-        progress(fmt::format("wrote {} devnet(s) into {}: {} rows, {} of Parquet", written->devnets.size(),
-                             flags->data_dir, written->rows, format_bytes(static_cast<double>(written->bytes))));
+        truth = std::move(*simulation);
       }
       if (!flags->truth.empty()) {
-        if (auto s = sim::write_truth(*simulation, flags->truth); !s) return fail(s.error());
+        if (auto s = sim::write_truth(truth, flags->truth); !s) return fail(s.error());
         progress(fmt::format("wrote {}", flags->truth));
       }
       return kExitOk;
