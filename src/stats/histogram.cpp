@@ -10,6 +10,7 @@ namespace leanscope::stats {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Prometheus ignores relative differences below this between neighbouring
 // buckets: floating-point noise from sums computed in another order.
@@ -245,19 +246,88 @@ std::vector<WindowQuantiles> windowed_quantiles(std::span<const BucketSeries> se
   return grouped_histograms(series, {}, 0, qs, grid).merged;
 }
 
-GroupedHistograms grouped_histograms(std::span<const BucketSeries> series, std::span<const std::size_t> group_of,
-                                     std::size_t groups, std::span<const double> qs, const WindowGrid& grid) {
+namespace {
+// Windows of the grid (WindowGrid): none without a positive window and step
+// or when the range is shorter than one window.
+std::size_t window_count(const WindowGrid& grid) {
+  const bool gridded = grid.window_ms > 0 && grid.step_ms > 0 && grid.end - grid.start >= grid.window_ms;
+  return gridded ? static_cast<std::size_t>((grid.end - grid.start - grid.window_ms) / grid.step_ms + 1) : 0;
+}
+}  // namespace
+
+BucketWindows fold_bucket_series(const BucketSeries& s, const WindowGrid& grid) {
+  BucketWindows out;
+  out.le = s.le;
+  if (std::isnan(s.le)) return out;  // dropped where the folds are combined
+  const std::size_t windows = window_count(grid);
+  const auto window_end = [&](std::size_t w) {
+    return grid.start + grid.window_ms + static_cast<TimeMs>(w) * grid.step_ms;
+  };
+  // A window's increase is the sum of the rises (v[j] - v[j-1], or v[j] after
+  // a drop) of the samples inside it, each measured from the sample before
+  // it wherever that lies: the same as counter_increase's baseline. So each
+  // sample adds its rise to the windows holding its time, found by two
+  // cursors that advance with time: one pass, nothing copied.
+  std::vector<double>& increase = out.increase;
+  const std::size_t n = std::min(s.t.size(), s.v.size());
+  bool seen = false;
+  double prev = 0;
+  std::size_t first = 0, past = 0;  // windows [first, past) hold the sample's time
+  // The increase over (start, end] exactly as counter_increase sums it: from
+  // the second usable sample on, up to the first one after the end.
+  bool inside = false, ended = false;
+  double range = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    const double v = s.v[k];
+    if (!usable(v)) continue;
+    const bool had_prev = seen;
+    const double rise = !seen ? 0.0 : (v >= prev ? v - prev : v);
+    seen = true;
+    prev = v;
+    const TimeMs t = s.t[k];
+    if (!ended) {
+      if (t > grid.end) {
+        ended = true;
+      } else if (t > grid.start) {
+        if (had_prev) range += rise;
+        inside = true;
+      }
+    }
+    if (first < windows) {
+      while (first < windows && window_end(first) < t) ++first;
+      while (past < windows && window_end(past) - grid.window_ms < t) ++past;
+      for (std::size_t w = first; w < past; ++w) {
+        if (increase.empty()) {
+          out.first_window = w;
+          increase.reserve(windows - w);
+        }
+        const std::size_t at = w - out.first_window;
+        if (at >= increase.size()) increase.resize(at + 1, kNaN);
+        // 0.0 + rise as the first addition, as a sum starting at 0 makes it.
+        increase[at] = (std::isnan(increase[at]) ? 0.0 : increase[at]) + rise;
+      }
+    } else if (ended) {
+      break;
+    }
+  }
+  // A series that stopped early keeps no room for the windows after it.
+  if (increase.capacity() > increase.size() + increase.size() / 4) increase.shrink_to_fit();
+  if (inside) out.range_increase = range;
+  return out;
+}
+
+GroupedHistograms grouped_histograms(std::span<const BucketWindows* const> series,
+                                     std::span<const std::size_t> group_of, std::size_t groups,
+                                     std::span<const double> qs, const WindowGrid& grid) {
   GroupedHistograms out;
   out.groups.resize(groups);
   out.increases.resize(groups);
-  const bool gridded = grid.window_ms > 0 && grid.step_ms > 0 && grid.end - grid.start >= grid.window_ms;
-  const std::size_t windows =
-      gridded ? static_cast<std::size_t>((grid.end - grid.start - grid.window_ms) / grid.step_ms + 1) : 0;
+  const std::size_t windows = window_count(grid);
 
   // Every distinct bound, sorted: a window's buckets are a row of this.
   std::vector<double> bounds;
-  for (const BucketSeries& s : series) {
-    if (!std::isnan(s.le)) bounds.push_back(s.le);
+  for (const BucketWindows* s : series) {
+    if (!std::isnan(s->le)) bounds.push_back(s->le);
   }
   std::sort(bounds.begin(), bounds.end());
   bounds.erase(std::unique(bounds.begin(), bounds.end()), bounds.end());
@@ -266,67 +336,30 @@ GroupedHistograms grouped_histograms(std::span<const BucketSeries> series, std::
   // Increase per window and bound, and whether any series of that bound had a
   // sample in the window (a bound absent from a window is absent from its
   // buckets, as a vanished series is absent from Prometheus' sum). Matrix 0
-  // is every series', matrix g + 1 group g's: one pass adds each rise to both.
+  // is every series', matrix g + 1 group g's.
   const std::size_t cells = windows * width;
   std::vector<double> increase((groups + 1) * cells, 0.0);
   std::vector<unsigned char> present((groups + 1) * cells, 0);
-  // A window's increase is the sum of the rises (v[j] - v[j-1], or v[j] after
-  // a drop) of the samples inside it, each measured from the sample before
-  // it wherever that lies: the same as counter_increase's baseline. So each
-  // sample adds its rise to the windows holding its time, found by two
-  // cursors that advance with time: one pass, nothing copied.
-  const auto window_end = [&](std::size_t w) {
-    return grid.start + grid.window_ms + static_cast<TimeMs>(w) * grid.step_ms;
-  };
   for (std::size_t i = 0; i < series.size(); ++i) {
-    const BucketSeries& s = series[i];
+    const BucketWindows& s = *series[i];
     if (std::isnan(s.le)) continue;
     const std::size_t g = i < group_of.size() && group_of[i] < groups ? group_of[i] : groups;
     const bool grouped = g < groups;
     const std::size_t column =
         static_cast<std::size_t>(std::lower_bound(bounds.begin(), bounds.end(), s.le) - bounds.begin());
-    // Indices, not pointers: without windows the matrices are empty.
     const std::size_t group_at = (g + 1) * cells + column;
-    const std::size_t n = std::min(s.t.size(), s.v.size());
-    bool seen = false;
-    double prev = 0;
-    std::size_t first = 0, past = 0;  // windows [first, past) hold the sample's time
-    // The increase over (start, end] exactly as counter_increase sums it: from
-    // the second usable sample on, up to the first one after the end.
-    bool inside = false, ended = !grouped;
-    double devnet = 0;
-    for (std::size_t k = 0; k < n; ++k) {
-      const double v = s.v[k];
-      if (!usable(v)) continue;
-      const bool had_prev = seen;
-      const double rise = !seen ? 0.0 : (v >= prev ? v - prev : v);
-      seen = true;
-      prev = v;
-      const TimeMs t = s.t[k];
-      if (!ended) {
-        if (t > grid.end) {
-          ended = true;
-        } else if (t > grid.start) {
-          if (had_prev) devnet += rise;
-          inside = true;
-        }
-      }
-      if (first < windows) {
-        while (first < windows && window_end(first) < t) ++first;
-        while (past < windows && window_end(past) - grid.window_ms < t) ++past;
-        for (std::size_t w = first; w < past; ++w) {
-          increase[w * width + column] += rise;
-          present[w * width + column] = 1;
-          if (grouped) {
-            increase[group_at + w * width] += rise;
-            present[group_at + w * width] = 1;
-          }
-        }
-      } else if (ended) {
-        break;
+    for (std::size_t j = 0; j < s.increase.size() && s.first_window + j < windows; ++j) {
+      const double x = s.increase[j];
+      if (std::isnan(x)) continue;
+      const std::size_t w = s.first_window + j;
+      increase[w * width + column] += x;
+      present[w * width + column] = 1;
+      if (grouped) {
+        increase[group_at + w * width] += x;
+        present[group_at + w * width] = 1;
       }
     }
-    if (grouped && inside) out.increases[g].push_back({s.le, devnet});
+    if (grouped && s.range_increase) out.increases[g].push_back({s.le, *s.range_increase});
   }
 
   const std::span<const double> all_increase(increase);
@@ -338,6 +371,17 @@ GroupedHistograms grouped_histograms(std::span<const BucketSeries> series, std::
     sum_by_le(out.increases[g]);
   }
   return out;
+}
+
+GroupedHistograms grouped_histograms(std::span<const BucketSeries> series, std::span<const std::size_t> group_of,
+                                     std::size_t groups, std::span<const double> qs, const WindowGrid& grid) {
+  std::vector<BucketWindows> folded;
+  folded.reserve(series.size());
+  for (const BucketSeries& s : series) folded.push_back(fold_bucket_series(s, grid));
+  std::vector<const BucketWindows*> pointers;
+  pointers.reserve(folded.size());
+  for (const BucketWindows& f : folded) pointers.push_back(&f);
+  return grouped_histograms(std::span<const BucketWindows* const>(pointers), group_of, groups, qs, grid);
 }
 
 }  // namespace leanscope::stats

@@ -126,7 +126,7 @@ struct WindowQuantiles {
                                                               std::span<const double> qs, const WindowGrid& grid);
 
 // Several groups' histograms (one group per client) and all of them merged,
-// from one pass over each series' samples:
+// from one pass over each series' samples (fold_bucket_series):
 // - `groups[g]` is windowed_quantiles(the series of group g, qs, grid),
 // - `merged` is windowed_quantiles(series, qs, grid),
 // - `increases[g]` is bucket_increase(the series of group g, grid.start, grid.end),
@@ -140,6 +140,29 @@ struct GroupedHistograms {
   std::vector<WindowQuantiles> merged;
   std::vector<std::vector<Bucket>> increases;
 };
+
+// One bucket series folded onto a grid: its increase in each window, and over
+// the grid's whole range (start, end], as counter_increase sums them (the
+// same additions in the same order). A month of 1-minute samples becomes one
+// number per 5-minute window, so a devnet's buckets can be folded as they are
+// read and never held whole.
+struct BucketWindows {
+  double le = 0;
+  std::size_t first_window = 0;  // increase[0] is that window's
+  // NaN: no usable sample in that window (the series says nothing there);
+  // windows before first_window and after the last element likewise.
+  std::vector<double> increase;
+  std::optional<double> range_increase;  // nullopt: no usable sample in (start, end]
+};
+[[nodiscard]] BucketWindows fold_bucket_series(const BucketSeries& series, const WindowGrid& grid);
+
+// grouped_histograms from folded series (folded on the same grid): the
+// answers of the raw series' overload, which folds each series and calls
+// this. A window's increase per bound is the sum of its series' window
+// increases in series order, as bucket_increase sums them.
+[[nodiscard]] GroupedHistograms grouped_histograms(std::span<const BucketWindows* const> series,
+                                                   std::span<const std::size_t> group_of, std::size_t groups,
+                                                   std::span<const double> qs, const WindowGrid& grid);
 [[nodiscard]] GroupedHistograms grouped_histograms(std::span<const BucketSeries> series,
                                                    std::span<const std::size_t> group_of, std::size_t groups,
                                                    std::span<const double> qs, const WindowGrid& grid);

@@ -486,6 +486,53 @@ TEST(GroupedHistograms, EqualsTheSeparateComputationsBitForBit) {
   }
 }
 
+// A folded series holds, window by window, what counter_increase answers for
+// that window (NaN where it answers nothing), and over the whole range:
+// the same additions, so equal bit for bit. Non-integer counts, restarts, a
+// series that starts late and one that stops early (its folded windows end
+// with its samples), overlapping windows, samples outside the range.
+TEST(FoldBucketSeries, EachWindowIsCounterIncreaseOverIt) {
+  std::mt19937 rng(41);
+  const TimeMs span = 2 * 60 * kMinute;
+  struct Case {
+    TimeMs first, last;
+  };
+  for (const Case c : {Case{-7 * kMinute, span + 9 * kMinute}, Case{37 * kMinute + 5'000, span}, Case{0, 51 * kMinute},
+                       Case{61 * kMinute, 62 * kMinute}}) {
+    std::vector<TimeMs> t;
+    std::vector<double> v;
+    double count = 0;
+    for (TimeMs at = c.first; at <= c.last; at += 15'000) {
+      if (std::uniform_int_distribution<int>(0, 90)(rng) == 0) count = 0;
+      count += std::uniform_real_distribution<double>(0, 2.5)(rng);
+      t.push_back(at);
+      v.push_back(std::uniform_int_distribution<int>(0, 200)(rng) == 0 ? std::nan("") : count);
+    }
+    for (const WindowGrid grid : {WindowGrid{3'000, span}, WindowGrid{0, span, 10 * kMinute, 3 * kMinute}}) {
+      SCOPED_TRACE(::testing::Message() << "series " << c.first << ".." << c.last << " window " << grid.window_ms);
+      const auto folded = fold_bucket_series({0.25, t, v}, grid);
+      EXPECT_EQ(folded.le, 0.25);
+      std::size_t windows = 0;
+      for (TimeMs end = grid.start + grid.window_ms; end <= grid.end; end += grid.step_ms) ++windows;
+      for (std::size_t w = 0; w < windows; ++w) {
+        const TimeMs end = grid.start + grid.window_ms + static_cast<TimeMs>(w) * grid.step_ms;
+        const auto want = counter_increase(t, v, end - grid.window_ms, end);
+        const bool held = w >= folded.first_window && w - folded.first_window < folded.increase.size();
+        const double got = held ? folded.increase[w - folded.first_window] : std::nan("");
+        if (!want) {
+          EXPECT_TRUE(std::isnan(got)) << "window " << w;
+        } else {
+          EXPECT_EQ(got, *want) << "window " << w;
+        }
+      }
+      EXPECT_EQ(folded.range_increase, counter_increase(t, v, grid.start, grid.end));
+      EXPECT_LE(folded.first_window + folded.increase.size(), windows);
+    }
+  }
+  EXPECT_TRUE(fold_bucket_series({1, {}, {}}, WindowGrid{0, span}).increase.empty());
+  EXPECT_FALSE(fold_bucket_series({1, {}, {}}, WindowGrid{0, span}).range_increase);
+}
+
 // A sample after the last window but inside the range counts for the devnet
 // and for no window; one after the range counts for neither.
 TEST(GroupedHistograms, TheDevnetIncreaseIsNotTheSumOfTheWindows) {
