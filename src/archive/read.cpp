@@ -43,11 +43,8 @@ void sort_unique(Samples& s) {
   s = std::move(out);
 }
 
-namespace {
-bool is_string_kind(const parquet::Column& c) {
-  return c.kind == parquet::ValueKind::String || c.kind == parquet::ValueKind::Binary;
-}
-
+// Not file-local: DatasetReader::Layout holds one.
+namespace read_detail {
 // Rows [begin, end) of the file, all of one series.
 struct Run {
   std::size_t begin, end, series;
@@ -63,6 +60,15 @@ struct SeriesLayout {
   // Pass 2: the series' samples are known to be in strict time order.
   std::vector<std::uint8_t> ordered;
 };
+
+}  // namespace read_detail
+using read_detail::Run;
+using read_detail::SeriesLayout;
+
+namespace {
+bool is_string_kind(const parquet::Column& c) {
+  return c.kind == parquet::ValueKind::String || c.kind == parquet::ValueKind::Binary;
+}
 
 // The owner and label columns, read a page at a time: runs of adjacent rows
 // with the same codes (rows of one series are usually adjacent), each mapped
@@ -232,9 +238,10 @@ void append_rows(Samples& s, const SampleColumns& c, std::size_t a, std::size_t 
 }
 
 // Pass 2: the timestamp and value columns, a page at a time, each run's rows
-// appended to its series (reserved once for all its rows).
+// appended to its series (reserved once for all its rows); each series is
+// sorted and handed to `done` after its last run.
 Status read_samples(const fs::path& file, SeriesLayout& layout, const parquet::TimeFilter& time_filter,
-                    TimeWindow window) {
+                    TimeWindow window, const DatasetReader::SeriesDone& done) {
   const std::string name = file.string();
   parquet::ReadOptions options;
   options.columns = {"timestamp", "value"};
@@ -256,10 +263,14 @@ Status read_samples(const fs::path& file, SeriesLayout& layout, const parquet::T
   const bool plain_millis = ts.kind == parquet::ValueKind::Int64 || ts.unit == parquet::TimeUnit::Millis;
 
   layout.ordered.assign(layout.series.size(), 1);
-  for (std::size_t i = 0; i < layout.series.size(); ++i) {
-    layout.series[i].series.t.reserve(layout.rows[i]);
-    layout.series[i].series.v.reserve(layout.rows[i]);
-  }
+  // A series is complete after its last run: sorted there, and handed over.
+  std::vector<std::size_t> last_run(layout.series.size(), SIZE_MAX);
+  for (std::size_t r = 0; r < layout.runs.size(); ++r) last_run[layout.runs[r].series] = r;
+  const auto complete = [&](std::size_t series) {
+    auto& samples = layout.series[series].series;
+    if (!layout.ordered[series]) sort_unique(samples);
+    if (done) done(series, samples);
+  };
   std::size_t next_run = 0;
   std::size_t first_row = 0;
   while (true) {
@@ -278,6 +289,12 @@ Status read_samples(const fs::path& file, SeriesLayout& layout, const parquet::T
       const std::size_t a = std::max(run.begin, first_row) - first_row;
       const std::size_t b = std::min(run.end, last_row) - first_row;
       auto& samples = layout.series[run.series].series;
+      // Reserved at its first rows, not all at once: the memory of series
+      // already handed over serves the ones read after them.
+      if (samples.t.capacity() == 0) {
+        samples.t.reserve(layout.rows[run.series]);
+        samples.v.reserve(layout.rows[run.series]);
+      }
       if (plain) {
         layout.ordered[run.series] &= static_cast<std::uint8_t>(append_plain_rows(samples, columns, a, b));
       } else {
@@ -285,35 +302,70 @@ Status read_samples(const fs::path& file, SeriesLayout& layout, const parquet::T
         layout.ordered[run.series] = 0;
       }
       if (run.end > last_row) break;  // continues in the next batch
+      if (last_run[run.series] == next_run) complete(run.series);
       ++next_run;
     }
     first_row = last_row;
+  }
+  // Runs past the rows read (a file shorter in this pass than in the first)
+  // leave their series as they are, complete all the same.
+  for (std::size_t r = next_run; r < layout.runs.size(); ++r) {
+    if (last_run[layout.runs[r].series] == r) complete(layout.runs[r].series);
   }
   return {};
 }
 }  // namespace
 
-Result<DatasetRead> read_dataset_file(const fs::path& file, const DatasetSpec& spec, TimeWindow window) {
-  DatasetRead out;
+struct DatasetReader::Layout {
+  SeriesLayout series;
+  parquet::TimeFilter time_filter;
+  bool present = false;
+};
+
+DatasetReader::DatasetReader() : layout_(std::make_unique<Layout>()) {}
+DatasetReader::DatasetReader(DatasetReader&&) noexcept = default;
+DatasetReader& DatasetReader::operator=(DatasetReader&&) noexcept = default;
+DatasetReader::~DatasetReader() = default;
+
+Result<DatasetReader> DatasetReader::open(const fs::path& file, const DatasetSpec& spec, TimeWindow window) {
+  DatasetReader reader;
+  reader.file_ = file;
+  reader.window_ = window;
   std::error_code ec;
-  if (!fs::exists(file, ec)) return out;
+  if (!fs::exists(file, ec)) return reader;
   // Reading a FIFO or a device would block: only regular files are data.
   if (!fs::is_regular_file(file, ec)) return make_error("{}: not a regular file", file.string());
   // The filter's end is exclusive; the window includes its end.
-  const parquet::TimeFilter time_filter{"timestamp", window.start, window.end + 1};
+  reader.layout_->time_filter = parquet::TimeFilter{"timestamp", window.start, window.end + 1};
   // Two passes over the file, never the whole table in memory: the owner
   // and label columns give the series and their row runs, then the
   // timestamps and values go straight into series reserved once.
-  auto layout = layout_series(file, spec.owner_column, spec.label_columns(), time_filter);
+  auto layout = layout_series(file, spec.owner_column, spec.label_columns(), reader.layout_->time_filter);
   if (!layout) return layout.error();
-  LEANSCOPE_TRY(read_samples(file, *layout, time_filter, window));
+  reader.layout_->series = std::move(layout).value();
+  reader.layout_->present = true;
+  return reader;
+}
+
+bool DatasetReader::present() const { return layout_->present; }
+const std::vector<std::string>& DatasetReader::owners_seen() const { return layout_->series.owners_seen; }
+const std::vector<KeyedSeries>& DatasetReader::series() const { return layout_->series.series; }
+
+Result<DatasetRead> DatasetReader::read(const SeriesDone& done) {
+  DatasetRead out;
+  auto& layout = layout_->series;
+  if (!layout_->present) return out;
+  LEANSCOPE_TRY(read_samples(file_, layout, layout_->time_filter, window_, done));
   out.present = true;
-  out.owners_seen = std::move(layout->owners_seen);
-  out.series = std::move(layout->series);
-  for (std::size_t i = 0; i < out.series.size(); ++i) {
-    if (!layout->ordered[i]) sort_unique(out.series[i].series);
-  }
+  out.owners_seen = std::move(layout.owners_seen);
+  out.series = std::move(layout.series);
   return out;
+}
+
+Result<DatasetRead> read_dataset_file(const fs::path& file, const DatasetSpec& spec, TimeWindow window) {
+  auto reader = DatasetReader::open(file, spec, window);
+  if (!reader) return reader.error();
+  return reader->read();
 }
 
 Result<DatasetRead> read_dataset(const fs::path& data_dir, std::string_view devnet, std::string_view dataset,

@@ -8,6 +8,8 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,6 +48,43 @@ struct DatasetRead {
   bool present = false;                  // the file exists
   std::vector<std::string> owners_seen;  // distinct owner names in the file, for ClientNameMap
   std::vector<KeyedSeries> series;
+};
+
+// A dataset file read in two steps: open() reads the owner and label
+// columns (which series the file holds and where their rows are), read() the
+// times and values. Between the two a caller knows every series' key, and
+// read() can hand each series over as soon as its last row is read, so a
+// caller that folds series (histogram buckets into windows) never holds a
+// whole dataset.
+class DatasetReader {
+ public:
+  // The same window and errors as read_dataset_file; a missing file is
+  // present() false, with no series.
+  [[nodiscard]] static Result<DatasetReader> open(const std::filesystem::path& file, const DatasetSpec& spec,
+                                                  TimeWindow window);
+  DatasetReader(DatasetReader&&) noexcept;
+  DatasetReader& operator=(DatasetReader&&) noexcept;
+  ~DatasetReader();
+
+  [[nodiscard]] bool present() const;
+  [[nodiscard]] const std::vector<std::string>& owners_seen() const;
+  // Every series' owner and labels, in the order of read()'s result; their
+  // samples are empty until read().
+  [[nodiscard]] const std::vector<KeyedSeries>& series() const;
+
+  // Called once per series (its index in series()) as soon as its samples
+  // are complete: sorted, times unique. Samples it moves out are empty in
+  // read()'s result.
+  using SeriesDone = std::function<void(std::size_t index, Samples& samples)>;
+  // Reads the times and values; the reader is spent afterwards.
+  [[nodiscard]] Result<DatasetRead> read(const SeriesDone& done = {});
+
+ private:
+  struct Layout;
+  DatasetReader();
+  std::filesystem::path file_;
+  TimeWindow window_;
+  std::unique_ptr<Layout> layout_;
 };
 
 // Reads DATA/<devnet>/<dataset>.parquet inside `window`: samples outside it,

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 
@@ -180,6 +181,74 @@ TEST(ReadDataset, SeriesRunAcrossPagesAndRowGroups) {
   EXPECT_EQ(r->series[0].client, "a_0");  // in order of first appearance
   EXPECT_EQ(r->series[1].labels[1], "+Inf");
   EXPECT_EQ(r->series[2].client, "b_0");
+}
+
+// open() gives the series before any sample is read; read() hands each one
+// over once, sorted, as soon as its last row is read: b_0 (rows 600..1199)
+// before a_0, whose rows come back after b_0's and out of time order. What
+// the callback moves out is not in the result; the rest equals
+// read_dataset_file's.
+TEST(DatasetReader, HandsEachSeriesOverOnceAfterItsLastRow) {
+  parquet::Column client = strings("client", {"a_0", "b_0"}, {});
+  parquet::Column t = times({});
+  parquet::Column v = values({});
+  const auto add = [&](std::uint32_t c, std::int64_t from, std::int64_t to, std::int64_t step) {
+    for (std::int64_t time = from; time != to; time += step) {
+      client.codes.push_back(c);
+      t.ints.push_back(time);
+      v.doubles.push_back(static_cast<double>(time * 2 + c));
+    }
+  };
+  add(0, 0, 600, 1);      // a_0, rows 0..599
+  add(1, 0, 600, 1);      // b_0
+  add(0, 1199, 599, -1);  // a_0 again, times descending
+  testing::TempDir dir;
+  const auto file = dir / "handover.parquet";
+  parquet::WriteOptions options;
+  options.row_group_rows = 500;
+  ASSERT_TRUE(parquet::write_table(file, table({client, t, v}), options).ok());
+  const auto spec = spec_with("client", {});
+
+  auto reader = DatasetReader::open(file, spec, {10, 2000});
+  ASSERT_TRUE(reader.ok()) << reader.error().message;
+  EXPECT_TRUE(reader->present());
+  ASSERT_EQ(reader->series().size(), 2u);
+  EXPECT_EQ(reader->series()[0].client, "a_0");
+  EXPECT_EQ(reader->series()[1].client, "b_0");
+  EXPECT_TRUE(reader->series()[0].series.empty());
+  EXPECT_EQ(reader->owners_seen(), (std::vector<std::string>{"a_0", "b_0"}));
+
+  std::vector<std::pair<std::size_t, std::size_t>> handed;  // index, samples
+  Samples taken;
+  auto r = reader->read([&](std::size_t index, Samples& s) {
+    handed.emplace_back(index, s.size());
+    EXPECT_TRUE(std::is_sorted(s.t.begin(), s.t.end()));
+    if (index == 1) std::swap(taken, s);
+  });
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(handed, (std::vector<std::pair<std::size_t, std::size_t>>{{1, 590}, {0, 1190}}));
+  EXPECT_EQ(taken.t.front(), 10);
+  EXPECT_EQ(taken.v.back(), 599 * 2 + 1);
+  ASSERT_EQ(r->series.size(), 2u);
+  EXPECT_TRUE(r->series[1].series.empty());
+  const auto whole = read_dataset_file(file, spec, {10, 2000});
+  ASSERT_TRUE(whole.ok());
+  EXPECT_EQ(r->series[0].series.t, whole->series[0].series.t);
+  EXPECT_EQ(r->series[0].series.v, whole->series[0].series.v);
+  EXPECT_EQ(whole->series[1].series.t, taken.t);
+}
+
+TEST(DatasetReader, AMissingFileHasNoSeriesAndReadsAsAbsent) {
+  testing::TempDir dir;
+  auto reader = DatasetReader::open(dir / "none.parquet", spec_with("client", {}), {0, 10});
+  ASSERT_TRUE(reader.ok());
+  EXPECT_FALSE(reader->present());
+  EXPECT_TRUE(reader->series().empty());
+  bool called = false;
+  auto r = reader->read([&](std::size_t, Samples&) { called = true; });
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->present);
+  EXPECT_FALSE(called);
 }
 
 TEST(ReadDataset, NamesTheFileAndTheColumnWhenARequiredColumnIsMissing) {
