@@ -6,18 +6,27 @@
 
 namespace leanscope::analysis::detail {
 
-void normalise_clients(std::vector<KeyedSeries>& list, const archive::ClientNameMap& names) {
+std::string normalised_client(const std::string& owner, const archive::ClientNameMap& names) {
+  std::string c = names.normalise(owner);
+  if (!c.empty() && c.front() == '/') c.erase(0, 1);  // cAdvisor names may carry Docker's leading slash
+  if (c.empty() || archive::is_infrastructure(c)) return {};
+  return c;
+}
+
+std::vector<std::size_t> normalise_clients(std::vector<KeyedSeries>& list, const archive::ClientNameMap& names) {
   std::map<std::pair<std::string, std::vector<std::string>>, std::size_t> index_of_key;
   std::vector<KeyedSeries> out;
+  std::vector<std::size_t> source;
   std::vector<bool> merged;
-  for (auto& ks : list) {
-    std::string c = names.normalise(ks.client);
-    if (!c.empty() && c.front() == '/') c.erase(0, 1);  // cAdvisor names may carry Docker's leading slash
-    if (c.empty() || archive::is_infrastructure(c)) continue;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    auto& ks = list[i];
+    std::string c = normalised_client(ks.client, names);
+    if (c.empty()) continue;
     auto [it, inserted] = index_of_key.try_emplace({c, ks.labels}, out.size());
     if (inserted) {
       ks.client = std::move(c);
       out.push_back(std::move(ks));
+      source.push_back(i);
       merged.push_back(false);
       continue;
     }
@@ -31,6 +40,7 @@ void normalise_clients(std::vector<KeyedSeries>& list, const archive::ClientName
     if (merged[i]) sort_unique(out[i].series);
   }
   list = std::move(out);
+  return source;
 }
 
 std::map<std::string, std::string> latest_versions(const std::vector<KeyedSeries>& node_info,

@@ -34,6 +34,10 @@ Section text_section(std::string_view id, std::string_view title, std::string_vi
   return s;
 }
 
+void drop_chart_data(ReportModel& model) {
+  for (auto& section : model.sections) std::vector<Panel>().swap(section.panels);
+}
+
 std::string finding_time(const archive::Devnet& devnet, TimeMs t) {
   const auto iso = format_iso_z(t);  // 2026-11-23T14:03:00Z
   const bool one_day = format_iso_z(devnet.start).substr(0, 10) == format_iso_z(devnet.end).substr(0, 10);

@@ -148,4 +148,11 @@ struct ReportModel {
   std::string health;
 };
 
+// Frees what only a page draws, the panels of every section (their lines,
+// markers and shades), keeping what summaries and the overview's cards read:
+// figures, tables, notes, findings, health. A month of 64 clients draws
+// gigabytes of lines; a caller done with a model's page drops them before
+// the next report runs.
+void drop_chart_data(ReportModel& model);
+
 }  // namespace leanscope::analysis

@@ -177,12 +177,14 @@ NetworkingAnalysis analyse_networking(const DevnetData& data) {
   in.isolation_ms = static_cast<TimeMs>(data.setting("isolated.minutes", 5) * 60'000);
   in.clients = data.clients();
   in.versions = data.versions();
-  in.head_slot = data.series("head_slot");
-  in.validators = data.series("validators_count");
-  in.peers = data.series("network_peers");
-  in.peer_events = data.series("peer_events");
-  in.attestations = data.series("attestation_metrics");
-  in.containers = data.series("container_network");
+  // The analysis chains and trims its inputs: taken (moved where no later
+  // report reads them), not copied.
+  in.head_slot = data.take("head_slot");
+  in.validators = data.take("validators_count");
+  in.peers = data.take("network_peers");
+  in.peer_events = data.take("peer_events");
+  in.attestations = data.take("attestation_metrics");
+  in.containers = data.take("container_network");
   const std::set<std::string> clients(in.clients.begin(), in.clients.end());
   for (const auto& ks : in.containers) {
     if (clients.count(ks.client)) in.network.push_back(ks);

@@ -2,6 +2,7 @@
 #include "analysis/registry.h"
 
 #include <algorithm>
+#include <map>
 #include <mutex>
 
 #include "analysis/aggregation.h"
@@ -89,13 +90,31 @@ std::vector<std::string> datasets_of(const std::vector<const ReportDefinition*>&
   return out;
 }
 
+Status drop_charts_of_model(std::size_t /*report*/, ReportModel& model) {
+  drop_chart_data(model);
+  return {};
+}
+
 Result<DevnetAnalysis> analyse_devnet(const std::filesystem::path& data_dir, const archive::Devnet& devnet,
                                       const std::vector<const ReportDefinition*>& reports,
-                                      const archive::DetectionThresholds& thresholds, const Settings& settings) {
-  auto data = DevnetData::load(data_dir, devnet, datasets_of(reports), thresholds, settings);
+                                      const archive::DetectionThresholds& thresholds, const Settings& settings,
+                                      const OnModel& on_model) {
+  auto data = DevnetData::open(data_dir, devnet, datasets_of(reports), thresholds, settings);
   if (!data) return data.error();
+  // Each report's datasets are read just before it runs and freed after the
+  // last report that reads them: the memory of a devnet is that of its
+  // largest report, not of every dataset at once.
+  std::map<std::string_view, std::size_t> last_reader;
+  for (std::size_t k = 0; k < reports.size(); ++k) {
+    for (const auto& dataset : reports[k]->datasets) last_reader[dataset] = k;
+  }
   DevnetAnalysis out;
-  for (const auto* r : reports) {
+  for (std::size_t k = 0; k < reports.size(); ++k) {
+    const auto* r = reports[k];
+    LEANSCOPE_TRY(data->read(r->datasets));
+    for (const auto& dataset : r->datasets) {
+      if (last_reader[dataset] == k && dataset != "node_info") data->last_use(dataset);
+    }
     auto model = r->analyse(*data);
     if (!model) return model.error();
     model->id = r->id;
@@ -107,6 +126,10 @@ Result<DevnetAnalysis> analyse_devnet(const std::filesystem::path& data_dir, con
         model->missing_datasets.emplace(dataset, "empty");
       }
     }
+    for (const auto& dataset : r->datasets) {
+      if (last_reader[dataset] == k && dataset != "node_info") data->release(dataset);
+    }
+    if (on_model) LEANSCOPE_TRY(on_model(k, *model));
     out.models.push_back(std::move(model).value());
   }
   return out;

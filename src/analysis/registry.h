@@ -46,11 +46,19 @@ struct ReportDefinition {
 struct DevnetAnalysis {
   std::vector<ReportModel> models;  // in the order of `reports`
 };
+// `on_model`, when given, is called with each model as soon as it is made
+// (its index in `reports`), before the next report's datasets are read: a
+// caller that draws the page there and then drops the model's chart data
+// (drop_chart_data) never holds every report's charts at once. An error it
+// returns ends the analysis.
+using OnModel = std::function<Status(std::size_t report, ReportModel& model)>;
+// An OnModel for callers that read summaries only: drop_chart_data.
+[[nodiscard]] Status drop_charts_of_model(std::size_t report, ReportModel& model);
 [[nodiscard]] Result<DevnetAnalysis> analyse_devnet(const std::filesystem::path& data_dir,
                                                     const archive::Devnet& devnet,
                                                     const std::vector<const ReportDefinition*>& reports,
                                                     const archive::DetectionThresholds& thresholds = {},
-                                                    const Settings& settings = {});
+                                                    const Settings& settings = {}, const OnModel& on_model = {});
 // Every registered report.
 [[nodiscard]] std::vector<const ReportDefinition*> all_reports();
 // Every setting of every report, in registry order.

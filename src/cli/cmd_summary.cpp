@@ -43,7 +43,8 @@ int run_summary(const SummaryFlags& flags) {
     return kExitUsage;
   }
   const auto reports = analysis::all_reports();
-  auto result = analysis::analyse_devnet(flags.data_dir, devnet, reports, file->thresholds, *settings);
+  auto result = analysis::analyse_devnet(flags.data_dir, devnet, reports, file->thresholds, *settings,
+                                         analysis::drop_charts_of_model);
   if (!result) return fail(result.error());
   bool any = false;
   for (const auto& d : analysis::datasets_of(reports)) {

@@ -134,21 +134,16 @@ Status render_devnet(const RenderOptions& options, const archive::Manifest& mani
   if (ec) return make_error("{}: cannot create folder: {}", folder.string(), ec.message());
 
   // The overview needs every report's findings, so all reports run, from
-  // one load of the datasets they read.
-  auto analysed = analysis::analyse_devnet(options.data_dir, d, kinds, job.thresholds, options.settings);
-  if (!analysed) return analysed.error();
-  // The summary compare reads, from the same analysis.
-  const SummaryInputs summary_inputs{options.data_dir, &manifest, job.thresholds, options.settings};
-  LEANSCOPE_TRY(write_cached_summary(options.out, d.id, summary_inputs_hash(summary_inputs, d),
-                                     analysis::summary_record_json(*analysed)));
+  // one load of the datasets they read. Each page is drawn as soon as its
+  // model is made, and the model's charts dropped, so a devnet's charts are
+  // never all in memory at once.
   detail::OverviewInput overview;
   overview.context = &ctx;
   overview.files = files;
   std::vector<detail::ReportCard> cards;
   std::vector<std::pair<analysis::Finding, std::string>> linked;  // finding, its chart
   std::vector<std::pair<std::string, std::string>> pages;         // file, html
-  for (std::size_t k = 0; k < kinds.size(); ++k) {
-    const auto& model = analysed->models[k];
+  const auto draw = [&](std::size_t k, analysis::ReportModel& model) -> Status {
     const std::string page = kinds[k]->id + ".html";
     ctx.inputs_hash = hashes[page];
     const auto anchors = detail::finding_anchors(model);
@@ -169,7 +164,15 @@ Status render_devnet(const RenderOptions& options, const archive::Manifest& mani
     }
     cards.push_back({kinds[k]->id, kinds[k]->title, kinds[k]->description, model.health, has_data});
     pages.emplace_back(page, report_page_html(model, ctx));
-  }
+    analysis::drop_chart_data(model);
+    return {};
+  };
+  auto analysed = analysis::analyse_devnet(options.data_dir, d, kinds, job.thresholds, options.settings, draw);
+  if (!analysed) return analysed.error();
+  // The summary compare reads, from the same analysis.
+  const SummaryInputs summary_inputs{options.data_dir, &manifest, job.thresholds, options.settings};
+  LEANSCOPE_TRY(write_cached_summary(options.out, d.id, summary_inputs_hash(summary_inputs, d),
+                                     analysis::summary_record_json(*analysed)));
   overview.reports = cards;
   std::stable_sort(linked.begin(), linked.end(),
                    [](const auto& a, const auto& b) { return a.first.start < b.first.start; });

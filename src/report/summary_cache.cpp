@@ -64,8 +64,8 @@ Result<analysis::SummaryData> devnet_summary(const SummaryInputs& inputs, const 
     }
   }
   if (from_cache) *from_cache = false;
-  auto analysed =
-      analysis::analyse_devnet(inputs.data_dir, devnet, analysis::all_reports(), inputs.thresholds, inputs.settings);
+  auto analysed = analysis::analyse_devnet(inputs.data_dir, devnet, analysis::all_reports(), inputs.thresholds,
+                                           inputs.settings, analysis::drop_charts_of_model);
   if (!analysed) return analysed.error();
   const std::string record = analysis::summary_record_json(*analysed);
   if (store) LEANSCOPE_TRY(write_cached_summary(site, devnet.id, hash, record));

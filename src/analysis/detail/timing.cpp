@@ -6,6 +6,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <deque>
 #include <iterator>
 #include <limits>
 #include <set>
@@ -19,7 +20,7 @@ namespace leanscope::analysis::detail {
 
 namespace {
 
-constexpr TimeMs kWindowMs = 5 * 60'000;
+constexpr TimeMs kWindowMs = DevnetData::kBucketWindowMs;
 constexpr double kQs[] = {0.5, 0.95, 0.99};
 constexpr const char* kQLabels[] = {"p50", "p95", "p99"};
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -37,6 +38,8 @@ std::vector<Line> window_lines(const std::vector<stats::WindowQuantiles>& window
   if (windows.empty()) return lines;
   for (std::size_t q = 0; q < std::size(kQs); ++q) {
     Line line{kQLabels[q], {}};
+    line.series.t.reserve(windows.size());  // and a break per gap, rare
+    line.series.v.reserve(windows.size());
     for (std::size_t w = 0; w < windows.size(); ++w) {
       if (w > 0 && windows[w].end - windows[w - 1].end > kWindowMs) {
         line.series.t.push_back(windows[w - 1].end + kWindowMs);
@@ -97,42 +100,54 @@ void from_buckets(const DevnetData& data, const TimingSpec& spec, Timing& out, S
   const std::size_t metric_col = DevnetData::label(spec.histograms, "metric");
   const std::size_t le_col = DevnetData::label(spec.histograms, "le");
   // Every series once, each with its client's group: one pass gives the
-  // clients' windows, the network's and the devnet figures.
-  std::vector<stats::BucketSeries> all;
+  // clients' windows, the network's and the devnet figures. Series come
+  // folded onto the grid as they were read (DevnetData::folded).
+  std::vector<const stats::BucketWindows*> all;
+  std::deque<stats::BucketWindows> made;  // folded here (chained segments): a deque keeps `all` valid
   std::vector<std::size_t> group_of;
   std::map<std::string_view, std::size_t> group_of_client;
+  const auto grid = data.bucket_grid();
   // A renamed job (`ream` -> `ream_0`) changes the instance: the segments of
   // one client's bucket are chained, as counters are, so it keeps counting
-  // across the rename. Only a bucket with several series is copied.
-  std::map<std::pair<std::string_view, std::string_view>, std::vector<const archive::KeyedSeries*>> by_bucket;
-  for (const auto& s : data.series(spec.histograms)) {
-    if (s.labels.at(metric_col) == spec.tag) by_bucket[{s.client, s.labels.at(le_col)}].push_back(&s);
+  // across the rename (DevnetData folds none of them: they are chained here
+  // from their samples, then folded). Only a bucket with several series is
+  // copied.
+  const auto& series = data.series(spec.histograms);
+  const auto& folded = data.folded(spec.histograms);
+  std::map<std::pair<std::string_view, std::string_view>, std::vector<std::size_t>> by_bucket;
+  for (std::size_t i = 0; i < series.size(); ++i) {
+    const auto& s = series[i];
+    if (s.labels.at(metric_col) == spec.tag) by_bucket[{s.client, s.labels.at(le_col)}].push_back(i);
   }
+  const auto add = [&](const archive::KeyedSeries& s, const stats::BucketWindows* windows) {
+    const auto le = stats::parse_le(s.labels.at(le_col));
+    if (!le) return;  // as Prometheus drops a bucket whose bound does not parse
+    if (windows == nullptr) {
+      made.push_back(stats::fold_bucket_series({*le, s.series.t, s.series.v}, grid));
+      windows = &made.back();
+    }
+    all.push_back(windows);
+    group_of.push_back(group_of_client.try_emplace(s.client, group_of_client.size()).first->second);
+  };
+  for (const auto& [key, list] : by_bucket) {
+    if (list.size() != 1) continue;
+    const std::size_t i = list.front();
+    add(series[i], i < folded.size() && folded[i] ? &*folded[i] : nullptr);
+  }
+  // Kept until the end: group_of_client's keys view their clients.
   std::vector<archive::KeyedSeries> chained;
   for (const auto& [key, list] : by_bucket) {
     if (list.size() < 2) continue;
     std::vector<archive::KeyedSeries> copies;
-    for (const auto* s : list) copies.push_back(*s);
+    for (const std::size_t i : list) copies.push_back(series[i]);
     chain_segments(copies, DevnetData::label(spec.histograms, "instance"));
     std::move(copies.begin(), copies.end(), std::back_inserter(chained));
   }
-  std::vector<const archive::KeyedSeries*> selected;
-  for (const auto& [key, list] : by_bucket) {
-    if (list.size() == 1) selected.push_back(list.front());
-  }
-  for (const auto& s : chained) selected.push_back(&s);
-  for (const auto* series : selected) {
-    const auto& s = *series;
-    const auto le = stats::parse_le(s.labels.at(le_col));
-    if (!le) continue;  // as Prometheus drops a bucket whose bound does not parse
-    all.push_back({*le, s.series.t, s.series.v});
-    group_of.push_back(group_of_client.try_emplace(s.client, group_of_client.size()).first->second);
-  }
+  for (const auto& s : chained) add(s, nullptr);
 
-  const auto& d = data.devnet();
   // The clients and the network share this grid, and its range is the devnet's.
-  const stats::WindowGrid grid{d.start, d.end, kWindowMs, kWindowMs};
-  const auto pass = stats::grouped_histograms(all, group_of, group_of_client.size(), kQs, grid);
+  const auto pass = stats::grouped_histograms(std::span<const stats::BucketWindows* const>(all), group_of,
+                                              group_of_client.size(), kQs, grid);
   std::map<std::string, std::vector<stats::BucketShare>> shares;
   std::vector<stats::Bucket> merged;  // every client's devnet buckets
   for (const auto& c : data.clients()) {
