@@ -54,6 +54,8 @@ TimeSeries highest(const std::vector<const Series*>& list) {
     }
   }
   TimeSeries out;
+  out.t.reserve(at.size());
+  out.v.reserve(at.size());
   for (const auto& [t, v] : at) {
     out.t.push_back(t);
     out.v.push_back(v);
@@ -71,6 +73,8 @@ TimeSeries highest(const std::vector<TimeSeries>& list) {
 // a − b at every time both have a sample.
 TimeSeries difference(const TimeSeries& a, const TimeSeries& b) {
   TimeSeries out;
+  out.t.reserve(std::min(a.size(), b.size()));  // series of one scrape share their times
+  out.v.reserve(std::min(a.size(), b.size()));
   std::size_t i = 0, j = 0;
   while (i < a.size() && j < b.size()) {
     if (a.t[i] < b.t[j]) {

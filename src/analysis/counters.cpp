@@ -134,7 +134,11 @@ TimeSeries sum_rates(const std::vector<const RawSeries*>& series, double per_ms)
       }
     }
   }
+  // Exact sizes: a month of lines at one point a minute is most of a report's memory.
+  const auto n = static_cast<std::size_t>(std::count(covered.begin(), covered.end(), std::uint8_t{1}));
   TimeSeries out;
+  out.t.reserve(n);
+  out.v.reserve(n);
   for (std::size_t i = 0; i < times.size(); ++i) {
     if (!covered[i]) continue;
     out.t.push_back(times[i]);
@@ -171,6 +175,9 @@ TimeSeries cumulative_increases(const std::vector<const RawSeries*>& series, con
     }
   }
   TimeSeries out;
+  const auto breaks = static_cast<std::size_t>(std::count(reset_at.begin(), reset_at.end(), std::uint8_t{1}));
+  out.t.reserve(times.size() + breaks);
+  out.v.reserve(times.size() + breaks);
   for (std::size_t j = 0; j < times.size(); ++j) {
     if (reset_at[j] && j > 0 && times[j] - times[j - 1] >= 2) {
       out.t.push_back(times[j - 1] + (times[j] - times[j - 1]) / 2);

@@ -71,7 +71,7 @@ struct NetworkingAnalysis {
                                                             const archive::Devnet& devnet);
 
 // The networking report's page model and summary figures.
-[[nodiscard]] ReportModel networking_model(const NetworkingAnalysis& analysis);
+[[nodiscard]] ReportModel networking_model(NetworkingAnalysis analysis);  // its panels move into the model
 
 struct ReportDefinition;
 // The registry entry of the networking report.

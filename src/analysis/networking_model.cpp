@@ -49,8 +49,7 @@ constexpr std::string_view kFindingsText =
     "throughput above an EIP-7870 tier, and cAdvisor figures that are host-wide rather than per container.";
 
 Section chart(std::string_view id, std::string_view title, Unit unit, std::string_view ylabel, std::string_view text,
-              const std::vector<Panel>& panels, std::vector<std::string> datasets,
-              std::vector<std::string> finding_kinds) {
+              std::vector<Panel> panels, std::vector<std::string> datasets, std::vector<std::string> finding_kinds) {
   Section s;
   s.datasets = std::move(datasets);
   s.finding_kinds = std::move(finding_kinds);
@@ -59,7 +58,7 @@ Section chart(std::string_view id, std::string_view title, Unit unit, std::strin
   s.text = text;
   s.unit = unit;
   s.ylabel = ylabel;
-  s.panels = panels;
+  s.panels = std::move(panels);
   return s;
 }
 
@@ -181,7 +180,7 @@ Figures client_figures(const ClientSummary& s, std::optional<double> validators)
 
 }  // namespace
 
-ReportModel networking_model(const NetworkingAnalysis& a) {
+ReportModel networking_model(NetworkingAnalysis a) {
   ReportModel m;
   m.id = "networking";
   m.title = "Networking";
@@ -193,23 +192,24 @@ ReportModel networking_model(const NetworkingAnalysis& a) {
   m.facts.push_back({"Validators", a.validators ? format_count(*a.validators) : std::string("unknown")});
 
   auto& s = m.sections;
-  s.push_back(chart("head-slot", "Head slot", Unit::Slots, "Head slot", "Each client's head slot.", a.head_slot,
-                    {"head_slot"}, {}));
+  s.push_back(chart("head-slot", "Head slot", Unit::Slots, "Head slot", "Each client's head slot.",
+                    std::move(a.head_slot), {"head_slot"}, {}));
   s.back().overview = true;
   s.back().on_page = false;
-  s.push_back(chart("peers", "Connected peers", Unit::Count, "Peers", kPeersText, a.peers, {"network_peers"},
+  s.push_back(chart("peers", "Connected peers", Unit::Count, "Peers", kPeersText, std::move(a.peers), {"network_peers"},
                     {"isolated", "restart"}));
   s.back().overview = true;
-  s.push_back(chart("coverage", "Peer coverage", Unit::Percent, "Coverage", kCoverageText, a.peer_coverage,
+  s.push_back(chart("coverage", "Peer coverage", Unit::Percent, "Coverage", kCoverageText, std::move(a.peer_coverage),
                     {"network_peers"}, {"isolated"}));
   s.push_back(chart("peer-events", "Peer connection & disconnection events", Unit::Count, "Events/min", kEventsText,
-                    a.peer_events, {"peer_events"}, {"restart"}));
+                    std::move(a.peer_events), {"peer_events"}, {"restart"}));
   s.push_back(chart("attestations", "Cumulative attestation arrivals", Unit::Count, "Attestations", kCumulativeText,
-                    a.attestations_cumulative, {"attestation_metrics"}, {"invalid_attestations", "restart"}));
+                    std::move(a.attestations_cumulative), {"attestation_metrics"},
+                    {"invalid_attestations", "restart"}));
   s.push_back(text_section("attestation-table", "Attestation table", kTableText));
   s.back().tables.push_back(attestation_table(a));
   s.push_back(chart("per-slot", "Valid attestations per slot", Unit::Count, "Atts/slot", kPerSlotText,
-                    a.attestations_per_slot, {"attestation_metrics"}, {}));
+                    std::move(a.attestations_per_slot), {"attestation_metrics"}, {}));
   const std::string pct_text =
       a.validators ? fmt::format(
                          "Valid attestations per slot as a share of those expected: one per validator in "
@@ -219,9 +219,9 @@ ReportModel networking_model(const NetworkingAnalysis& a) {
                          "Valid attestations per slot as a share of those expected (one per validator); "
                          "the number of validators is unknown (no lean_validators_count data).");
   s.push_back(chart("per-slot-pct", "Valid attestations, % of expected", Unit::Percent, "Of expected", pct_text,
-                    a.attestations_pct, {"attestation_metrics", "validators_count"}, {}));
-  s.push_back(chart("bandwidth", "Network bandwidth", Unit::BytesPerSec, "Throughput", kBandwidthText, a.bandwidth,
-                    {"container_network"}, {"above_tier"}));
+                    std::move(a.attestations_pct), {"attestation_metrics", "validators_count"}, {}));
+  s.push_back(chart("bandwidth", "Network bandwidth", Unit::BytesPerSec, "Throughput", kBandwidthText,
+                    std::move(a.bandwidth), {"container_network"}, {"above_tier"}));
   s.back().reference_lines = tiers();
   s.back().scale_toggle = "EIP-7870 tiers";
   if (a.host_wide_network) {
