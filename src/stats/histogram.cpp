@@ -277,6 +277,23 @@ BucketWindows fold_bucket_series(const BucketSeries& s, const WindowGrid& grid) 
   // the second usable sample on, up to the first one after the end.
   bool inside = false, ended = false;
   double range = 0;
+  // Adjacent windows (a window every window_ms, the timing sections' grid):
+  // a sample lies in one window at most, and samples in time order fill one
+  // window after the other, so its sum is kept in a register until the next
+  // window starts. Overlapping windows take the general walk below.
+  const bool adjacent = windows > 0 && grid.window_ms == grid.step_ms;
+  std::size_t open = SIZE_MAX;  // the window being summed
+  TimeMs open_end = 0;
+  double open_sum = 0;
+  const auto close = [&] {
+    if (open == SIZE_MAX) return;
+    if (increase.empty()) {
+      out.first_window = open;
+      increase.reserve(windows - open);
+    }
+    increase.resize(open - out.first_window, kNaN);  // the windows between hold no sample
+    increase.push_back(open_sum);
+  };
   for (std::size_t k = 0; k < n; ++k) {
     const double v = s.v[k];
     if (!usable(v)) continue;
@@ -293,7 +310,21 @@ BucketWindows fold_bucket_series(const BucketSeries& s, const WindowGrid& grid) 
         inside = true;
       }
     }
-    if (first < windows) {
+    if (adjacent) {
+      if (t <= grid.start) continue;
+      if (open == SIZE_MAX || t > open_end) {
+        const auto w = static_cast<std::size_t>((t - grid.start - 1) / grid.step_ms);
+        if (w >= windows) {
+          if (ended) break;
+          continue;
+        }
+        close();
+        open = w;
+        open_end = window_end(w);
+        open_sum = 0.0;
+      }
+      open_sum += rise;
+    } else if (first < windows) {
       while (first < windows && window_end(first) < t) ++first;
       while (past < windows && window_end(past) - grid.window_ms < t) ++past;
       for (std::size_t w = first; w < past; ++w) {
@@ -310,6 +341,7 @@ BucketWindows fold_bucket_series(const BucketSeries& s, const WindowGrid& grid) 
       break;
     }
   }
+  close();
   // A series that stopped early keeps no room for the windows after it.
   if (increase.capacity() > increase.size() + increase.size() / 4) increase.shrink_to_fit();
   if (inside) out.range_increase = range;
