@@ -204,6 +204,8 @@ analysis::ReportDefinition networking_report() {
   r.title = "Networking";
   r.description = "Peers, peer coverage and churn, attestation arrivals, bandwidth against EIP-7870, and findings.";
   r.datasets = networking_datasets();
+  r.takes = {"head_slot",   "validators_count",    "network_peers",
+             "peer_events", "attestation_metrics", "container_network"};
   r.settings = {{"isolated.minutes", 5, "A client with 0 peers for at least this many minutes is isolated."}};
   r.analyse = [](const DevnetData& data) -> Result<ReportModel> { return networking_model(analyse_networking(data)); };
   return r;

@@ -23,6 +23,10 @@ struct ReportDefinition {
   std::string title;        // "Networking"
   std::string description;  // one sentence for the overview
   std::vector<std::string> datasets;
+  // Of `datasets`, those its analysis changes in place (DevnetData::take:
+  // chained, trimmed). It is analysed after the other reports that read
+  // them, so that it takes them without a copy (analysis_order).
+  std::vector<std::string> takes;
   // The thresholds of its findings that leanscope.toml may set.
   std::vector<SettingSpec> settings;
   std::function<Result<ReportModel>(const DevnetData&)> analyse;
@@ -41,11 +45,18 @@ struct ReportDefinition {
 // Every dataset the given reports read, each once, in first-use order.
 [[nodiscard]] std::vector<std::string> datasets_of(const std::vector<const ReportDefinition*>& reports);
 
+// The order analyse_devnet runs `reports` in (indices into it): each report
+// after every other report that reads, without taking, a dataset it takes;
+// otherwise the last given first. Where two reports take one dataset, the
+// one run first takes a copy.
+[[nodiscard]] std::vector<std::size_t> analysis_order(const std::vector<const ReportDefinition*>& reports);
+
 // The analyses of one devnet: each report's model, from one load of the
 // datasets they read together.
 struct DevnetAnalysis {
   std::vector<ReportModel> models;  // in the order of `reports`
 };
+// Reports run in analysis_order; `models` keep the order of `reports`.
 // `on_model`, when given, is called with each model as soon as it is made
 // (its index in `reports`), before the next report's datasets are read: a
 // caller that draws the page there and then drops the model's chart data

@@ -31,10 +31,11 @@ const std::vector<std::string>& resources_datasets() {
   return kDatasets;
 }
 
-// A copy of a dataset's series with a cAdvisor scraped under a new instance
-// name continuing its series (as the networking report does).
+// A dataset's series with a cAdvisor scraped under a new instance name
+// continuing its series (as the networking report does): taken, so moved
+// where no later report reads the dataset.
 std::vector<KeyedSeries> chained(const DevnetData& data, std::string_view dataset) {
-  auto list = data.series(dataset);
+  auto list = data.take(dataset);
   detail::chain_segments(list, DevnetData::label(dataset, "instance"));
   return list;
 }
@@ -303,6 +304,7 @@ ReportDefinition resources_report() {
       "CPU, memory against its limit, disk throughput and growth, and network of each client's container, with "
       "restarts, OOM kills and findings.";
   r.datasets = resources_datasets();
+  r.takes = resources_datasets();  // chained, every one
   r.settings = {
       {"memory_growth.pct_per_hour", 10,
        "A working set whose least-squares slope exceeds this share of its start (the fitted value at the first "

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <iterator>
+#include <map>
 #include <set>
 #include <system_error>
 
@@ -137,33 +139,38 @@ Status render_devnet(const RenderOptions& options, const archive::Manifest& mani
   // one load of the datasets they read. Each page is drawn as soon as its
   // model is made, and the model's charts dropped, so a devnet's charts are
   // never all in memory at once.
-  detail::OverviewInput overview;
-  overview.context = &ctx;
-  overview.files = files;
-  std::vector<detail::ReportCard> cards;
-  std::vector<std::pair<analysis::Finding, std::string>> linked;  // finding, its chart
-  std::vector<std::pair<std::string, std::string>> pages;         // file, html
+  // Reports are analysed in analysis_order; what each adds to the site is
+  // kept by its index and put together in navigation order.
+  struct Drawn {
+    detail::ReportCard card;
+    std::string html;
+    std::vector<std::pair<analysis::Finding, std::string>> linked;  // finding, its chart
+    std::vector<analysis::Section> charts;                          // on the overview
+    std::map<std::string, std::string> versions;
+  };
+  std::vector<Drawn> drawn(kinds.size());
   const auto draw = [&](std::size_t k, analysis::ReportModel& model) -> Status {
+    auto& out = drawn[k];
     const std::string page = kinds[k]->id + ".html";
     ctx.inputs_hash = hashes[page];
     const auto anchors = detail::finding_anchors(model);
     for (std::size_t i = 0; i < model.findings.size(); ++i) {
-      linked.emplace_back(model.findings[i], anchors[i].empty() ? std::string() : page + anchors[i]);
+      out.linked.emplace_back(model.findings[i], anchors[i].empty() ? std::string() : page + anchors[i]);
     }
     for (const auto& section : model.sections) {
       if (!section.overview) continue;
-      overview.charts.push_back(detail::overlaid(section));
-      overview.charts.back().id = "overview-" + kinds[k]->id + "-" + section.id;
+      out.charts.push_back(detail::overlaid(section));
+      out.charts.back().id = "overview-" + kinds[k]->id + "-" + section.id;
     }
-    for (const auto& [client, v] : model.versions) overview.versions.emplace(client, v);
+    out.versions = model.versions;
     bool has_data = false;
     for (const auto& dataset : kinds[k]->datasets) {
       if (std::any_of(files.begin(), files.end(),
                       [&](const detail::DataFile& f) { return f.dataset == dataset && f.exists; }))
         has_data = true;
     }
-    cards.push_back({kinds[k]->id, kinds[k]->title, kinds[k]->description, model.health, has_data});
-    pages.emplace_back(page, report_page_html(model, ctx));
+    out.card = {kinds[k]->id, kinds[k]->title, kinds[k]->description, model.health, has_data};
+    out.html = report_page_html(model, ctx);
     analysis::drop_chart_data(model);
     return {};
   };
@@ -173,6 +180,21 @@ Status render_devnet(const RenderOptions& options, const archive::Manifest& mani
   const SummaryInputs summary_inputs{options.data_dir, &manifest, job.thresholds, options.settings};
   LEANSCOPE_TRY(write_cached_summary(options.out, d.id, summary_inputs_hash(summary_inputs, d),
                                      analysis::summary_record_json(*analysed)));
+  detail::OverviewInput overview;
+  overview.context = &ctx;
+  overview.files = files;
+  std::vector<std::pair<analysis::Finding, std::string>> linked;
+  std::vector<std::pair<std::string, std::string>> pages;  // file, html
+  std::vector<detail::ReportCard> cards;
+  for (std::size_t k = 0; k < kinds.size(); ++k) {
+    auto& out = drawn[k];
+    linked.insert(linked.end(), std::make_move_iterator(out.linked.begin()), std::make_move_iterator(out.linked.end()));
+    overview.charts.insert(overview.charts.end(), std::make_move_iterator(out.charts.begin()),
+                           std::make_move_iterator(out.charts.end()));
+    for (auto& [client, v] : out.versions) overview.versions.emplace(client, std::move(v));
+    cards.push_back(std::move(out.card));
+    pages.emplace_back(kinds[k]->id + ".html", std::move(out.html));
+  }
   overview.reports = cards;
   std::stable_sort(linked.begin(), linked.end(),
                    [](const auto& a, const auto& b) { return a.first.start < b.first.start; });

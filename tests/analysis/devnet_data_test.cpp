@@ -121,22 +121,33 @@ TEST(DevnetData, TakeCopiesUntilTheLastUseThenMoves) {
   EXPECT_TRUE(data->series("network_peers").empty());
 }
 
-// Two test reports: the first alone reads head_slot, so it is freed before
-// the second runs; on_model sees each model before the next report's
-// datasets are read.
-TEST(AnalyseDevnet, FreesEachDatasetAfterTheLastReportThatReadsIt) {
+// Three test reports, in navigation order: a taker of head_slot, a reader of
+// it, a reader of network_peers. The taker runs after the reader (and takes
+// head_slot without a copy), the others last given first; a dataset is freed
+// after its last report, and on_model sees each model before the next
+// report's datasets are read. Models keep the navigation order.
+TEST(AnalyseDevnet, RunsTakersLastAndFreesEachDatasetAfterItsLastReport) {
   leanscope::testing::TempDir dir;
   Archive a(dir.path(), 10, {"ream_0"});
   write_devnet(a);
   std::vector<std::string> events;
-  const auto report = [&](std::string id, std::vector<std::string> datasets) {
+  const auto held = [](const DevnetData& data, const char* dataset) {
+    return std::string(dataset) + (data.held(dataset) ? " held" : " not held");
+  };
+  const auto report = [&](std::string id, std::vector<std::string> datasets, std::vector<std::string> takes) {
     ReportDefinition r;
     r.id = id;
     r.title = id;
     r.datasets = std::move(datasets);
-    r.analyse = [&events, id](const DevnetData& data) -> Result<ReportModel> {
-      events.push_back(id + (data.held("head_slot") ? " head_slot held" : " head_slot freed") +
-                       (data.held("network_peers") ? ", network_peers held" : ", network_peers not read"));
+    r.takes = std::move(takes);
+    const bool taker = !r.takes.empty();
+    r.analyse = [&events, &held, id, taker](const DevnetData& data) -> Result<ReportModel> {
+      std::string e = id + ": " + held(data, "head_slot") + ", " + held(data, "network_peers");
+      if (taker) {
+        const auto taken = data.take("head_slot");
+        e += ", took " + std::to_string(taken.size()) + " leaving " + std::to_string(data.series("head_slot").size());
+      }
+      events.push_back(e);
       ReportModel m;
       Section s;
       s.id = "line";
@@ -147,23 +158,31 @@ TEST(AnalyseDevnet, FreesEachDatasetAfterTheLastReportThatReadsIt) {
     };
     return r;
   };
-  ASSERT_TRUE(register_report(report("test-first", {"head_slot"})).ok());
-  ASSERT_TRUE(register_report(report("test-second", {"network_peers"})).ok());
-  const std::vector<const ReportDefinition*> reports{find_report("test-first"), find_report("test-second")};
+  ASSERT_TRUE(register_report(report("test-taker", {"head_slot"}, {"head_slot"})).ok());
+  ASSERT_TRUE(register_report(report("test-reader", {"head_slot"}, {})).ok());
+  ASSERT_TRUE(register_report(report("test-peers", {"network_peers"}, {})).ok());
+  const std::vector<const ReportDefinition*> reports{find_report("test-taker"), find_report("test-reader"),
+                                                     find_report("test-peers")};
+  EXPECT_EQ(analysis_order(reports), (std::vector<std::size_t>{2, 1, 0}));
   auto analysed = analyse_devnet(a.dir(), a.devnet(), reports, {}, {}, [&](std::size_t k, ReportModel& m) {
     events.push_back("model " + std::to_string(k) + " " + m.id);
     drop_chart_data(m);
     return Status{};
   });
-  ASSERT_TRUE(unregister_report("test-second").ok());
-  ASSERT_TRUE(unregister_report("test-first").ok());
+  for (const char* id : {"test-peers", "test-reader", "test-taker"}) ASSERT_TRUE(unregister_report(id).ok());
   ASSERT_TRUE(analysed.ok()) << analysed.error().message;
-  EXPECT_EQ(events,
-            (std::vector<std::string>{"test-first head_slot held, network_peers not read", "model 0 test-first",
-                                      "test-second head_slot freed, network_peers held", "model 1 test-second"}));
-  ASSERT_EQ(analysed->models.size(), 2u);
+  EXPECT_EQ(events, (std::vector<std::string>{
+                        "test-peers: head_slot not held, network_peers held",
+                        "model 2 test-peers",
+                        "test-reader: head_slot held, network_peers not held",
+                        "model 1 test-reader",
+                        "test-taker: head_slot held, network_peers not held, took 1 leaving 0",
+                        "model 0 test-taker",
+                    }));
+  ASSERT_EQ(analysed->models.size(), 3u);
+  EXPECT_EQ(analysed->models[0].id, "test-taker");
+  EXPECT_EQ(analysed->models[2].health, "test-peers fine");
   EXPECT_TRUE(analysed->models[0].sections.at(0).panels.empty());  // dropped by the callback
-  EXPECT_EQ(analysed->models[1].health, "test-second fine");
 }
 
 TEST(AnalyseDevnet, AnErrorOfTheCallbackEndsTheAnalysis) {

@@ -78,6 +78,39 @@ TEST(Registry, RefusesUnknownDatasetsAndSettingsDeclaredTwice) {
   EXPECT_EQ(datasets_of({find_report("fine")}), (std::vector<std::string>{"head_slot"}));
 }
 
+TEST(Registry, RefusesATakeOfADatasetItDoesNotRead) {
+  auto taker = minimal("taker");
+  taker.takes = {"network_peers"};
+  EXPECT_EQ(register_report(taker).error().message, "report 'taker': takes 'network_peers', which it does not read");
+  EXPECT_EQ(find_report("taker"), nullptr);
+}
+
+// Each built-in report that takes a dataset runs after every report that
+// only reads it, so that it takes the dataset without a copy; the networking
+// report, which shares the most, runs last.
+TEST(Registry, TakersRunAfterTheReportsThatReadWhatTheyTake) {
+  const auto all = all_reports();
+  const auto order = analysis_order(all);
+  ASSERT_EQ(order.size(), all.size());
+  std::vector<std::size_t> position(all.size());
+  for (std::size_t p = 0; p < order.size(); ++p) position[order[p]] = p;
+  std::size_t waits = 0;
+  for (std::size_t k = 0; k < all.size(); ++k) {
+    for (const auto& dataset : all[k]->takes) {
+      for (std::size_t j = 0; j < all.size(); ++j) {
+        const auto& r = *all[j];
+        const bool reads = std::find(r.datasets.begin(), r.datasets.end(), dataset) != r.datasets.end();
+        const bool takes = std::find(r.takes.begin(), r.takes.end(), dataset) != r.takes.end();
+        if (j == k || !reads || takes) continue;
+        ++waits;
+        EXPECT_LT(position[j], position[k]) << all[k]->id << " takes " << dataset << ", which " << r.id << " reads";
+      }
+    }
+  }
+  EXPECT_GE(waits, 2u);  // consensus' head_slot, aggregation's validators_count
+  EXPECT_EQ(all[order.back()]->id, "networking");
+}
+
 TEST(Registry, AReportRegisteredByATestCanBeRemovedButNotABuiltInOne) {
   const auto count = reports().size();
   ASSERT_TRUE(register_report(minimal("passing")).ok());
