@@ -9,6 +9,7 @@
 #include <functional>
 #include <limits>
 #include <map>
+#include <numeric>
 #include <set>
 #include <system_error>
 #include <thread>
@@ -22,6 +23,7 @@ namespace fs = std::filesystem;
 
 namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr std::uintmax_t kThreadWorthBytes = 1 << 20;
 
 // Runs work(i) for every i on up to one thread per core, the largest file
 // first; an exception (out of memory) becomes that item's error, naming
@@ -43,7 +45,11 @@ void on_threads(const std::vector<std::uintmax_t>& sizes, const std::function<St
       }
     }
   };
-  const std::size_t workers = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, sizes.size());
+  // A thread costs more than reading a few small files (a short devnet's
+  // whole report): below kThreadWorthBytes of files they are read here.
+  const bool worth_threads = std::accumulate(sizes.begin(), sizes.end(), std::uintmax_t{0}) >= kThreadWorthBytes;
+  const std::size_t workers =
+      worth_threads ? std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, sizes.size()) : 1;
   std::vector<std::thread> threads;
   for (std::size_t w = 1; w < workers; ++w) {
     try {
