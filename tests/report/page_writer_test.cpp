@@ -138,5 +138,51 @@ TEST(PageWriter, AWeekOfManyNoisyLinesStaysUnderTwoMegabytesWithEverySpike) {
   EXPECT_NE(page.find("Charts show the minimum and maximum of each time bucket"), std::string::npos);
 }
 
+// Many clients: 64 panels of 20 noisy lines each hold more than the budget
+// at 200 display buckets a chart; the page still keeps under 2 MB, with
+// every line drawn.
+TEST(PageWriter, SixtyFourClientsOfManyLinesStayUnderTwoMegabytes) {
+  constexpr TimeMs kStart = 1'790'000'000'000;
+  constexpr std::size_t kPoints = 1'000;
+  analysis::ReportModel m;
+  m.id = "crowded";
+  m.title = "Crowded";
+  m.devnet.id = "pqdevnet-crowded";
+  m.devnet.start = kStart;
+  m.devnet.end = kStart + static_cast<TimeMs>(kPoints) * 60'000;
+  analysis::Section s;
+  s.id = "times";
+  s.title = "Times";
+  s.unit = analysis::Unit::Seconds;
+  s.ylabel = "Time";
+  std::uint64_t noise = 88172645463325252ULL;
+  for (int c = 0; c < 64; ++c) {
+    const std::string client = "client" + std::to_string(c) + "_0";
+    m.clients.push_back(client);
+    analysis::Panel panel{client, {}, {}, {}};
+    for (int l = 0; l < 20; ++l) {
+      analysis::Line line{"line" + std::to_string(l), {}};
+      for (std::size_t i = 0; i < kPoints; ++i) {
+        noise ^= noise << 13, noise ^= noise >> 7, noise ^= noise << 17;
+        line.series.t.push_back(kStart + static_cast<TimeMs>(i) * 60'000);
+        line.series.v.push_back(0.001 + static_cast<double>(noise % 100'000) * 1e-7);
+      }
+      panel.lines.push_back(std::move(line));
+    }
+    s.panels.push_back(std::move(panel));
+  }
+  m.sections.push_back(std::move(s));
+
+  const std::string page = report_page_html(m, PageContext{});
+  EXPECT_LT(page.size(), 2'000'000u);
+  EXPECT_GT(page.size(), 1'000'000u);
+  const std::size_t data = page.find("<script type=\"application/json\" class=\"chart-data\">");
+  ASSERT_NE(data, std::string::npos);
+  const std::string json = page.substr(data, page.find("</script>", data) - data);
+  std::size_t lines = 0;
+  for (std::size_t at = 0; (at = json.find("{\"l\":", at)) != std::string::npos; ++at) ++lines;
+  EXPECT_EQ(lines, 64u * 20u);
+}
+
 }  // namespace
 }  // namespace leanscope::report
