@@ -80,55 +80,70 @@ TEST(PageWriter, SummaryJsonOfAFixedArchiveIsTheGoldenJson) {
   EXPECT_EQ(analysis::summary_json(*a, true) + "\n", testing::read_text(golden() / "summary.json"));
 }
 
-// The page's budget is in bytes: a week of 16 clients with 22 noisy lines of
-// seconds each (about the state-transitions page) stays under 2 MB, every
-// line is drawn, and a one-minute spike in one line of one client survives
-// the downsampling (each bucket keeps its minimum and maximum).
-TEST(PageWriter, AWeekOfManyNoisyLinesStaysUnderTwoMegabytesWithEverySpike) {
+// A model of one chart section: `clients` panels of `lines` noisy lines of
+// seconds, a point a minute for `minutes` minutes (xorshift: reproducible,
+// incompressible digits).
+analysis::ReportModel noisy_model(int clients, int lines, std::size_t minutes) {
   constexpr TimeMs kStart = 1'790'000'000'000;
-  constexpr std::size_t kMinutes = 7 * 24 * 60;
   analysis::ReportModel m;
   m.id = "busy";
   m.title = "Busy";
   m.devnet.id = "pqdevnet-busy";
   m.devnet.start = kStart;
-  m.devnet.end = kStart + static_cast<TimeMs>(kMinutes) * 60'000;
+  m.devnet.end = kStart + static_cast<TimeMs>(minutes) * 60'000;
   analysis::Section s;
   s.id = "times";
   s.title = "Times";
   s.unit = analysis::Unit::Seconds;
   s.ylabel = "Time";
-  std::uint64_t noise = 88172645463325252ULL;  // xorshift: reproducible, incompressible digits
-  for (int c = 0; c < 16; ++c) {
+  std::uint64_t noise = 88172645463325252ULL;
+  for (int c = 0; c < clients; ++c) {
     const std::string client = "client" + std::to_string(c) + "_0";
     m.clients.push_back(client);
     analysis::Panel panel{client, {}, {}, {}};
-    for (int l = 0; l < 22; ++l) {
+    for (int l = 0; l < lines; ++l) {
       analysis::Line line{"line" + std::to_string(l), {}};
-      for (std::size_t i = 0; i <= kMinutes; ++i) {
+      for (std::size_t i = 0; i <= minutes; ++i) {
         noise ^= noise << 13, noise ^= noise >> 7, noise ^= noise << 17;
         line.series.t.push_back(kStart + static_cast<TimeMs>(i) * 60'000);
         line.series.v.push_back(0.001 + static_cast<double>(noise % 100'000) * 1e-7);
-      }
-      if (c == 7 && l == 13) {
-        line.label = "spiky";
-        line.series.v[4321] = 0.7531;
       }
       panel.lines.push_back(std::move(line));
     }
     s.panels.push_back(std::move(panel));
   }
   m.sections.push_back(std::move(s));
+  return m;
+}
+
+// The chart data of a page, and how many lines it draws.
+std::string chart_json(const std::string& page) {
+  const std::size_t data = page.find("<script type=\"application/json\" class=\"chart-data\">");
+  if (data == std::string::npos) return {};
+  return page.substr(data, page.find("</script>", data) - data);
+}
+std::size_t lines_drawn(const std::string& json) {
+  std::size_t lines = 0;
+  for (std::size_t at = 0; (at = json.find("{\"l\":", at)) != std::string::npos; ++at) ++lines;
+  return lines;
+}
+
+// The page's budget is in bytes: a week of 16 clients with 22 noisy lines of
+// seconds each (about the state-transitions page) stays under 2 MB, every
+// line is drawn, and a one-minute spike in one line of one client survives
+// the downsampling (each bucket keeps its minimum and maximum).
+TEST(PageWriter, AWeekOfManyNoisyLinesStaysUnderTwoMegabytesWithEverySpike) {
+  auto m = noisy_model(16, 22, 7 * 24 * 60);
+  auto& spiky_line = m.sections[0].panels[7].lines[13];
+  spiky_line.label = "spiky";
+  spiky_line.series.v[4321] = 0.7531;
 
   const std::string page = report_page_html(m, PageContext{});
   EXPECT_LT(page.size(), 2'000'000u);
   EXPECT_GT(page.size(), 1'000'000u);  // the budget is used, not left idle
-  std::size_t lines = 0;
-  const std::size_t data = page.find("<script type=\"application/json\" class=\"chart-data\">");
-  ASSERT_NE(data, std::string::npos);
-  const std::string json = page.substr(data, page.find("</script>", data) - data);
-  for (std::size_t at = 0; (at = json.find("{\"l\":", at)) != std::string::npos; ++at) ++lines;
-  EXPECT_EQ(lines, 16u * 22u);
+  const std::string json = chart_json(page);
+  ASSERT_FALSE(json.empty());
+  EXPECT_EQ(lines_drawn(json), 16u * 22u);
   const std::size_t spiky = json.find("{\"l\":\"spiky\"");
   ASSERT_NE(spiky, std::string::npos);
   const std::size_t end = json.find(']', json.find("\"v\":[", spiky));
@@ -142,46 +157,12 @@ TEST(PageWriter, AWeekOfManyNoisyLinesStaysUnderTwoMegabytesWithEverySpike) {
 // at 200 display buckets a chart; the page still keeps under 2 MB, with
 // every line drawn.
 TEST(PageWriter, SixtyFourClientsOfManyLinesStayUnderTwoMegabytes) {
-  constexpr TimeMs kStart = 1'790'000'000'000;
-  constexpr std::size_t kPoints = 1'000;
-  analysis::ReportModel m;
-  m.id = "crowded";
-  m.title = "Crowded";
-  m.devnet.id = "pqdevnet-crowded";
-  m.devnet.start = kStart;
-  m.devnet.end = kStart + static_cast<TimeMs>(kPoints) * 60'000;
-  analysis::Section s;
-  s.id = "times";
-  s.title = "Times";
-  s.unit = analysis::Unit::Seconds;
-  s.ylabel = "Time";
-  std::uint64_t noise = 88172645463325252ULL;
-  for (int c = 0; c < 64; ++c) {
-    const std::string client = "client" + std::to_string(c) + "_0";
-    m.clients.push_back(client);
-    analysis::Panel panel{client, {}, {}, {}};
-    for (int l = 0; l < 20; ++l) {
-      analysis::Line line{"line" + std::to_string(l), {}};
-      for (std::size_t i = 0; i < kPoints; ++i) {
-        noise ^= noise << 13, noise ^= noise >> 7, noise ^= noise << 17;
-        line.series.t.push_back(kStart + static_cast<TimeMs>(i) * 60'000);
-        line.series.v.push_back(0.001 + static_cast<double>(noise % 100'000) * 1e-7);
-      }
-      panel.lines.push_back(std::move(line));
-    }
-    s.panels.push_back(std::move(panel));
-  }
-  m.sections.push_back(std::move(s));
-
-  const std::string page = report_page_html(m, PageContext{});
+  const std::string page = report_page_html(noisy_model(64, 20, 999), PageContext{});
   EXPECT_LT(page.size(), 2'000'000u);
   EXPECT_GT(page.size(), 1'000'000u);
-  const std::size_t data = page.find("<script type=\"application/json\" class=\"chart-data\">");
-  ASSERT_NE(data, std::string::npos);
-  const std::string json = page.substr(data, page.find("</script>", data) - data);
-  std::size_t lines = 0;
-  for (std::size_t at = 0; (at = json.find("{\"l\":", at)) != std::string::npos; ++at) ++lines;
-  EXPECT_EQ(lines, 64u * 20u);
+  const std::string json = chart_json(page);
+  ASSERT_FALSE(json.empty());
+  EXPECT_EQ(lines_drawn(json), 64u * 20u);
 }
 
 }  // namespace
