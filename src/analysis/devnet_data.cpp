@@ -9,7 +9,6 @@
 #include <functional>
 #include <limits>
 #include <map>
-#include <numeric>
 #include <set>
 #include <system_error>
 #include <thread>
@@ -25,31 +24,32 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr std::uintmax_t kThreadWorthBytes = 1 << 20;
 
-// Runs work(i) for every i on up to one thread per core, the largest file
-// first; an exception (out of memory) becomes that item's error, naming
-// file_of(i).
-void on_threads(const std::vector<std::uintmax_t>& sizes, const std::function<Status(std::size_t)>& work,
-                const std::function<fs::path(std::size_t)>& file_of, std::vector<Status>& results) {
+// Runs work on every dataset (its file and bytes), on up to one thread per
+// core, the largest file first; an exception (out of memory) becomes that
+// dataset's error, naming its file. The first error in the datasets' order.
+template <class Dataset>
+Status on_threads(const std::vector<Dataset*>& datasets, const std::function<Status(Dataset&)>& work) {
   std::vector<std::pair<std::uintmax_t, std::size_t>> order;
-  for (std::size_t i = 0; i < sizes.size(); ++i) order.emplace_back(sizes[i], i);
+  for (std::size_t i = 0; i < datasets.size(); ++i) order.emplace_back(datasets[i]->bytes, i);
   std::sort(order.begin(), order.end(), std::greater<>());
-  results.assign(sizes.size(), Status{});
+  std::vector<Status> results(datasets.size());
   std::atomic<std::size_t> next{0};
   auto run = [&] {
     for (std::size_t k = next++; k < order.size(); k = next++) {
-      const std::size_t i = order[k].second;
+      auto& d = *datasets[order[k].second];
       try {
-        results[i] = work(i);
+        results[order[k].second] = work(d);
       } catch (const std::exception& e) {  // not an exception escaping a thread
-        results[i] = make_error("{}: {}", file_of(i).string(), e.what());
+        results[order[k].second] = make_error("{}: {}", d.file.string(), e.what());
       }
     }
   };
   // A thread costs more than reading a few small files (a short devnet's
   // whole report): below kThreadWorthBytes of files they are read here.
-  const bool worth_threads = std::accumulate(sizes.begin(), sizes.end(), std::uintmax_t{0}) >= kThreadWorthBytes;
+  std::uintmax_t bytes = 0;
+  for (const auto* d : datasets) bytes += d->bytes;
   const std::size_t workers =
-      worth_threads ? std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, sizes.size()) : 1;
+      bytes >= kThreadWorthBytes ? std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, datasets.size()) : 1;
   std::vector<std::thread> threads;
   for (std::size_t w = 1; w < workers; ++w) {
     try {
@@ -60,6 +60,8 @@ void on_threads(const std::vector<std::uintmax_t>& sizes, const std::function<St
   }
   run();
   for (auto& t : threads) t.join();
+  for (const auto& r : results) LEANSCOPE_TRY(r);
+  return {};
 }
 
 std::uintmax_t file_size_or_zero(const fs::path& file) {
@@ -84,23 +86,28 @@ Result<DevnetData> DevnetData::open(const fs::path& data_dir, const archive::Dev
   out.data_dir_ = data_dir;
   out.thresholds_ = thresholds;
   out.settings_ = std::move(settings);
-  std::vector<Dataset> opened(ids.size());
-  std::vector<std::uintmax_t> sizes;
-  for (const auto& id : ids) sizes.push_back(file_size_or_zero(archive::dataset_path(data_dir, devnet.id, id)));
   const archive::TimeWindow window{devnet.start, devnet.end};
-  std::vector<Status> results;
-  on_threads(
-      sizes,
-      [&](std::size_t i) -> Status {
-        const auto file = archive::dataset_path(data_dir, devnet.id, ids[i]);
-        auto reader = archive::DatasetReader::open(file, *archive::find_dataset(ids[i]), window);
-        if (!reader) return reader.error();
-        opened[i].present = reader->present();
-        opened[i].reader.emplace(std::move(reader).value());
-        return {};
-      },
-      [&](std::size_t i) { return archive::dataset_path(data_dir, devnet.id, ids[i]); }, results);
-  for (const auto& r : results) LEANSCOPE_TRY(r);
+  std::vector<Dataset> opened(ids.size());
+  std::vector<Dataset*> all;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    auto& d = opened[i];
+    d.spec = archive::find_dataset(ids[i]);
+    d.file = archive::dataset_path(data_dir, devnet.id, ids[i]);
+    d.bytes = file_size_or_zero(d.file);
+    // Timing histograms (a `*_timing` dataset derives from them) are read by
+    // the timing sections alone, which take them folded; other bucket series
+    // (reorg depth) are read whole.
+    d.folds_buckets = std::any_of(archive::datasets().begin(), archive::datasets().end(),
+                                  [&](const archive::DatasetSpec& s) { return s.derived_from == ids[i]; });
+    all.push_back(&d);
+  }
+  LEANSCOPE_TRY(on_threads<Dataset>(all, [&](Dataset& d) -> Status {
+    auto reader = archive::DatasetReader::open(d.file, *d.spec, window);
+    if (!reader) return reader.error();
+    d.present = reader->present();
+    d.reader.emplace(std::move(reader).value());
+    return {};
+  }));
   // Names seen anywhere decide bare -> suffixed for every dataset.
   std::vector<std::string> seen(devnet.clients.begin(), devnet.clients.end());
   for (const auto& d : opened) seen.insert(seen.end(), d.reader->owners_seen().begin(), d.reader->owners_seen().end());
@@ -113,9 +120,8 @@ Result<DevnetData> DevnetData::open(const fs::path& data_dir, const archive::Dev
     if (!n.empty() && !archive::is_infrastructure(n)) clients.insert(n);
   }
   for (std::size_t i = 0; i < ids.size(); ++i) {
-    const auto* spec = archive::find_dataset(ids[i]);
     // The lean_* datasets name clients; cAdvisor containers only map onto them.
-    if (spec->owner_column == "client" && ids[i] != "node_info") {
+    if (opened[i].spec->owner_column == "client" && ids[i] != "node_info") {
       for (const auto& ks : opened[i].reader->series()) {
         auto c = detail::normalised_client(ks.client, out.names_);
         if (!c.empty()) clients.insert(std::move(c));
@@ -140,62 +146,42 @@ Result<DevnetData> DevnetData::load(const fs::path& data_dir, const archive::Dev
 }
 
 Status DevnetData::read(const std::vector<std::string>& datasets) {
-  std::vector<std::pair<const std::string*, Dataset*>> todo;
-  std::vector<std::uintmax_t> sizes;
+  std::vector<Dataset*> todo;
   for (const auto& id : datasets) {
     const auto it = datasets_.find(id);
     if (it == datasets_.end()) return make_error("dataset '{}' was not opened", id);
-    if (it->second.loaded ||
-        std::any_of(todo.begin(), todo.end(), [&](const auto& t) { return t.second == &it->second; }))
-      continue;
-    todo.emplace_back(&it->first, &it->second);
-    sizes.push_back(file_size_or_zero(archive::dataset_path(data_dir_, devnet_.id, id)));
+    if (!it->second.loaded && std::find(todo.begin(), todo.end(), &it->second) == todo.end())
+      todo.push_back(&it->second);
   }
-  std::vector<Status> results;
-  on_threads(
-      sizes, [&](std::size_t i) { return read_one(*todo[i].first, *todo[i].second); },
-      [&](std::size_t i) { return archive::dataset_path(data_dir_, devnet_.id, *todo[i].first); }, results);
-  for (const auto& r : results) LEANSCOPE_TRY(r);
-  return {};
+  return on_threads<Dataset>(todo, [&](Dataset& d) { return read_one(d); });
 }
 
-// One dataset's samples; for a histogram dataset each bucket series that is
+// One dataset's samples; for a timing histogram each bucket series that is
 // its client's only one is folded as soon as it is complete.
-Status DevnetData::read_one(const std::string& id, Dataset& d) const {
-  const auto& spec = *archive::find_dataset(id);
+Status DevnetData::read_one(Dataset& d) const {
   if (!d.reader) {  // released, read again
-    auto reader = archive::DatasetReader::open(archive::dataset_path(data_dir_, devnet_.id, id), spec,
-                                               {devnet_.start, devnet_.end});
+    auto reader = archive::DatasetReader::open(d.file, *d.spec, {devnet_.start, devnet_.end});
     if (!reader) return reader.error();
     d.reader.emplace(std::move(reader).value());
   }
-  const auto columns = spec.label_columns();
-  // Timing histograms (a `*_timing` dataset derives from them) are read by
-  // the timing sections alone, which take them folded; other bucket series
-  // (reorg depth) are read whole.
-  const bool timing_histogram = std::any_of(archive::datasets().begin(), archive::datasets().end(),
-                                            [&](const archive::DatasetSpec& s) { return s.derived_from == id; });
-  const auto le_at = timing_histogram ? std::find(columns.begin(), columns.end(), "le") : columns.end();
-  const auto instance_at = std::find(columns.begin(), columns.end(), "instance");
   const auto& keys = d.reader->series();
   std::vector<double> le_of;
   std::vector<std::uint8_t> foldable;
-  if (le_at != columns.end()) {
-    const auto le_col = static_cast<std::size_t>(le_at - columns.begin());
-    const auto instance_col = static_cast<std::size_t>(instance_at - columns.begin());
+  if (d.folds_buckets) {
+    const std::size_t le_col = d.spec->label_index("le");
+    const std::size_t instance_col = d.spec->label_index("instance");
     // A bucket is folded alone only when no other series continues it.
     std::map<std::pair<std::string, std::vector<std::string>>, std::size_t> series_of_bucket;
     std::vector<std::pair<std::string, std::vector<std::string>>> bucket_of;
     for (const auto& ks : keys) {
       auto labels = ks.labels;
-      if (instance_col < labels.size()) labels[instance_col].clear();
+      labels.at(instance_col).clear();
       bucket_of.emplace_back(detail::normalised_client(ks.client, names_), std::move(labels));
       ++series_of_bucket[bucket_of.back()];
     }
     for (std::size_t i = 0; i < keys.size(); ++i) {
       foldable.push_back(!bucket_of[i].first.empty() && series_of_bucket[bucket_of[i]] == 1);
-      const auto le = le_col < keys[i].labels.size() ? stats::parse_le(keys[i].labels[le_col]) : std::nullopt;
-      le_of.push_back(le.value_or(kNaN));
+      le_of.push_back(stats::parse_le(keys[i].labels.at(le_col)).value_or(kNaN));
     }
   }
   std::vector<std::optional<stats::BucketWindows>> folds(foldable.size());

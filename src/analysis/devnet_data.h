@@ -86,6 +86,10 @@ class DevnetData {
 
  private:
   struct Dataset {
+    const archive::DatasetSpec* spec = nullptr;
+    std::filesystem::path file;
+    std::uintmax_t bytes = 0;    // the file's size when opened: read order, threads or not
+    bool folds_buckets = false;  // a timing histogram (folded())
     bool present = false;
     std::optional<archive::DatasetReader> reader;  // opened, samples not read yet
     bool loaded = false;                           // samples read (and not released)
@@ -96,7 +100,7 @@ class DevnetData {
     mutable bool read = false;   // series() was called (datasets_read)
     mutable bool taken = false;  // take() moved the series out
   };
-  [[nodiscard]] Status read_one(const std::string& id, Dataset& d) const;
+  [[nodiscard]] Status read_one(Dataset& d) const;
   [[nodiscard]] const Dataset& dataset(std::string_view id) const;
   archive::ClientNameMap names_;
   archive::Devnet devnet_;

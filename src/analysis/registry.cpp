@@ -117,18 +117,17 @@ std::vector<std::size_t> analysis_order(const std::vector<const ReportDefinition
   // networking report, first in navigation and the one that takes the most,
   // runs after every report it shares a dataset with (30 d x 64 clients:
   // peak 1.6 GB, against 1.75-1.9 GB in the orders tried, docs/PERFORMANCE.md).
+  // Where waits cannot all be kept (a cycle), the last report left runs.
   std::vector<std::size_t> order;
   std::vector<bool> done(reports.size(), false);
   while (order.size() < reports.size()) {
-    std::size_t next = reports.size();
+    std::size_t next = reports.size(), last_left = reports.size();
     for (std::size_t k = reports.size(); k-- > 0 && next == reports.size();) {
-      if (!done[k] && std::all_of(after[k].begin(), after[k].end(), [&](std::size_t j) { return done[j]; })) next = k;
+      if (done[k]) continue;
+      if (last_left == reports.size()) last_left = k;
+      if (std::all_of(after[k].begin(), after[k].end(), [&](std::size_t j) { return done[j]; })) next = k;
     }
-    if (next == reports.size()) {  // waits that cannot all be kept: the last left
-      for (std::size_t k = reports.size(); k-- > 0 && next == reports.size();) {
-        if (!done[k]) next = k;
-      }
-    }
+    if (next == reports.size()) next = last_left;
     done[next] = true;
     order.push_back(next);
   }
@@ -154,9 +153,11 @@ Result<DevnetAnalysis> analyse_devnet(const std::filesystem::path& data_dir, con
   for (const std::size_t k : order) {
     const auto* r = reports[k];
     LEANSCOPE_TRY(data->read(r->datasets));
+    std::vector<std::string_view> last_read_here;
     for (const auto& dataset : r->datasets) {
-      if (last_reader[dataset] == k && dataset != "node_info") data->last_use(dataset);
+      if (last_reader[dataset] == k) last_read_here.push_back(dataset);
     }
+    for (const auto dataset : last_read_here) data->last_use(dataset);
     auto model = r->analyse(*data);
     if (!model) return model.error();
     model->id = r->id;
@@ -168,9 +169,7 @@ Result<DevnetAnalysis> analyse_devnet(const std::filesystem::path& data_dir, con
         model->missing_datasets.emplace(dataset, "empty");
       }
     }
-    for (const auto& dataset : r->datasets) {
-      if (last_reader[dataset] == k && dataset != "node_info") data->release(dataset);
-    }
+    for (const auto dataset : last_read_here) data->release(dataset);
     if (on_model) LEANSCOPE_TRY(on_model(k, *model));
     out.models[k] = std::move(model).value();
   }

@@ -66,6 +66,10 @@ using read_detail::Run;
 using read_detail::SeriesLayout;
 
 namespace {
+// Both passes read the row groups and pages that may hold the window's rows.
+// The filter's end is exclusive; the window includes its end.
+parquet::TimeFilter filter_of(TimeWindow window) { return {"timestamp", window.start, window.end + 1}; }
+
 bool is_string_kind(const parquet::Column& c) {
   return c.kind == parquet::ValueKind::String || c.kind == parquet::ValueKind::Binary;
 }
@@ -240,13 +244,13 @@ void append_rows(Samples& s, const SampleColumns& c, std::size_t a, std::size_t 
 // Pass 2: the timestamp and value columns, a page at a time, each run's rows
 // appended to its series (reserved once for all its rows); each series is
 // sorted and handed to `done` after its last run.
-Status read_samples(const fs::path& file, SeriesLayout& layout, const parquet::TimeFilter& time_filter,
-                    TimeWindow window, const DatasetReader::SeriesDone& done) {
+Status read_samples(const fs::path& file, SeriesLayout& layout, TimeWindow window,
+                    const DatasetReader::SeriesDone& done) {
   const std::string name = file.string();
   parquet::ReadOptions options;
   options.columns = {"timestamp", "value"};
   options.skip_missing_columns = true;
-  options.time_filter = time_filter;
+  options.time_filter = filter_of(window);
   auto reader = parquet::BatchReader::open(file, options);
   if (!reader) return reader.error();
   const auto ts_at = reader->find("timestamp");
@@ -318,7 +322,6 @@ Status read_samples(const fs::path& file, SeriesLayout& layout, const parquet::T
 
 struct DatasetReader::Layout {
   SeriesLayout series;
-  parquet::TimeFilter time_filter;
   bool present = false;
 };
 
@@ -335,12 +338,10 @@ Result<DatasetReader> DatasetReader::open(const fs::path& file, const DatasetSpe
   if (!fs::exists(file, ec)) return reader;
   // Reading a FIFO or a device would block: only regular files are data.
   if (!fs::is_regular_file(file, ec)) return make_error("{}: not a regular file", file.string());
-  // The filter's end is exclusive; the window includes its end.
-  reader.layout_->time_filter = parquet::TimeFilter{"timestamp", window.start, window.end + 1};
   // Two passes over the file, never the whole table in memory: the owner
   // and label columns give the series and their row runs, then the
   // timestamps and values go straight into series reserved once.
-  auto layout = layout_series(file, spec.owner_column, spec.label_columns(), reader.layout_->time_filter);
+  auto layout = layout_series(file, spec.owner_column, spec.label_columns(), filter_of(window));
   if (!layout) return layout.error();
   reader.layout_->series = std::move(layout).value();
   reader.layout_->present = true;
@@ -355,7 +356,7 @@ Result<DatasetRead> DatasetReader::read(const SeriesDone& done) {
   DatasetRead out;
   auto& layout = layout_->series;
   if (!layout_->present) return out;
-  LEANSCOPE_TRY(read_samples(file_, layout, layout_->time_filter, window_, done));
+  LEANSCOPE_TRY(read_samples(file_, layout, window_, done));
   out.present = true;
   out.owners_seen = std::move(layout.owners_seen);
   out.series = std::move(layout.series);
