@@ -285,14 +285,19 @@ BucketWindows fold_bucket_series(const BucketSeries& s, const WindowGrid& grid) 
   std::size_t open = SIZE_MAX;  // the window being summed
   TimeMs open_end = 0;
   double open_sum = 0;
-  const auto close = [&] {
-    if (open == SIZE_MAX) return;
+  // Window w's cell: the first window touched starts the vector, and the
+  // windows between two touched ones hold no sample (NaN).
+  const auto cell = [&](std::size_t w) -> double& {
     if (increase.empty()) {
-      out.first_window = open;
-      increase.reserve(windows - open);
+      out.first_window = w;
+      increase.reserve(windows - w);
     }
-    increase.resize(open - out.first_window, kNaN);  // the windows between hold no sample
-    increase.push_back(open_sum);
+    const std::size_t at = w - out.first_window;
+    if (at >= increase.size()) increase.resize(at + 1, kNaN);
+    return increase[at];
+  };
+  const auto close = [&] {
+    if (open != SIZE_MAX) cell(open) = open_sum;
   };
   for (std::size_t k = 0; k < n; ++k) {
     const double v = s.v[k];
@@ -328,14 +333,8 @@ BucketWindows fold_bucket_series(const BucketSeries& s, const WindowGrid& grid) 
       while (first < windows && window_end(first) < t) ++first;
       while (past < windows && window_end(past) - grid.window_ms < t) ++past;
       for (std::size_t w = first; w < past; ++w) {
-        if (increase.empty()) {
-          out.first_window = w;
-          increase.reserve(windows - w);
-        }
-        const std::size_t at = w - out.first_window;
-        if (at >= increase.size()) increase.resize(at + 1, kNaN);
-        // 0.0 + rise as the first addition, as a sum starting at 0 makes it.
-        increase[at] = (std::isnan(increase[at]) ? 0.0 : increase[at]) + rise;
+        double& sum = cell(w);
+        sum = (std::isnan(sum) ? 0.0 : sum) + rise;  // 0.0 + rise first, as a sum starting at 0 makes it
       }
     } else if (ended) {
       break;
