@@ -2,13 +2,11 @@
 #include "analysis/compare.h"
 
 #include <fmt/format.h>
-#include <simdjson.h>
 
 #include <algorithm>
 #include <cmath>
 #include <set>
 
-#include "analysis/summary.h"
 #include "common/json_writer.h"
 #include "common/units.h"
 
@@ -132,23 +130,6 @@ std::optional<double> devnet_value(const Definition& d, const SummaryData& s) {
   return std::nullopt;
 }
 
-// Every member of a JSON object as figures under `prefix`.
-void read_figures(simdjson::dom::object object, std::vector<std::string>& prefix, Figures& out) {
-  for (auto [key, value] : object) {
-    prefix.emplace_back(key);
-    simdjson::dom::object inner;
-    double number = 0;
-    if (!value.get(inner)) {
-      read_figures(inner, prefix, out);
-    } else if (value.is_null()) {
-      out.add(prefix, std::nullopt);
-    } else if (!value.get_double().get(number)) {
-      out.add(prefix, number);
-    }
-    prefix.pop_back();
-  }
-}
-
 void write_value(JsonWriter& w, const std::optional<double>& v) {
   if (v && std::isfinite(*v)) {
     w.value(*v);
@@ -168,78 +149,6 @@ void write_figure_values(JsonWriter& w, const FigureValues& values, const std::v
 }
 
 }  // namespace
-
-std::string summary_record_json(const DevnetAnalysis& analysis) {
-  JsonWriter w(0);
-  w.begin_object().key("versions").begin_object();
-  if (!analysis.models.empty()) {
-    for (const auto& [client, version] : analysis.models.front().versions) w.key(client).value(version);
-  }
-  w.end_object().key("summary").raw(summary_json(analysis)).end_object();
-  return w.take();
-}
-
-Result<SummaryData> parse_summary_record(std::string_view json, std::string_view name) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  if (auto e = parser.parse(json.data(), json.size()).get(root)) {
-    return make_error("{}: not JSON ({})", name, simdjson::error_message(e));
-  }
-  SummaryData out;
-  simdjson::dom::object versions, summary, devnet, clients, network;
-  if (!root["versions"].get(versions)) {
-    for (auto [client, version] : versions) {
-      std::string_view v;
-      if (!version.get(v)) out.versions.emplace(std::string(client), std::string(v));
-    }
-  }
-  if (root["summary"].get(summary)) return make_error("{}: no \"summary\" object", name);
-  if (summary["devnet"].get(devnet)) return make_error("{}: summary.devnet: missing", name);
-  std::string_view id, start;
-  if (devnet["id"].get(id)) return make_error("{}: summary.devnet.id: missing", name);
-  out.devnet = std::string(id);
-  if (devnet["start_time"].get(start)) return make_error("{}: summary.devnet.start_time: missing", name);
-  auto t = parse_iso8601(start);
-  if (!t) return make_error("{}: summary.devnet.start_time: {}", name, t.error().message);
-  out.start = *t;
-  double hours = 0;
-  if (!devnet["duration_hours"].get_double().get(hours)) out.duration_hours = hours;
-  if (!summary["clients"].get(clients)) {
-    for (auto [client, figures] : clients) {
-      out.clients.emplace_back(client);
-      auto& f = out.client[std::string(client)];
-      simdjson::dom::object o;
-      std::vector<std::string> prefix;
-      if (!figures.get(o)) read_figures(o, prefix, f);
-    }
-  }
-  if (!summary["network"].get(network)) {
-    std::vector<std::string> prefix;
-    read_figures(network, prefix, out.network);
-  }
-  simdjson::dom::array findings;
-  if (!summary["findings"].get(findings)) {
-    for (auto f : findings) {
-      SummaryData::FindingEntry e;
-      std::string_view client, kind, fs, fe;
-      if (f["kind"].get(kind)) return make_error("{}: summary.findings: a finding without a kind", name);
-      e.kind = std::string(kind);
-      if (!f["client"].get(client)) e.client = std::string(client);
-      if (!f["start"].get(fs)) {
-        if (auto v = parse_iso8601(fs)) e.start = *v;
-      }
-      if (!f["end"].get(fe)) {
-        if (auto v = parse_iso8601(fe)) e.end = *v;
-      }
-      out.findings.push_back(std::move(e));
-    }
-  }
-  return out;
-}
-
-Result<SummaryData> summary_data(const DevnetAnalysis& analysis) {
-  return parse_summary_record(summary_record_json(analysis), "summary");
-}
 
 const std::vector<HeadlineFigure>& headline_figures() {
   static const std::vector<HeadlineFigure> kFigures = [] {

@@ -14,37 +14,11 @@
 
 #include "analysis/figures.h"
 #include "analysis/registry.h"
+#include "analysis/summary_record.h"
 #include "common/error.h"
 #include "common/time.h"
 
 namespace leanscope::analysis {
-
-// A devnet's summary as compare and check read it.
-struct SummaryData {
-  std::string devnet;  // id
-  TimeMs start = 0;
-  double duration_hours = 0;
-  std::vector<std::string> clients;             // in the summary's order
-  std::map<std::string, Figures> client;        // client -> its figures (paths without "clients.<client>")
-  Figures network;                              // paths without "network."
-  std::map<std::string, std::string> versions;  // client -> version (lean_node_info)
-  struct FindingEntry {
-    std::string client;
-    std::string kind;
-    TimeMs start = 0;
-    TimeMs end = 0;
-  };
-  std::vector<FindingEntry> findings;
-};
-
-// The summary record: {"versions":{..},"summary":<summary_json>}, what
-// render caches beside a devnet's pages and compare reads.
-[[nodiscard]] std::string summary_record_json(const DevnetAnalysis& analysis);
-// Reads a summary record back; `name` is used in error messages.
-[[nodiscard]] Result<SummaryData> parse_summary_record(std::string_view json, std::string_view name);
-// summary_record_json then parse_summary_record: the only way from an
-// analysis to the figures compare and check use.
-[[nodiscard]] Result<SummaryData> summary_data(const DevnetAnalysis& analysis);
 
 enum class Better : std::uint8_t { None, Higher, Lower };
 

@@ -72,4 +72,22 @@ Result<analysis::SummaryData> devnet_summary(const SummaryInputs& inputs, const 
   return analysis::parse_summary_record(record, devnet.id);
 }
 
+Result<analysis::DevnetAnalysis> devnet_summary_models(const SummaryInputs& inputs, const fs::path& site,
+                                                       const archive::Devnet& devnet, bool* from_cache) {
+  const auto reports = analysis::all_reports();
+  if (auto cached = read_cached_summary(site, devnet.id, summary_inputs_hash(inputs, devnet))) {
+    // A record that cannot give the models back (one of an older leanscope
+    // has no "reports") is analysed again, as a stale one is.
+    auto models =
+        analysis::summary_models_from_record(*cached, cached_summary_path(site, devnet.id).string(), devnet, reports);
+    if (models) {
+      if (from_cache) *from_cache = true;
+      return models;
+    }
+  }
+  if (from_cache) *from_cache = false;
+  return analysis::analyse_devnet(inputs.data_dir, devnet, reports, inputs.thresholds, inputs.settings,
+                                  analysis::drop_charts_of_model);
+}
+
 }  // namespace leanscope::report

@@ -3,8 +3,8 @@
 // version and commit, the detection thresholds and finding settings, the
 // devnets.json entry, and every dataset file the reports read (size,
 // modification time, manifest entry). render writes it; render's compare
-// page and `leanscope compare` read it instead of analysing the devnet
-// again when the inputs are unchanged.
+// page, `leanscope summary`, `compare` and `check` read it instead of
+// analysing the devnet again when the inputs are unchanged.
 #pragma once
 
 #include <filesystem>
@@ -12,7 +12,9 @@
 #include <string>
 
 #include "analysis/compare.h"
+#include "analysis/registry.h"
 #include "analysis/settings.h"
+#include "analysis/summary_record.h"
 #include "archive/devnets.h"
 #include "archive/manifest.h"
 #include "common/error.h"
@@ -46,5 +48,13 @@ struct SummaryInputs {
                                                            const std::filesystem::path& site,
                                                            const archive::Devnet& devnet, bool store,
                                                            bool* from_cache = nullptr);
+
+// The models `leanscope summary` prints for `devnet`, without charts: from
+// the cache in `site` when valid (the same output as analysing again), else
+// analysed (every report). `from_cache` tells which.
+[[nodiscard]] Result<analysis::DevnetAnalysis> devnet_summary_models(const SummaryInputs& inputs,
+                                                                     const std::filesystem::path& site,
+                                                                     const archive::Devnet& devnet,
+                                                                     bool* from_cache = nullptr);
 
 }  // namespace leanscope::report

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <filesystem>
 #include <map>
 #include <set>
 #include <string>
@@ -131,6 +132,49 @@ TEST_P(SummaryOfSimulation, MatchesTheGroundTruth) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, SummaryOfSimulation, ::testing::Values(1, 7));
+
+// After render, summary prints from the record render cached beside the
+// pages: the same bytes in every format as analysing the archive again.
+TEST(SummaryAfterRender, PrintsTheCachedRecordAsTheAnalysisWouldPrintIt) {
+  const testing::SimulatedArchive sim(
+      {"--seed", "3", "--clients", "4", "--iterations", "1", "--hours", "1", "--end", "2026-11-23T12:00:00Z"});
+  ASSERT_TRUE(sim.ok());
+  const TempDir dir;
+  const std::string site = (dir.path() / "site").string();
+  const std::string none = (dir.path() / "no-site").string();
+  auto render = run_leanscope({"render", "--devnet", "latest", "--data-dir", sim.data(), "--out", site});
+  ASSERT_EQ(render.exit_code, 0) << render.err;
+  const std::vector<std::vector<std::string>> variants{{"--format", "json"},      {"--format", "json", "--compact"},
+                                                       {"--format", "csv"},       {"--format", "table"},
+                                                       {"--report", "consensus"}, {"--report", "resources"}};
+  for (const auto& variant : variants) {
+    std::vector<std::string> args{"summary", "--devnet", "latest", "--data-dir", sim.data()};
+    args.insert(args.end(), variant.begin(), variant.end());
+    auto cached_args = args, analysed_args = args;
+    cached_args.insert(cached_args.end(), {"--site", site});
+    analysed_args.insert(analysed_args.end(), {"--site", none});
+    const auto cached = run_leanscope(cached_args);
+    const auto analysed = run_leanscope(analysed_args);
+    ASSERT_EQ(cached.exit_code, 0) << cached.err;
+    ASSERT_EQ(analysed.exit_code, 0) << analysed.err;
+    EXPECT_EQ(cached.out, analysed.out) << variant.back();
+    EXPECT_EQ(cached.err, analysed.err) << variant.back();
+  }
+  // The output is the cache's: a section title changed in it is printed.
+  std::filesystem::path record;
+  for (const auto& e : std::filesystem::directory_iterator(site)) {
+    if (std::filesystem::exists(e.path() / "summary.json")) record = e.path() / "summary.json";
+  }
+  ASSERT_FALSE(record.empty());
+  std::string text = read_text(record);
+  const std::string title = "\"title\":\"Consensus\"";
+  ASSERT_NE(text.find(title), std::string::npos);
+  text.replace(text.find(title), title.size(), "\"title\":\"From the cache\"");
+  write_text(record, text);
+  auto table = run_leanscope({"summary", "--devnet", "latest", "--data-dir", sim.data(), "--site", site});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_NE(table.out.find("\nFrom the cache\n"), std::string::npos) << table.out;
+}
 
 }  // namespace
 }  // namespace leanscope

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <thread>
 
+#include "analysis/summary.h"
 #include "archive/datasets.h"
 #include "report/site.h"
 #include "support/test_support.h"
@@ -147,6 +148,54 @@ TEST_F(SummaryCacheTest, RenderingOneDevnetComparesOnlyDevnetsWithSummaries) {
   EXPECT_NE(page.find(file_.devnets[1].id), std::string::npos);
   EXPECT_NE(page.find(file_.devnets[2].id), std::string::npos);
   EXPECT_NE(page.find("1 devnet of devnets.json is not rendered yet"), std::string::npos);
+}
+
+TEST_F(SummaryCacheTest, SummaryPrintsFromTheCacheWhileTheInputsAreUnchanged) {
+  ASSERT_TRUE(render().ok());
+  const auto in = inputs();
+  const auto& d = file_.devnets[1];
+  auto analysed =
+      analysis::analyse_devnet(data_, d, analysis::all_reports(), file_.thresholds, {}, analysis::drop_charts_of_model);
+  ASSERT_TRUE(analysed.ok());
+  bool from_cache = false;
+  auto cached = devnet_summary_models(in, site_, d, &from_cache);
+  ASSERT_TRUE(cached.ok()) << cached.error().message;
+  EXPECT_TRUE(from_cache);
+  EXPECT_EQ(analysis::summary_json(*cached, true), analysis::summary_json(*analysed, true));
+  EXPECT_EQ(analysis::summary_table(*cached), analysis::summary_table(*analysed));
+  EXPECT_EQ(analysis::summary_csv(*cached), analysis::summary_csv(*analysed));
+  // What is printed is the cache's: a title changed in it shows.
+  const fs::path path = cached_summary_path(site_, d.id);
+  std::string text = read_text(path);
+  const std::string title = "\"title\":\"Networking\"";
+  text.replace(text.find(title), title.size(), "\"title\":\"Cached.....\"");
+  testing::write_text(path, text);
+  cached = devnet_summary_models(in, site_, d, &from_cache);
+  ASSERT_TRUE(cached.ok());
+  EXPECT_TRUE(from_cache);
+  EXPECT_NE(analysis::summary_table(*cached).find("\nCached.....\n"), std::string::npos);
+  // Changed data: analysed again, the cache left as it is for render.
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  write_peers(d, 7);
+  cached = devnet_summary_models(inputs(), site_, d, &from_cache);
+  ASSERT_TRUE(cached.ok());
+  EXPECT_FALSE(from_cache);
+  EXPECT_EQ(analysis::summary_table(*cached).find("Cached....."), std::string::npos);
+  EXPECT_EQ(read_text(path), text);
+}
+
+TEST_F(SummaryCacheTest, SummaryAnalysesAgainARecordWithoutItsReports) {
+  ASSERT_TRUE(render().ok());
+  const auto& d = file_.devnets[0];
+  const fs::path path = cached_summary_path(site_, d.id);
+  const std::string text = read_text(path);
+  // A record of an older leanscope (the same hash): figures only.
+  testing::write_text(path, text.substr(0, text.find(",\"reports\":")) + "}\n");
+  bool from_cache = true;
+  auto models = devnet_summary_models(inputs(), site_, d, &from_cache);
+  ASSERT_TRUE(models.ok()) << models.error().message;
+  EXPECT_FALSE(from_cache);
+  EXPECT_EQ(models->models.size(), analysis::all_reports().size());
 }
 
 }  // namespace
