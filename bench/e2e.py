@@ -45,30 +45,56 @@ def best_of(n, fn):
     return min(runs, key=lambda x: x[0])
 
 
-def curl_floor(url, binary, devnet):
-    """The dataset queries of the devnet, fetched with curl, 4 in flight; returns (seconds, bytes)."""
-    # `leanscope queries` lists each dataset's PromQL on indented lines: every
-    # query is a last_over_time(...) or rate(...) of a metric or of a
-    # {__name__=~"..."} selector (derived datasets have none).
+MAX_POINTS = 11_000  # prom::kMaxPointsPerRequest: fetch splits a longer range into chunks of this many points
+
+
+def fetch_requests(binary, devnet):
+    """The query_range parameters fetch sends for a devnet, in its order: each
+    dataset's PromQL of `leanscope queries` at the dataset's step over the
+    devnet's start and end, split as prom::split_range splits it (one request
+    up to 11,000 points: 7.6 days at 60 s), with nocache=1 as fetch sends it
+    (VictoriaMetrics would answer repeats from its cache; Prometheus ignores it)."""
+    # `leanscope queries` lists each dataset as "id  (step N s)" and its PromQL
+    # on indented lines: every query is a last_over_time(...) or rate(...) of
+    # a metric or of a {__name__=~"..."} selector (derived datasets have none).
     text = subprocess.run([binary, "queries"], capture_output=True, text=True, check=True).stdout
-    promqls = re.findall(r"^\s+((?:last_over_time|rate)\(.+\))\s*$", text, re.M)
-    if not promqls:
-        sys.exit("no queries found in `leanscope queries`")
     start = int(datetime.fromisoformat(devnet["start_time"]).timestamp())
     end = int(datetime.fromisoformat(devnet["end_time"]).timestamp())
+    requests, step = [], 60
+    for line in text.splitlines():
+        m = re.match(r"^\S+\s+\(step (\d+) s\)", line)
+        if m:
+            step = int(m.group(1))
+            continue
+        m = re.match(r"^\s+((?:last_over_time|rate)\(.+\))\s*$", line)
+        if not m:
+            continue
+        for s in range(start, end + 1, MAX_POINTS * step):
+            requests.append({"query": m.group(1), "start": s, "end": min(end, s + (MAX_POINTS - 1) * step),
+                             "step": step, "nocache": 1})
+    if not requests:
+        sys.exit("no queries found in `leanscope queries`")
+    return requests
 
-    def one(q):
+
+def curl_floor(url, binary, devnet):
+    """The dataset queries of the devnet, fetched with curl, 4 in flight; returns (seconds, bytes, requests)."""
+    requests = fetch_requests(binary, devnet)
+
+    def one(params):
         # The body goes to /dev/null: the floor is the server's work and the
         # transfer, not this script reading a pipe. Returns the bytes received.
-        args = urllib.parse.urlencode({"query": q, "start": start, "end": end, "step": 60})
-        r = subprocess.run(["curl", "-s", "--compressed", "-o", "/dev/null", "-w", "%{size_download}",
-                            f"{url}/api/v1/query_range?{args}"], capture_output=True, text=True, check=True)
+        args = urllib.parse.urlencode(params)
+        r = subprocess.run(["curl", "-sS", "--fail", "--compressed", "-o", "/dev/null", "-w", "%{size_download}",
+                            f"{url}/api/v1/query_range?{args}"], capture_output=True, text=True)
+        if r.returncode != 0:
+            sys.exit(f"curl failed on {params}: {r.stderr}")
         return int(r.stdout)
 
     t0 = time.perf_counter()
     with ThreadPoolExecutor(4) as pool:
-        total = sum(pool.map(one, promqls))
-    return time.perf_counter() - t0, total, len(promqls)
+        total = sum(pool.map(one, requests))
+    return time.perf_counter() - t0, total, len(requests)
 
 
 BLOCK_S = 7200  # promtool's block length: it re-reads its whole input once per block

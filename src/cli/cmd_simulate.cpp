@@ -1,7 +1,8 @@
-// leanscope simulate: a synthetic devnet as OpenMetrics, as an archive and as ground truth.
+// leanscope simulate: a synthetic devnet as OpenMetrics, VictoriaMetrics import lines, an archive and ground truth.
 #include <fmt/format.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "cli/commands.h"
@@ -19,6 +20,8 @@ struct SimulateFlags {
   std::string openmetrics;
   std::string data_dir;  // no default here: the archive is written only when asked for
   std::string truth;
+  std::string vm_import;
+  int vm_import_every = 1;
   bool no_wait = false;
 };
 }  // namespace
@@ -32,6 +35,14 @@ void add_simulate_command(CLI::App& app, Dispatch& dispatch) {
   sub->add_option("--openmetrics", flags->openmetrics,
                   "Write raw 15 s scrapes as OpenMetrics (for promtool tsdb create-blocks-from openmetrics)")
       ->type_name("FILE");
+  sub->add_option("--vm-import", flags->vm_import,
+                  "Write the same samples as VictoriaMetrics JSON lines (for curl --data-binary @FILE "
+                  "URL/api/v1/import), node by node in bounded memory; - for stdout")
+      ->type_name("FILE|-");
+  sub->add_option("--vm-import-every", flags->vm_import_every,
+                  "Keep in --vm-import only every Nth scrape of each series and its last (4: one sample a minute)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 240));
   sub->add_option("--data-dir", flags->data_dir,
                   "Write the archive (devnets.json, Parquet datasets, manifest.json) into DIR, as detect + fetch would")
       ->type_name("DIR");
@@ -56,9 +67,10 @@ void add_simulate_command(CLI::App& app, Dispatch& dispatch) {
         return t ? std::string() : t.error().message;
       });
   sub->callback([&dispatch, flags] {
-    if (flags->openmetrics.empty() && flags->data_dir.empty() && flags->truth.empty()) {
+    if (flags->openmetrics.empty() && flags->data_dir.empty() && flags->truth.empty() && flags->vm_import.empty()) {
       throw CLI::ValidationError(
-          "simulate: choose at least one output: --openmetrics FILE, --data-dir DIR or --truth FILE");
+          "simulate: choose at least one output: --openmetrics FILE, --vm-import FILE, --data-dir DIR or --truth "
+          "FILE");
     }
     dispatch.action = [flags] {
       auto config = flags->config;
@@ -77,7 +89,19 @@ void add_simulate_command(CLI::App& app, Dispatch& dispatch) {
         progress(fmt::format("wrote {} devnet(s) into {}: {} rows, {} of Parquet", written.devnets.size(),
                              flags->data_dir, written.rows, format_bytes(static_cast<double>(written.bytes))));
       };
-      sim::Simulation truth;  // what --truth writes
+      std::optional<sim::Simulation> truth;  // what --truth writes
+      if (!flags->vm_import.empty()) {
+        // Its own run of the model, node by node: the text of a month of 64
+        // clients is tens of GB, meant for a pipe into the server.
+        sim::VmImportOptions options;
+        options.keep_every = flags->vm_import_every;
+        auto written = sim::write_vm_import(config, options, flags->vm_import);
+        if (!written) return fail(written.error());
+        progress(fmt::format("wrote {} samples of {} series in {} lines ({}) to {}", written->samples, written->series,
+                             written->lines, format_bytes(static_cast<double>(written->bytes)),
+                             flags->vm_import == "-" ? "stdout" : flags->vm_import));
+        truth = std::move(written->truth);
+      }
       if (flags->openmetrics.empty() && !flags->data_dir.empty()) {
         // Without the OpenMetrics text nothing needs the whole devnet at once:
         // the archive is written node by node in bounded memory.
@@ -88,7 +112,7 @@ void add_simulate_command(CLI::App& app, Dispatch& dispatch) {
         simulated(streamed->samples, streamed->truth.events.size());
         wrote_archive(streamed->written);
         truth = std::move(streamed->truth);
-      } else {
+      } else if (!flags->openmetrics.empty() || !truth) {
         auto simulation = sim::simulate(config);
         if (!simulation) return fail(simulation.error());
         simulated(simulation->sample_count(), simulation->events.size());
@@ -106,7 +130,7 @@ void add_simulate_command(CLI::App& app, Dispatch& dispatch) {
         truth = std::move(*simulation);
       }
       if (!flags->truth.empty()) {
-        if (auto s = sim::write_truth(truth, flags->truth); !s) return fail(s.error());
+        if (auto s = sim::write_truth(*truth, flags->truth); !s) return fail(s.error());
         progress(fmt::format("wrote {}", flags->truth));
       }
       return kExitOk;

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -107,6 +108,30 @@ struct Simulation {
 // scrape), in the order `promtool tsdb create-blocks-from openmetrics` needs.
 [[nodiscard]] Status write_openmetrics(const Simulation& simulation, const std::filesystem::path& path);
 [[nodiscard]] std::string openmetrics_text(const Simulation& simulation);
+
+// VictoriaMetrics' JSON-lines import format (/api/v1/import): one line a
+// series, {"metric":{"__name__":..,label:..},"values":[..],"timestamps":[ms..]},
+// a long series on several lines. The samples (names, labels, values, times)
+// are those of write_openmetrics, or with keep_every = N only every Nth of
+// each series from its first, and its last (N = 4: one a minute). The model
+// runs one node at a time, as in write_archive_streamed, and `sink` gets the
+// text in chunks as it is made (false: stop, an error), so neither the devnet
+// nor the text is ever whole in memory. `truth` as write_archive_streamed's.
+struct VmImportOptions {
+  int keep_every = 1;
+  std::size_t max_line_samples = 10'000;
+};
+struct VmImportWritten {
+  Simulation truth;
+  std::size_t samples = 0, series = 0, lines = 0;
+  std::int64_t bytes = 0;
+};
+using TextSink = std::function<bool(std::string_view)>;
+[[nodiscard]] Result<VmImportWritten> write_vm_import_streamed(const SimulationConfig& config,
+                                                               const VmImportOptions& options, const TextSink& sink);
+// Into a file (written whole, then renamed), or onto stdout for "-".
+[[nodiscard]] Result<VmImportWritten> write_vm_import(const SimulationConfig& config, const VmImportOptions& options,
+                                                      const std::filesystem::path& path);
 
 // {"iterations":[{"id","start","end",..,"clients"}],"events":[{"kind","client","start","end","detail"}]}
 [[nodiscard]] std::string truth_json(const Simulation& simulation);

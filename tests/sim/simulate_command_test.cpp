@@ -1,6 +1,8 @@
-// `leanscope simulate` as users run it: determinism of all three outputs,
-// promtool accepting the OpenMetrics, and a real Prometheus loaded from it
-// whose lean_head_slot resets and rates agree with the truth and the archive.
+// `leanscope simulate` as users run it: determinism of every output,
+// promtool accepting the OpenMetrics, a real Prometheus loaded from it whose
+// lean_head_slot resets and rates agree with the truth and the archive, and a
+// real VictoriaMetrics loaded from --vm-import giving fetch the archive that
+// loading the OpenMetrics gives.
 #include <simdjson.h>
 
 #include <gtest/gtest.h>
@@ -12,6 +14,7 @@
 
 #include "archive/clients.h"
 #include "archive/datasets.h"
+#include "archive/devnets.h"
 #include "archive/manifest.h"
 #include "archive/parquet/parquet.h"
 #include "common/time.h"
@@ -44,6 +47,8 @@ std::vector<std::string> simulate_args(const fs::path& dir, const std::string& s
           (dir / "sim.om").string(),
           "--truth",
           (dir / "truth.json").string(),
+          "--vm-import",
+          (dir / "sim.jsonl").string(),
           "--data-dir",
           (dir / "data").string()};
 }
@@ -297,6 +302,79 @@ TEST_F(SimulatedPrometheus, ArchiveRatesAndGaugesMatchPrometheus) {
     }
   }
   EXPECT_GT(compared, archived_peers.size() * 9 / 10);
+}
+
+// Every row of a Parquet dataset: "strings and timestamps|..." -> value.
+std::map<std::string, double> dataset_rows(const fs::path& file) {
+  std::map<std::string, double> rows;
+  auto table = parquet::read_table(file);
+  EXPECT_TRUE(table.ok()) << file;
+  if (!table.ok()) return rows;
+  for (std::size_t r = 0; r < table->num_rows; ++r) {
+    std::string key;
+    double value = 0;
+    for (const auto& c : table->columns) {
+      if (c.kind == parquet::ValueKind::String)
+        key += c.string_at(r) + "|";
+      else if (c.kind == parquet::ValueKind::Timestamp)
+        key += std::to_string(c.millis_at(r)) + "|";
+      else
+        value = c.doubles[r];
+    }
+    rows.emplace(std::move(key), value);
+  }
+  return rows;
+}
+
+TEST(SimulateCommand, VmImportLoadsTheArchiveTheOpenMetricsLoads) {
+  // Two VictoriaMetrics, one loaded through /api/v1/import/prometheus from
+  // the OpenMetrics text, one through /api/v1/import from --vm-import:
+  // detect and fetch must give the same devnets and every dataset the same rows.
+  if (!testing::have_program("victoria-metrics")) GTEST_SKIP() << "victoria-metrics not installed";
+  TempDir dir;
+  const auto& d = dir.path();
+  auto r = run_leanscope({"simulate", "--clients", "4", "--iterations", "2", "--hours", "1", "--seed", "5", "--end",
+                          kEnd, "--openmetrics", (d / "sim.om").string(), "--vm-import", (d / "sim.jsonl").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  fs::create_directories(d / "om");
+  fs::create_directories(d / "json");
+  testing::VictoriaMetricsServer from_text(d / "sim.om", d / "om");
+  testing::VictoriaMetricsServer from_lines(d / "sim.om", d / "json", "", d / "sim.jsonl");
+  ASSERT_TRUE(from_text.ok() && from_lines.ok());
+  const TimeMs end = parse_time_arg(kEnd, TimeBound::End).value();
+  const auto from = format_iso_z(end - 3 * 3'600'000), to = format_iso_z(end + 600'000);
+  for (const auto* server : {&from_text, &from_lines}) {
+    const auto data = (server == &from_text ? d / "om" : d / "json") / "data";
+    r = run_leanscope(
+        {"detect", "--prometheus-url", server->url(), "--start", from, "--end", to, "--data-dir", data.string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    r = run_leanscope({"fetch", "--prometheus-url", server->url(), "--devnet", "all", "--data-dir", data.string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find(" 0 failed"), std::string::npos) << r.err;
+  }
+  const auto a = archive::load_devnets(d / "om" / "data"), b = archive::load_devnets(d / "json" / "data");
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_EQ(a->devnets.size(), 2u);
+  ASSERT_EQ(b->devnets.size(), a->devnets.size());
+  std::size_t rows = 0;
+  for (std::size_t i = 0; i < a->devnets.size(); ++i) {
+    const auto& devnet = a->devnets[i];
+    EXPECT_EQ(b->devnets[i].id, devnet.id);
+    EXPECT_EQ(b->devnets[i].start, devnet.start);
+    EXPECT_EQ(b->devnets[i].end, devnet.end);
+    EXPECT_EQ(b->devnets[i].clients, devnet.clients);
+    for (const auto& spec : archive::datasets()) {
+      const auto px = archive::dataset_path(d / "om" / "data", devnet.id, spec.id);
+      const auto py = archive::dataset_path(d / "json" / "data", devnet.id, spec.id);
+      ASSERT_EQ(fs::exists(px), fs::exists(py)) << devnet.id << " " << spec.id;
+      if (!fs::exists(px)) continue;
+      const auto x = dataset_rows(px), y = dataset_rows(py);
+      EXPECT_EQ(x.size(), y.size()) << devnet.id << " " << spec.id;
+      EXPECT_TRUE(x == y) << devnet.id << " " << spec.id << " has other rows";
+      rows += x.size();
+    }
+  }
+  EXPECT_GT(rows, 10'000u);
 }
 
 }  // namespace

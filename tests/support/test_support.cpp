@@ -295,7 +295,7 @@ std::string openmetrics_split(const std::string& openmetrics, std::int64_t cut_m
 }
 
 VictoriaMetricsServer::VictoriaMetricsServer(const fs::path& openmetrics, const fs::path& dir,
-                                             const std::string& path_prefix) {
+                                             const std::string& path_prefix, const fs::path& vm_import) {
   if (!have_program("victoria-metrics")) {
     ADD_FAILURE() << "victoria-metrics is not installed (Debian package victoria-metrics; scripts/install-deps.sh "
                      "installs it)";
@@ -314,9 +314,14 @@ VictoriaMetricsServer::VictoriaMetricsServer(const fs::path& openmetrics, const 
     return;
   }
   const auto root = base + path_prefix;
-  auto imported = run_command({"curl", "-sS", "--fail", "--max-time", "300", "--data-binary",
-                               "@" + import_file.string(), root + "/api/v1/import/prometheus"},
-                              320);
+  auto imported =
+      vm_import.empty()
+          ? run_command({"curl", "-sS", "--fail", "--max-time", "300", "--data-binary", "@" + import_file.string(),
+                         root + "/api/v1/import/prometheus"},
+                        320)
+          : run_command({"curl", "-sS", "--fail", "--max-time", "300", "-H", "Content-Type: application/json",
+                         "--data-binary", "@" + vm_import.string(), root + "/api/v1/import"},
+                        320);
   if (imported.exit_code != 0) {
     ADD_FAILURE() << "VictoriaMetrics refused the import: " << imported.err;
     return;

@@ -74,12 +74,15 @@ class PrometheusServer {
 // a free loopback port with its storage in dir/vmdata, loaded with an
 // OpenMetrics file through /api/v1/import/prometheus (timestamps turned into
 // milliseconds). `path_prefix` ("/select/0/prometheus", as a cluster's
-// vmselect serves) is its -http.pathPrefix; url() includes it. Stopped at
-// destruction. A missing binary fails the test with a message saying so.
+// vmselect serves) is its -http.pathPrefix; url() includes it. With
+// `vm_import` (JSON lines, simulate --vm-import) that file is loaded through
+// /api/v1/import instead, and the OpenMetrics file only says which series to
+// wait for. Stopped at destruction. A missing binary fails the test with a
+// message saying so.
 class VictoriaMetricsServer {
  public:
   VictoriaMetricsServer(const std::filesystem::path& openmetrics, const std::filesystem::path& dir,
-                        const std::string& path_prefix = "");
+                        const std::string& path_prefix = "", const std::filesystem::path& vm_import = {});
   ~VictoriaMetricsServer();
   VictoriaMetricsServer(const VictoriaMetricsServer&) = delete;
   VictoriaMetricsServer& operator=(const VictoriaMetricsServer&) = delete;
