@@ -8,8 +8,11 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <iterator>
+#include <string>
 
 #include "common/fs.h"
+#include "common/json_writer.h"
 #include "sim/node_runs.h"
 #include "sim/simulator.h"
 
@@ -19,28 +22,13 @@ namespace {
 
 constexpr std::size_t kVmFlushBytes = 1 << 20;
 
-void append_json_string(fmt::memory_buffer& out, std::string_view text) {
-  out.push_back('"');
-  for (char c : text) {
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(c);
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned>(c));
-    } else {
-      out.push_back(c);
-    }
-  }
-  out.push_back('"');
-}
-
 // As the OpenMetrics text writes values; JSON has no NaN or infinity, and
 // VictoriaMetrics' parser takes them bare, as its own export writes them.
-void append_vm_value(fmt::memory_buffer& out, double v) {
+void append_vm_value(std::string& out, double v) {
   if (std::isnan(v)) {
-    out.append(std::string_view("NaN"));
+    out += "NaN";
   } else if (std::isinf(v)) {
-    out.append(v > 0 ? std::string_view("Inf") : std::string_view("-Inf"));
+    out += v > 0 ? "Inf" : "-Inf";
   } else if (v == std::floor(v) && std::fabs(v) < 9.0e15) {
     fmt::format_to(std::back_inserter(out), "{}", static_cast<std::int64_t>(v));
   } else {
@@ -75,7 +63,7 @@ class VmImportWriter {
   }
 
   bool flush(VmImportWritten& written) {
-    if (out_.size() == 0) return true;
+    if (out_.empty()) return true;
     written.bytes += static_cast<std::int64_t>(out_.size());
     const bool ok = sink_(std::string_view(out_.data(), out_.size()));
     out_.clear();
@@ -94,30 +82,30 @@ class VmImportWriter {
 
   void line(std::string_view name, const Series& series, const std::vector<std::size_t>& kept, std::size_t from,
             std::size_t to) {
-    out_.append(std::string_view("{\"metric\":{\"__name__\":"));
+    out_ += "{\"metric\":{\"__name__\":";
     append_json_string(out_, name);
     for (const auto& [label, value] : series.labels) {
-      out_.push_back(',');
+      out_ += ',';
       append_json_string(out_, label);
-      out_.push_back(':');
+      out_ += ':';
       append_json_string(out_, value);
     }
-    out_.append(std::string_view("},\"values\":["));
+    out_ += "},\"values\":[";
     for (std::size_t k = from; k < to; ++k) {
-      if (k > from) out_.push_back(',');
+      if (k > from) out_ += ',';
       append_vm_value(out_, series.values[kept[k]]);
     }
-    out_.append(std::string_view("],\"timestamps\":["));
+    out_ += "],\"timestamps\":[";
     for (std::size_t k = from; k < to; ++k) {
-      if (k > from) out_.push_back(',');
+      if (k > from) out_ += ',';
       fmt::format_to(std::back_inserter(out_), "{}", series.times[kept[k]]);
     }
-    out_.append(std::string_view("]}\n"));
+    out_ += "]}\n";
   }
 
   const VmImportOptions& options_;
   const TextSink& sink_;
-  fmt::memory_buffer out_;
+  std::string out_;  // up to kVmFlushBytes of lines, then handed to the sink
 };
 
 }  // namespace
