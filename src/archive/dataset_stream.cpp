@@ -123,13 +123,19 @@ void DatasetStreamWriter::check(std::size_t series, std::span<const TimeMs> time
   }
 }
 
-Status DatasetStreamWriter::open(const std::filesystem::path& path) {
+std::size_t DatasetStreamWriter::settle() {
   auto& st = *state_;
   for (const auto& [series, t] : st.bare_rows) {
     if (st.successors.contains({st.series[series].key, t})) st.dropped.emplace(series, t);
   }
   st.successors.clear();
   st.bare_rows.clear();
+  return declared_rows_ - st.dropped.size();
+}
+
+Status DatasetStreamWriter::open(const std::filesystem::path& path) {
+  auto& st = *state_;
+  (void)settle();
   st.path = path;
   auto writer = parquet::TableWriter::open(path, st.buffer, st.options);
   if (!writer) return writer.error();

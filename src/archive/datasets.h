@@ -184,6 +184,9 @@ class DatasetStreamWriter {
   // Declared series (by index) whose times check() needs.
   [[nodiscard]] std::vector<std::size_t> needs_times() const;
   void check(std::size_t series, std::span<const TimeMs> times);
+  // After every check(): the rows the file will hold (a rename's repeated
+  // rows dropped), known before any is written. open() settles too.
+  [[nodiscard]] std::size_t settle();
   [[nodiscard]] Status open(const std::filesystem::path& path);
   // The rows of declared series `series`, in declaration order.
   [[nodiscard]] Status add(std::size_t series, std::span<const TimeMs> times, std::span<const double> values);
