@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 namespace leanscope {
@@ -33,6 +34,26 @@ Status commit_temp_file(const std::filesystem::path& temp, const std::filesystem
     return make_error("{}: cannot replace: {}", path.string(), ec.message());
   }
   return {};
+}
+
+Status write_file_atomic_streamed(const std::filesystem::path& path,
+                                  const std::function<Status(const ChunkSink&)>& produce) {
+  std::error_code ec;
+  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
+  if (ec) return make_error("{}: cannot create folder: {}", path.parent_path().string(), ec.message());
+  const auto temp = temp_path_for(path);
+  std::FILE* file = std::fopen(temp.c_str(), "wb");
+  if (file == nullptr) return make_error("{}: cannot write: {}", path.string(), std::strerror(errno));
+  const Status produced = produce(
+      [file](std::string_view chunk) { return std::fwrite(chunk.data(), 1, chunk.size(), file) == chunk.size(); });
+  const bool closed = std::fclose(file) == 0;
+  if (!produced.ok() || !closed) {
+    const int err = errno;
+    std::filesystem::remove(temp, ec);
+    if (!produced.ok()) return make_error("{}: {}", path.string(), produced.error().message);
+    return make_error("{}: write failed: {}", path.string(), std::strerror(err));
+  }
+  return commit_temp_file(temp, path);
 }
 
 Status write_all(int fd, std::string_view bytes, const std::filesystem::path& path) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -21,5 +22,13 @@ namespace leanscope {
 [[nodiscard]] Status write_all(int fd, std::string_view bytes, const std::filesystem::path& path);
 // fsync + rename of a temporary file written by other means; removes it on failure.
 [[nodiscard]] Status commit_temp_file(const std::filesystem::path& temp, const std::filesystem::path& path);
+
+// Takes text in chunks; false when it could not take one (the write failed).
+using ChunkSink = std::function<bool(std::string_view)>;
+// write_file_atomic for text too large to hold: `produce` hands its chunks
+// to the sink; the file (its folder created) is in place only when produce
+// succeeded and every chunk was written. The error names `path`.
+[[nodiscard]] Status write_file_atomic_streamed(const std::filesystem::path& path,
+                                                const std::function<Status(const ChunkSink&)>& produce);
 
 }  // namespace leanscope

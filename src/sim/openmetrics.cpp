@@ -114,21 +114,10 @@ std::string openmetrics_text(const Simulation& simulation) {
 }
 
 Status write_openmetrics(const Simulation& simulation, const std::filesystem::path& path) {
-  std::error_code ec;
-  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
-  if (ec) return make_error("{}: cannot create folder: {}", path.parent_path().string(), ec.message());
-  const auto temp = temp_path_for(path);
-  std::FILE* file = std::fopen(temp.c_str(), "wb");
-  if (file == nullptr) return make_error("{}: cannot write: {}", path.string(), std::strerror(errno));
-  const bool written = render(simulation, [&](std::string_view chunk) {
-    return std::fwrite(chunk.data(), 1, chunk.size(), file) == chunk.size();
+  return write_file_atomic_streamed(path, [&](const ChunkSink& sink) -> Status {
+    if (!render(simulation, sink)) return make_error("write failed: {}", std::strerror(errno));
+    return {};
   });
-  const bool closed = std::fclose(file) == 0;
-  if (!written || !closed) {
-    std::filesystem::remove(temp, ec);
-    return make_error("{}: write failed: {}", path.string(), std::strerror(errno));
-  }
-  return commit_temp_file(temp, path);
 }
 
 }  // namespace leanscope::sim

@@ -142,20 +142,12 @@ Result<VmImportWritten> write_vm_import(const SimulationConfig& config, const Vm
       return make_error("cannot write the import text to stdout: {}", std::strerror(errno));
     return written;
   }
-  std::error_code ec;
-  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
-  if (ec) return make_error("{}: cannot create folder: {}", path.parent_path().string(), ec.message());
-  const auto temp = temp_path_for(path);
-  std::FILE* file = std::fopen(temp.c_str(), "wb");
-  if (file == nullptr) return make_error("{}: cannot write: {}", path.string(), std::strerror(errno));
-  auto written = write_to(file);
-  const bool closed = std::fclose(file) == 0;
-  if (!written || !closed) {
-    std::filesystem::remove(temp, ec);
-    if (!written) return make_error("{}: {}", path.string(), written.error().message);
-    return make_error("{}: write failed: {}", path.string(), std::strerror(errno));
-  }
-  LEANSCOPE_TRY(commit_temp_file(temp, path));
+  Result<VmImportWritten> written = make_error("not written");
+  LEANSCOPE_TRY(write_file_atomic_streamed(path, [&](const ChunkSink& sink) -> Status {
+    written = write_vm_import_streamed(config, options, sink);
+    if (!written) return written.error();
+    return {};
+  }));
   return written;
 }
 

@@ -26,6 +26,29 @@ TEST(Fs, AtomicWriteCreatesFoldersAndLeavesNoTemporaryFile) {
   EXPECT_EQ(entries, 1);
 }
 
+TEST(Fs, StreamedAtomicWriteIsInPlaceOnlyWhenEveryChunkWasWritten) {
+  testing::TempDir dir;
+  const auto path = dir.path() / "new" / "big.txt";
+  ASSERT_TRUE(write_file_atomic_streamed(path, [](const ChunkSink& sink) -> Status {
+    for (const char* chunk : {"one ", "two ", "three"}) {
+      if (!sink(chunk)) return make_error("lost");
+    }
+    return {};
+  }));
+  EXPECT_EQ(*read_file(path), "one two three");
+  // A producer that fails half way leaves the old file and no temporary one.
+  auto failed = write_file_atomic_streamed(path, [](const ChunkSink& sink) -> Status {
+    (void)sink("partial");
+    return make_error("the model failed");
+  });
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.error().message, path.string() + ": the model failed");
+  EXPECT_EQ(*read_file(path), "one two three");
+  int entries = 0;
+  for ([[maybe_unused]] auto& e : fs::directory_iterator(path.parent_path())) ++entries;
+  EXPECT_EQ(entries, 1);
+}
+
 TEST(Fs, FailedWriteKeepsTheOldFile) {
   testing::TempDir dir;
   auto path = dir.path() / "keep.txt";

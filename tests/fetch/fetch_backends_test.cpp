@@ -20,9 +20,9 @@
 #include "archive/datasets.h"
 #include "archive/devnets.h"
 #include "archive/manifest.h"
-#include "archive/parquet/parquet.h"
 #include "common/time.h"
 #include "prom/fake_prometheus.h"
+#include "support/archive_rows.h"
 #include "support/test_support.h"
 
 namespace leanscope {
@@ -33,28 +33,6 @@ using testing::run_leanscope;
 using testing::TempDir;
 
 const std::string kEnd = "2026-11-20T12:00:00Z";
-
-// Every row of a Parquet dataset: "client|instance|timestamp|extras..." -> value.
-std::map<std::string, double> rows_of(const fs::path& file) {
-  std::map<std::string, double> rows;
-  auto table = parquet::read_table(file);
-  EXPECT_TRUE(table.ok()) << file << ": " << (table.ok() ? "" : table.error().message);
-  if (!table.ok()) return rows;
-  for (std::size_t r = 0; r < table->num_rows; ++r) {
-    std::string key;
-    double value = 0;
-    for (const auto& c : table->columns) {
-      if (c.kind == parquet::ValueKind::String)
-        key += c.string_at(r) + "|";
-      else if (c.kind == parquet::ValueKind::Timestamp)
-        key += std::to_string(c.millis_at(r)) + "|";
-      else
-        value = c.doubles[r];
-    }
-    EXPECT_TRUE(rows.emplace(key, value).second) << file << ": two rows " << key;
-  }
-  return rows;
-}
 
 bool is_rate_dataset(const archive::DatasetSpec& spec) {
   return std::any_of(spec.queries.begin(), spec.queries.end(),
@@ -201,8 +179,8 @@ TEST_F(BothBackends, TheArchivesHoldTheSameRows) {
     for (const auto& spec : archive::datasets()) {
       SCOPED_TRACE(devnet.id + "/" + spec.id);
       if (!spec.derived_from.empty()) continue;  // *_timing: computed from a histogram dataset (fetch2's tests)
-      const auto prom = rows_of(archive::dataset_path(prom_data(), devnet.id, spec.id));
-      const auto vm_rows = rows_of(archive::dataset_path(vm_data(), devnet.id, spec.id));
+      const auto prom = testing::dataset_file_rows(archive::dataset_path(prom_data(), devnet.id, spec.id));
+      const auto vm_rows = testing::dataset_file_rows(archive::dataset_path(vm_data(), devnet.id, spec.id));
       ASSERT_GT(prom.size(), 0u);
       std::vector<std::string> only_prom, only_vm;
       for (const auto& [key, value] : prom) {
@@ -289,8 +267,8 @@ TEST_F(BothBackends, RawDatasetsEqualTheSimulatorsArchive) {
     for (const auto& spec : archive::datasets()) {
       if (is_rate_dataset(spec)) continue;
       SCOPED_TRACE(devnet.id + "/" + spec.id);
-      EXPECT_EQ(rows_of(archive::dataset_path(vm_data(), devnet.id, spec.id)),
-                rows_of(archive::dataset_path(dir_->path() / "simulated", devnet.id, spec.id)));
+      EXPECT_EQ(testing::dataset_file_rows(archive::dataset_path(vm_data(), devnet.id, spec.id)),
+                testing::dataset_file_rows(archive::dataset_path(dir_->path() / "simulated", devnet.id, spec.id)));
     }
   }
 }
@@ -454,8 +432,8 @@ TEST_F(BehindPrefixes, AStoppedSeriesEndsWithinOneStepOnBothServers) {
   for (const auto& url : {prometheus_->url(), victoria_->url()}) {
     SCOPED_TRACE(url);
     const auto data = fetch_small(work / std::to_string(i), url);
-    peers[i] = rows_of(archive::dataset_path(data, small_devnet().id, "network_peers"));
-    heads[i] = rows_of(archive::dataset_path(data, small_devnet().id, "head_slot"));
+    peers[i] = testing::dataset_file_rows(archive::dataset_path(data, small_devnet().id, "network_peers"));
+    heads[i] = testing::dataset_file_rows(archive::dataset_path(data, small_devnet().id, "head_slot"));
     TimeMs last_p1 = 0, last_p2 = 0;
     for (const auto& [key, value] : peers[i]) {
       // client|instance|timestamp|client_type|peer|
@@ -496,9 +474,9 @@ TEST_F(BehindPrefixes, DetectAndFetchWorkThroughATenantProxy) {
   const auto through = fetch_small(work / "proxy", proxy.url(), tenant);
   const auto direct = fetch_small(work / "direct", victoria_->url());
   for (const char* dataset : {"head_slot", "network_peers"}) {
-    const auto rows = rows_of(archive::dataset_path(through, small_devnet().id, dataset));
+    const auto rows = testing::dataset_file_rows(archive::dataset_path(through, small_devnet().id, dataset));
     EXPECT_GT(rows.size(), 40u) << dataset;
-    EXPECT_EQ(rows, rows_of(archive::dataset_path(direct, small_devnet().id, dataset))) << dataset;
+    EXPECT_EQ(rows, testing::dataset_file_rows(archive::dataset_path(direct, small_devnet().id, dataset))) << dataset;
   }
   EXPECT_EQ(proxy.refused(), 0);
 
@@ -532,7 +510,7 @@ TEST(VictoriaMetricsLabels, ASelectorOnALabelWithADotFetchesOnlyItsSeries) {
   testing::VictoriaMetricsServer vm(dir / "dotted.om", dir.path());
   ASSERT_TRUE(vm.ok());
   const auto data = fetch_small(dir / "data", vm.url(), {"--selector", R"({service.name="zeam"})"});
-  const auto rows = rows_of(archive::dataset_path(data, small_devnet().id, "network_peers"));
+  const auto rows = testing::dataset_file_rows(archive::dataset_path(data, small_devnet().id, "network_peers"));
   EXPECT_EQ(rows.size(), 40u);
   for (const auto& [key, value] : rows) EXPECT_TRUE(key.ends_with("|p1|")) << key;
 }

@@ -18,6 +18,7 @@
 #include "archive/manifest.h"
 #include "archive/parquet/parquet.h"
 #include "common/time.h"
+#include "support/archive_rows.h"
 #include "support/test_support.h"
 
 namespace leanscope {
@@ -304,28 +305,6 @@ TEST_F(SimulatedPrometheus, ArchiveRatesAndGaugesMatchPrometheus) {
   EXPECT_GT(compared, archived_peers.size() * 9 / 10);
 }
 
-// Every row of a Parquet dataset: "strings and timestamps|..." -> value.
-std::map<std::string, double> dataset_rows(const fs::path& file) {
-  std::map<std::string, double> rows;
-  auto table = parquet::read_table(file);
-  EXPECT_TRUE(table.ok()) << file;
-  if (!table.ok()) return rows;
-  for (std::size_t r = 0; r < table->num_rows; ++r) {
-    std::string key;
-    double value = 0;
-    for (const auto& c : table->columns) {
-      if (c.kind == parquet::ValueKind::String)
-        key += c.string_at(r) + "|";
-      else if (c.kind == parquet::ValueKind::Timestamp)
-        key += std::to_string(c.millis_at(r)) + "|";
-      else
-        value = c.doubles[r];
-    }
-    rows.emplace(std::move(key), value);
-  }
-  return rows;
-}
-
 TEST(SimulateCommand, VmImportLoadsTheArchiveTheOpenMetricsLoads) {
   // Two VictoriaMetrics, one loaded through /api/v1/import/prometheus from
   // the OpenMetrics text, one through /api/v1/import from --vm-import:
@@ -368,7 +347,7 @@ TEST(SimulateCommand, VmImportLoadsTheArchiveTheOpenMetricsLoads) {
       const auto py = archive::dataset_path(d / "json" / "data", devnet.id, spec.id);
       ASSERT_EQ(fs::exists(px), fs::exists(py)) << devnet.id << " " << spec.id;
       if (!fs::exists(px)) continue;
-      const auto x = dataset_rows(px), y = dataset_rows(py);
+      const auto x = testing::dataset_file_rows(px), y = testing::dataset_file_rows(py);
       EXPECT_EQ(x.size(), y.size()) << devnet.id << " " << spec.id;
       EXPECT_TRUE(x == y) << devnet.id << " " << spec.id << " has other rows";
       rows += x.size();

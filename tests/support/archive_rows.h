@@ -11,12 +11,37 @@
 #include <vector>
 
 #include "archive/datasets.h"
+#include "archive/parquet/parquet.h"
 #include "archive/read.h"
 
 namespace leanscope::testing {
 
 // Every series' samples of every dataset of a devnet, by dataset id.
 using ArchiveRows = std::map<std::string, std::vector<archive::KeyedSeries>>;
+
+// Every row of one Parquet dataset file: "strings and timestamps|..." (its
+// client, instance, time and labels) -> value. Two rows with one key fail
+// the test.
+inline std::map<std::string, double> dataset_file_rows(const std::filesystem::path& file) {
+  std::map<std::string, double> rows;
+  auto table = parquet::read_table(file);
+  EXPECT_TRUE(table.ok()) << file << ": " << (table.ok() ? "" : table.error().message);
+  if (!table.ok()) return rows;
+  for (std::size_t r = 0; r < table->num_rows; ++r) {
+    std::string key;
+    double value = 0;
+    for (const auto& c : table->columns) {
+      if (c.kind == parquet::ValueKind::String)
+        key += c.string_at(r) + "|";
+      else if (c.kind == parquet::ValueKind::Timestamp)
+        key += std::to_string(c.millis_at(r)) + "|";
+      else
+        value = c.doubles[r];
+    }
+    EXPECT_TRUE(rows.emplace(key, value).second) << file << ": two rows " << key;
+  }
+  return rows;
+}
 
 inline ArchiveRows read_archive_rows(const std::filesystem::path& data, const std::string& devnet) {
   ArchiveRows rows;
