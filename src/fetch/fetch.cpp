@@ -203,11 +203,11 @@ class DatasetFetcher {
       // straight from the answers, never all in one table (a month of 64
       // clients' buckets is 143 M rows, 4.6 GB as a table).
       archive::DatasetStreamWriter writer(spec, std::move(names));
-      for (std::size_t q = 0; q < spec.queries.size(); ++q) {
-        for (const auto& series : matrices[q].series)
-          writer.declare(spec.queries[q], series.labels, series.times.size());
-      }
       const auto where = series_positions(matrices);
+      for (const auto& [q, k] : where) {
+        const auto& series = matrices[q].series[k];
+        writer.declare(spec.queries[q], series.labels, series.times.size());
+      }
       for (const auto i : writer.needs_times()) writer.check(i, matrices[where[i].first].series[where[i].second].times);
       rows = static_cast<std::int64_t>(writer.settle());
       if (keeps_more_archived(path, rows, r)) return;
