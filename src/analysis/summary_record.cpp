@@ -127,12 +127,9 @@ std::string summary_record_json(const DevnetAnalysis& analysis) {
   return w.take();
 }
 
-Result<SummaryData> parse_summary_record(std::string_view json, std::string_view name) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  if (auto e = parser.parse(json.data(), json.size()).get(root)) {
-    return make_error("{}: not JSON ({})", name, simdjson::error_message(e));
-  }
+namespace {
+// The figures, findings and versions of a parsed record.
+Result<SummaryData> read_summary_data(simdjson::dom::element root, std::string_view name) {
   SummaryData out;
   simdjson::dom::object versions, summary, devnet, clients, network;
   if (!root["versions"].get(versions)) {
@@ -184,6 +181,16 @@ Result<SummaryData> parse_summary_record(std::string_view json, std::string_view
   }
   return out;
 }
+}  // namespace
+
+Result<SummaryData> parse_summary_record(std::string_view json, std::string_view name) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (auto e = parser.parse(json.data(), json.size()).get(root)) {
+    return make_error("{}: not JSON ({})", name, simdjson::error_message(e));
+  }
+  return read_summary_data(root, name);
+}
 
 Result<SummaryData> summary_data(const DevnetAnalysis& analysis) {
   return parse_summary_record(summary_record_json(analysis), "summary");
@@ -192,13 +199,15 @@ Result<SummaryData> summary_data(const DevnetAnalysis& analysis) {
 Result<DevnetAnalysis> summary_models_from_record(std::string_view json, std::string_view name,
                                                   const archive::Devnet& devnet,
                                                   const std::vector<const ReportDefinition*>& reports) {
-  auto data = parse_summary_record(json, name);
-  if (!data) return data.error();
   simdjson::dom::parser parser;
   simdjson::dom::element root;
+  if (auto e = parser.parse(json.data(), json.size()).get(root)) {
+    return make_error("{}: not JSON ({})", name, simdjson::error_message(e));
+  }
+  auto data = read_summary_data(root, name);
+  if (!data) return data.error();
   simdjson::dom::array entries;
-  if (parser.parse(json.data(), json.size()).get(root) || root["reports"].get(entries))
-    return make_error("{}: no \"reports\" array", name);
+  if (root["reports"].get(entries)) return make_error("{}: no \"reports\" array", name);
   if (entries.size() != reports.size())
     return make_error("{}: reports: {} reports, not {}", name, entries.size(), reports.size());
   DevnetAnalysis out;
