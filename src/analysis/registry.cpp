@@ -4,6 +4,9 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
+#include <system_error>
+#include <thread>
+#include <utility>
 
 #include "analysis/aggregation.h"
 #include "analysis/consensus.h"
@@ -150,6 +153,23 @@ Result<DevnetAnalysis> analyse_devnet(const std::filesystem::path& data_dir, con
   }
   DevnetAnalysis out;
   out.models.resize(reports.size());
+  // on_model runs on a second thread while the next report reads and
+  // analyses: a page is drawn on the other core. One call at a time, so it
+  // needs no lock; declared after `out` so that it is joined before the
+  // models it reads are destroyed.
+  Status drawn;
+  std::jthread drawer;
+  const auto draw = [&](std::size_t k) {
+    try {
+      drawn = on_model(k, out.models[k]);
+    } catch (const std::exception& e) {  // out of memory: not an exception escaping a thread
+      drawn = make_error("{}: {}", reports[k]->id, e.what());
+    }
+  };
+  const auto wait_drawn = [&]() -> Status {
+    if (drawer.joinable()) drawer.join();
+    return std::exchange(drawn, Status{});
+  };
   for (const std::size_t k : order) {
     const auto* r = reports[k];
     LEANSCOPE_TRY(data->read(r->datasets));
@@ -170,9 +190,16 @@ Result<DevnetAnalysis> analyse_devnet(const std::filesystem::path& data_dir, con
       }
     }
     for (const auto dataset : last_read_here) data->release(dataset);
-    if (on_model) LEANSCOPE_TRY(on_model(k, *model));
+    LEANSCOPE_TRY(wait_drawn());
     out.models[k] = std::move(model).value();
+    if (!on_model) continue;
+    try {
+      drawer = std::jthread(draw, k);
+    } catch (const std::system_error&) {
+      draw(k);  // no thread to be had: drawn here
+    }
   }
+  LEANSCOPE_TRY(wait_drawn());
   return out;
 }
 

@@ -58,10 +58,12 @@ struct DevnetAnalysis {
 };
 // Reports run in analysis_order; `models` keep the order of `reports`.
 // `on_model`, when given, is called with each model as soon as it is made
-// (its index in `reports`), before the next report's datasets are read: a
-// caller that draws the page there and then drops the model's chart data
-// (drop_chart_data) never holds every report's charts at once. An error it
-// returns ends the analysis.
+// (its index in `reports`), on a second thread while the next report reads
+// and analyses, one call at a time in analysis order, the last finished
+// before this returns: a caller that draws the page there and then drops
+// the model's chart data (drop_chart_data) draws on the other core and never
+// holds every report's charts at once. An error it returns (or an exception
+// it throws) ends the analysis.
 using OnModel = std::function<Status(std::size_t report, ReportModel& model)>;
 // An OnModel for callers that read summaries only: drop_chart_data.
 [[nodiscard]] Status drop_charts_of_model(std::size_t report, ReportModel& model);

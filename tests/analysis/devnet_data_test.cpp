@@ -6,7 +6,11 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cmath>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 
 #include "analysis/registry.h"
 #include "archive/read.h"
@@ -124,13 +128,15 @@ TEST(DevnetData, TakeCopiesUntilTheLastUseThenMoves) {
 // Three test reports, in navigation order: a taker of head_slot, a reader of
 // it, a reader of network_peers. The taker runs after the reader (and takes
 // head_slot without a copy), the others last given first; a dataset is freed
-// after its last report, and on_model sees each model before the next
-// report's datasets are read. Models keep the navigation order.
+// after its last report, and on_model sees each model once, in that order
+// (on its own thread: the analyses' and the models' events are kept apart).
+// Models keep the navigation order.
 TEST(AnalyseDevnet, RunsTakersLastAndFreesEachDatasetAfterItsLastReport) {
   leanscope::testing::TempDir dir;
   Archive a(dir.path(), 10, {"ream_0"});
   write_devnet(a);
   std::vector<std::string> events;
+  std::vector<std::string> drawn;
   const auto held = [](const DevnetData& data, const char* dataset) {
     return std::string(dataset) + (data.held(dataset) ? " held" : " not held");
   };
@@ -165,7 +171,7 @@ TEST(AnalyseDevnet, RunsTakersLastAndFreesEachDatasetAfterItsLastReport) {
                                                      find_report("test-peers")};
   EXPECT_EQ(analysis_order(reports), (std::vector<std::size_t>{2, 1, 0}));
   auto analysed = analyse_devnet(a.dir(), a.devnet(), reports, {}, {}, [&](std::size_t k, ReportModel& m) {
-    events.push_back("model " + std::to_string(k) + " " + m.id);
+    drawn.push_back("model " + std::to_string(k) + " " + m.id);
     drop_chart_data(m);
     return Status{};
   });
@@ -173,12 +179,10 @@ TEST(AnalyseDevnet, RunsTakersLastAndFreesEachDatasetAfterItsLastReport) {
   ASSERT_TRUE(analysed.ok()) << analysed.error().message;
   EXPECT_EQ(events, (std::vector<std::string>{
                         "test-peers: head_slot not held, network_peers held",
-                        "model 2 test-peers",
                         "test-reader: head_slot held, network_peers not held",
-                        "model 1 test-reader",
                         "test-taker: head_slot held, network_peers not held, took 1 leaving 0",
-                        "model 0 test-taker",
                     }));
+  EXPECT_EQ(drawn, (std::vector<std::string>{"model 2 test-peers", "model 1 test-reader", "model 0 test-taker"}));
   ASSERT_EQ(analysed->models.size(), 3u);
   EXPECT_EQ(analysed->models[0].id, "test-taker");
   EXPECT_EQ(analysed->models[2].health, "test-peers fine");
@@ -197,6 +201,62 @@ TEST(AnalyseDevnet, AnErrorOfTheCallbackEndsTheAnalysis) {
   ASSERT_FALSE(analysed.ok());
   EXPECT_EQ(analysed.error().message, "disk full");
   EXPECT_EQ(calls, 1);
+}
+
+TEST(AnalyseDevnet, AnExceptionOfTheCallbackIsAnErrorNamingTheReport) {
+  leanscope::testing::TempDir dir;
+  Archive a(dir.path(), 10, {"ream_0"});
+  write_devnet(a);
+  const auto reports = all_reports();
+  auto analysed = analyse_devnet(a.dir(), a.devnet(), reports, {}, {},
+                                 [&](std::size_t, ReportModel&) -> Status { throw std::bad_alloc(); });
+  ASSERT_FALSE(analysed.ok());
+  EXPECT_EQ(analysed.error().message, reports[analysis_order(reports).front()]->id + ": std::bad_alloc");
+}
+
+// A page is drawn on another thread while the next report is analysed: the
+// first model's callback waits for the second report's analysis to start,
+// which a callback run in line would never see.
+TEST(AnalyseDevnet, TheCallbackRunsOnAnotherThreadWhileTheNextReportRuns) {
+  leanscope::testing::TempDir dir;
+  Archive a(dir.path(), 10, {"ream_0"});
+  write_devnet(a);
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool second_started = false;
+  const auto report = [&](std::string id, bool second) {
+    ReportDefinition r;
+    r.id = id;
+    r.title = id;
+    r.datasets = {"head_slot"};
+    r.analyse = [&, second](const DevnetData&) -> Result<ReportModel> {
+      if (second) {
+        std::lock_guard lock(mutex);
+        second_started = true;
+        changed.notify_all();
+      }
+      return ReportModel{};
+    };
+    return r;
+  };
+  ASSERT_TRUE(register_report(report("test-second", true)).ok());
+  ASSERT_TRUE(register_report(report("test-first", false)).ok());
+  const std::vector<const ReportDefinition*> reports{find_report("test-second"), find_report("test-first")};
+  ASSERT_EQ(analysis_order(reports), (std::vector<std::size_t>{1, 0}));
+  const auto caller = std::this_thread::get_id();
+  std::vector<std::string> seen;
+  auto analysed = analyse_devnet(a.dir(), a.devnet(), reports, {}, {}, [&](std::size_t k, ReportModel& m) {
+    std::unique_lock lock(mutex);
+    const bool other_thread = std::this_thread::get_id() != caller;
+    if (k == 1) changed.wait_for(lock, std::chrono::seconds(30), [&] { return second_started; });
+    seen.push_back(m.id + (other_thread ? " on another thread" : " in line") +
+                   (k == 1 ? (second_started ? ", next report started" : ", next report not started") : ""));
+    return Status{};
+  });
+  for (const char* id : {"test-second", "test-first"}) ASSERT_TRUE(unregister_report(id).ok());
+  ASSERT_TRUE(analysed.ok()) << analysed.error().message;
+  EXPECT_EQ(seen, (std::vector<std::string>{"test-first on another thread, next report started",
+                                            "test-second on another thread"}));
 }
 
 TEST(DropChartData, KeepsWhatSummariesRead) {
