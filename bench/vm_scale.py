@@ -3,6 +3,7 @@
 
 usage: bench/vm_scale.py BINARY OUT_DIR [--size 720x64] [--every 1] [--runs 3]
                          [--end 2026-11-20T00:00:00Z] [--vm-flag -search.X=Y ...] [--keep]
+                         [--url http://127.0.0.1:PORT] [--baseline OTHER_BINARY]
 
 Starts VictoriaMetrics (Debian package victoria-metrics) on a free loopback
 port with its storage in OUT_DIR/vm-work, streams one simulated iteration of
@@ -16,6 +17,11 @@ done, then runs detect and, alternately, RUNS times each:
 The load average is read before and after every run. Writes
 OUT_DIR/vm_scale.json and a Markdown table row; stops VictoriaMetrics and
 deletes its storage unless --keep. Run it under `nice`.
+
+--url times against a server already loaded with the same simulated
+iteration (same --size, --every, --seed, --end), skipping start, load and
+settle: a month takes 8-14 minutes to load. --baseline times a second
+binary's fetch too, in the same rounds (curl, fetch, baseline's fetch).
 """
 import argparse, json, os, re, shutil, signal, subprocess, sys, time, urllib.parse, urllib.request
 from datetime import datetime, timezone
@@ -96,6 +102,8 @@ def main():
     ap.add_argument("--end", default="2026-11-20T00:00:00Z", help="when the iteration ends (fixed: same data each time)")
     ap.add_argument("--vm-flag", action="append", default=[], help="an extra VictoriaMetrics flag, e.g. -search.maxQueryDuration=5m")
     ap.add_argument("--keep", action="store_true", help="keep the storage and the archive")
+    ap.add_argument("--url", help="a VictoriaMetrics already loaded with this iteration: no start, load or stop")
+    ap.add_argument("--baseline", help="another leanscope binary whose fetch is timed in the same rounds")
     a = ap.parse_args()
     binary = os.path.abspath(a.binary)
     hours, clients = (int(x) for x in a.size.split("x"))
@@ -103,14 +111,20 @@ def main():
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     data = os.path.join(work, "data")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    vm_args = ["victoria-metrics", f"-storageDataPath={work}/vmdata", f"-httpListenAddr=127.0.0.1:{port}",
-               "-retentionPeriod=100y"] + a.vm_flag
-    log = open(os.path.join(work, "victoria-metrics.log"), "w")
-    vm = subprocess.Popen(vm_args, stdout=log, stderr=subprocess.STDOUT)
+    vm = None
+    if a.url:
+        url = a.url.rstrip("/")
+    else:
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        vm_args = ["victoria-metrics", f"-storageDataPath={work}/vmdata", f"-httpListenAddr=127.0.0.1:{port}",
+                   "-retentionPeriod=100y"] + a.vm_flag
+        log = open(os.path.join(work, "victoria-metrics.log"), "w")
+        vm = subprocess.Popen(vm_args, stdout=log, stderr=subprocess.STDOUT)
     result = dict(size=a.size, hours=hours, clients=clients, every=a.every, vm_flags=a.vm_flag,
                   date=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
+    end_s = int(datetime.fromisoformat(a.end.replace("Z", "+00:00")).timestamp())
+    first_s = end_s - hours * 3600 - 3600
     try:
         for _ in range(300):
             try:
@@ -119,17 +133,19 @@ def main():
             except OSError:
                 time.sleep(0.2)
         result["load_before"] = loadavg()
-        load_s, samples, series, text_bytes = load(binary, url, hours, clients, a.every, a.seed, a.end)
-        end_s = int(datetime.fromisoformat(a.end.replace("Z", "+00:00")).timestamp())
-        first_s = end_s - hours * 3600 - 3600
-        settle_s = wait_searchable(url, samples, series, first_s, end_s + 600)
-        result.update(load_s=load_s, settle_s=settle_s, samples=samples, series=series, text_bytes=text_bytes,
-                      load_after=loadavg())
+        if vm is not None:
+            load_s, samples, series, text_bytes = load(binary, url, hours, clients, a.every, a.seed, a.end)
+            settle_s = wait_searchable(url, samples, series, first_s, end_s + 600)
+            result.update(load_s=load_s, settle_s=settle_s, samples=samples, series=series, text_bytes=text_bytes,
+                          load_after=loadavg())
         print(json.dumps(result), flush=True)
         lo = datetime.fromtimestamp(first_s, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         hi = datetime.fromtimestamp(end_s + 600, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         subprocess.run([binary, "detect", "--prometheus-url", url, "--start", lo, "--end", hi, "--data-dir", data],
                        check=True, capture_output=True)
+        if a.baseline:  # the same devnets, fetched into a folder of its own
+            os.makedirs(data + "-baseline", exist_ok=True)
+            shutil.copy(os.path.join(data, "devnets.json"), data + "-baseline")
         devnet = json.load(open(os.path.join(data, "devnets.json")))["devnets"][-1]
         result["devnet"] = devnet["id"]
         curl_floor(url, binary, devnet)  # once before the runs, as e2e.py does, for both
@@ -146,6 +162,12 @@ def main():
                        load_before_curl=before, load_before_fetch=mid, load_after=loadavg())
             if " 0 failed" not in fetch_run.stderr:
                 sys.exit(f"fetch failed datasets:\n{fetch_run.stderr[-3000:]}")
+            if a.baseline:
+                base_s, base_rss, base_run = timed([os.path.abspath(a.baseline), "fetch", "--prometheus-url", url,
+                                                    "--devnet", "all", "--force", "--data-dir", data + "-baseline"])
+                if " 0 failed" not in base_run.stderr:
+                    sys.exit(f"the baseline's fetch failed datasets:\n{base_run.stderr[-3000:]}")
+                run.update(baseline_s=base_s, baseline_rss=base_rss, load_after_baseline=loadavg())
             runs.append(run)
             print(json.dumps(run), flush=True)
         result["runs"] = runs
@@ -155,23 +177,32 @@ def main():
                                       for dp, _, fs in os.walk(os.path.join(data, devnet["id"])) for f in fs)
         result["archive_du"] = subprocess.run(["du", "-sh", os.path.join(data, devnet["id"])], capture_output=True,
                                               text=True).stdout.split()[0]
-        result["storage_du"] = subprocess.run(["du", "-sh", f"{work}/vmdata"], capture_output=True,
-                                              text=True).stdout.split()[0]
+        if vm is not None:
+            result["storage_du"] = subprocess.run(["du", "-sh", f"{work}/vmdata"], capture_output=True,
+                                                  text=True).stdout.split()[0]
     finally:
-        vm.send_signal(signal.SIGINT)
-        try:
-            vm.wait(timeout=120)
-        except subprocess.TimeoutExpired:
-            vm.kill()
-            vm.wait()
-        log.close()
+        if vm is not None:
+            vm.send_signal(signal.SIGINT)
+            try:
+                vm.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                vm.kill()
+                vm.wait()
+            log.close()
     json.dump(result, open(os.path.join(a.out, f"vm_scale-{a.size}.json"), "w"), indent=1)
     best_fetch = min(r["fetch_s"] for r in runs)
     best_curl = min(r["curl_s"] for r in runs)
     fb = min(runs, key=lambda r: r["fetch_s"])
+    samples, load_s = result.get("samples"), result.get("load_s")
+    samples_text = f"{samples:,}" if samples else "(loaded before)"
+    load_text = f"{load_s:.0f}" if load_s else "-"
+    if a.baseline:
+        best_base = min(r["baseline_s"] for r in runs)
+        print(f"baseline fetch best {best_base:.2f} s = {best_base / best_curl:.2f}x the curl floor; "
+              f"this binary {best_fetch:.2f} s = {best_fetch / best_curl:.2f}x")
     print("| devnet | samples loaded | load s | fetch s | curl floor s | fetch / curl | fetch received MB | "
           "curl received MB | fetch peak RSS MiB | archive rows | archive MB |")
-    print(f"| {hours} h × {clients} clients | {samples:,} | {load_s:.0f} | {best_fetch:.2f} | {best_curl:.2f} | "
+    print(f"| {hours} h × {clients} clients | {samples_text} | {load_text} | {best_fetch:.2f} | {best_curl:.2f} | "
           f"{best_fetch / best_curl:.2f} | {fb['fetch_bytes'] / 1e6:.1f} | {runs[0]['curl_bytes'] / 1e6:.1f} | "
           f"{fb['fetch_rss']:.0f} | {result['rows']:,} | {result['archive_bytes'] / 1e6:.1f} |")
     if not a.keep:
