@@ -7,12 +7,9 @@
 #include <algorithm>
 #include <atomic>
 #include <cassert>
-#include <condition_variable>
-#include <deque>
 #include <functional>
 #include <limits>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <set>
 #include <system_error>
@@ -21,6 +18,7 @@
 
 #include "analysis/detail/load.h"
 #include "archive/manifest.h"
+#include "common/serial_worker.h"
 
 namespace leanscope::analysis {
 
@@ -69,84 +67,6 @@ Status on_threads(const std::vector<Dataset*>& datasets, const std::function<Sta
   for (const auto& r : results) LEANSCOPE_TRY(r);
   return {};
 }
-
-// Folds a histogram's bucket series on a second thread while the reader
-// decodes the rows of the next ones. At most kWaiting series wait, so the
-// samples held are those of a few series; without a thread (none to be had)
-// each series is folded where it is handed over.
-class BackgroundFolds {
- public:
-  using Fold = std::function<void(std::size_t index, archive::Samples& samples)>;
-  explicit BackgroundFolds(Fold fold) : fold_(std::move(fold)) {
-    try {
-      worker_ = std::jthread([this] { work(); });
-    } catch (const std::system_error&) {
-      inline_ = true;
-    }
-  }
-  BackgroundFolds(const BackgroundFolds&) = delete;
-  BackgroundFolds& operator=(const BackgroundFolds&) = delete;
-  ~BackgroundFolds() { (void)finish(); }
-
-  // Takes the series' samples (left empty).
-  void add(std::size_t index, archive::Samples& samples) {
-    if (inline_) {
-      fold_(index, samples);
-      return;
-    }
-    std::unique_lock lock(mutex_);
-    changed_.wait(lock, [&] { return waiting_.size() < kWaiting || failed_; });
-    if (failed_) return;  // finish() says why
-    waiting_.emplace_back(index, std::move(samples));
-    samples = {};
-    changed_.notify_all();
-  }
-  // Every series added is folded: the first exception of a fold, if any.
-  [[nodiscard]] std::optional<std::string> finish() {
-    {
-      std::lock_guard lock(mutex_);
-      closed_ = true;
-      changed_.notify_all();
-    }
-    if (worker_.joinable()) worker_.join();
-    return error_;
-  }
-
- private:
-  static constexpr std::size_t kWaiting = 8;
-  void work() {
-    while (true) {
-      std::pair<std::size_t, archive::Samples> next;
-      {
-        std::unique_lock lock(mutex_);
-        changed_.wait(lock, [&] { return !waiting_.empty() || closed_; });
-        if (waiting_.empty()) return;
-        next = std::move(waiting_.front());
-        waiting_.pop_front();
-        changed_.notify_all();
-      }
-      try {
-        fold_(next.first, next.second);
-      } catch (const std::exception& e) {  // out of memory: not an exception escaping a thread
-        std::lock_guard lock(mutex_);
-        error_ = e.what();
-        failed_ = true;
-        waiting_.clear();
-        changed_.notify_all();
-        return;
-      }
-    }
-  }
-  Fold fold_;
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  std::deque<std::pair<std::size_t, archive::Samples>> waiting_;
-  bool closed_ = false;
-  bool failed_ = false;
-  bool inline_ = false;
-  std::optional<std::string> error_;
-  std::jthread worker_;  // last: joined before the members it uses go
-};
 
 std::uintmax_t file_size_or_zero(const fs::path& file) {
   std::error_code ec;
@@ -277,12 +197,16 @@ Status DevnetData::read_one(Dataset& d) const {
     archive::Samples().t.swap(s.t);
     archive::Samples().v.swap(s.v);
   };
-  std::optional<BackgroundFolds> background;
-  if (std::find(foldable.begin(), foldable.end(), 1) != foldable.end()) background.emplace(fold);
+  // Folded on a second thread while the reader decodes the next rows; at
+  // most a few series wait, so the samples held are a few series' more.
+  std::optional<SerialWorker> folder;
+  if (std::find(foldable.begin(), foldable.end(), 1) != foldable.end()) folder.emplace(8);
   auto read = d.reader->read([&](std::size_t i, archive::Samples& s) {
-    if (i < foldable.size() && foldable[i]) background->add(i, s);
+    if (i >= foldable.size() || !foldable[i]) return;
+    folder->post([&fold, i, samples = std::move(s)]() mutable { fold(i, samples); });
+    s = {};
   });
-  const auto fold_error = background ? background->finish() : std::nullopt;
+  const auto fold_error = folder ? folder->finish() : std::nullopt;
   d.reader.reset();
   if (!read) return read.error();
   if (fold_error) return make_error("{}: {}", d.file.string(), *fold_error);
