@@ -1,7 +1,7 @@
 // A thread of its own that runs tasks one after another, in the order they
 // are posted, while the caller goes on: a pipeline's next stage on the
-// second core (folding histogram buckets while a file is decoded, decoding
-// answers while the transfers go on). At most `max_waiting` tasks wait;
+// second core (folding histogram buckets while their file is decoded). At
+// most `max_waiting` tasks wait;
 // post() blocks while that many do, so what they hold stays bounded. With
 // no thread to be had, post() runs the task itself.
 #pragma once
