@@ -7,7 +7,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <functional>
 
 #include "common/fs.h"
 #include "sim/simulator.h"
@@ -50,7 +49,7 @@ const char* type_name(MetricType type) {
 }
 
 // Calls `flush` with the buffered text whenever it grows large, and at the end.
-bool render(const Simulation& sim, const std::function<bool(std::string_view)>& flush) {
+bool render(const Simulation& sim, const ChunkSink& flush) {
   fmt::memory_buffer out;
   out.reserve(kFlushBytes + 4096);
   auto maybe_flush = [&](bool force) {

@@ -7,13 +7,13 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "common/error.h"
+#include "common/fs.h"
 #include "common/time.h"
 
 namespace leanscope::sim {
@@ -126,9 +126,8 @@ struct VmImportWritten {
   std::size_t samples = 0, series = 0, lines = 0;
   std::int64_t bytes = 0;
 };
-using TextSink = std::function<bool(std::string_view)>;
 [[nodiscard]] Result<VmImportWritten> write_vm_import_streamed(const SimulationConfig& config,
-                                                               const VmImportOptions& options, const TextSink& sink);
+                                                               const VmImportOptions& options, const ChunkSink& sink);
 // Into a file (written whole, then renamed), or onto stdout for "-".
 [[nodiscard]] Result<VmImportWritten> write_vm_import(const SimulationConfig& config, const VmImportOptions& options,
                                                       const std::filesystem::path& path);

@@ -38,7 +38,7 @@ void append_vm_value(std::string& out, double v) {
 
 class VmImportWriter {
  public:
-  VmImportWriter(const VmImportOptions& options, const TextSink& sink) : options_(options), sink_(sink) {
+  VmImportWriter(const VmImportOptions& options, const ChunkSink& sink) : options_(options), sink_(sink) {
     out_.reserve(kVmFlushBytes + 4096);
   }
 
@@ -104,14 +104,14 @@ class VmImportWriter {
   }
 
   const VmImportOptions& options_;
-  const TextSink& sink_;
+  const ChunkSink& sink_;
   std::string out_;  // up to kVmFlushBytes of lines, then handed to the sink
 };
 
 }  // namespace
 
 Result<VmImportWritten> write_vm_import_streamed(const SimulationConfig& config, const VmImportOptions& options,
-                                                 const TextSink& sink) {
+                                                 const ChunkSink& sink) {
   if (options.keep_every < 1) return make_error("keep 1 sample in {}: must be at least 1", options.keep_every);
   if (options.max_line_samples < 1) return make_error("a line must hold at least one sample");
   auto model = detail::NodeByNode::start(config);
