@@ -177,6 +177,87 @@ class DatasetFetcher {
     return out;
   }
 
+  using Metadata = std::vector<std::pair<std::string, std::string>>;
+  struct Written {
+    std::int64_t rows = 0;                // the file's
+    std::size_t kept = 0;                 // archived rows kept before a tail
+    std::optional<TimeMs> newest_before;  // the archived file's newest time, before a tail
+  };
+
+  // The whole dataset: its rows go to the file a row group at a time
+  // straight from the answers, never all in one table (a month of 64
+  // clients' buckets is 143 M rows, 4.6 GB as a table). Nothing, with `r`
+  // saying why, when nothing was written.
+  std::optional<Written> write_whole(const archive::DatasetSpec& spec, archive::ClientNameMap names,
+                                     std::vector<prom::Matrix>& matrices, const fs::path& path,
+                                     const Metadata& metadata, DatasetResult& r) const {
+    archive::DatasetStreamWriter writer(spec, std::move(names));
+    const auto where = series_positions(matrices);
+    const auto series_at = [&](std::size_t i) -> prom::Series& {
+      return matrices[where[i].first].series[where[i].second];
+    };
+    for (std::size_t i = 0; i < where.size(); ++i) {
+      writer.declare(spec.queries[where[i].first], series_at(i).labels, series_at(i).times.size());
+    }
+    for (const auto i : writer.needs_times()) writer.check(i, series_at(i).times);
+    Written out;
+    out.rows = static_cast<std::int64_t>(writer.settle());
+    if (keeps_more_archived(path, out.rows, r)) return std::nullopt;
+    std::error_code ec;
+    fs::create_directories(path.parent_path(), ec);
+    Status written = writer.open(path);
+    for (std::size_t i = 0; written.ok() && i < where.size(); ++i) {
+      written = writer.add(i, series_at(i).times, series_at(i).values);
+      series_at(i) = prom::Series{};
+    }
+    matrices.clear();
+    if (written.ok()) written = writer.finish(archive::stored_promql(spec, request_.selector), metadata);
+    if (!written.ok()) {
+      r.message = written.error().message;
+      return std::nullopt;
+    }
+    return out;
+  }
+
+  // The answers after the archived rows before `keep_before` (the file's row
+  // groups before the tail kept as they are, not decoded). Nothing, with `r`
+  // saying why, when nothing was written.
+  std::optional<Written> write_tail(const archive::DatasetSpec& spec, archive::ClientNameMap names,
+                                    std::vector<prom::Matrix>& matrices, const fs::path& path, TimeMs keep_before,
+                                    const Metadata& metadata, DatasetResult& r) const {
+    archive::DatasetTableBuilder builder(spec, std::move(names));
+    Written out;
+    if (auto info = archive::archived_file_info(path)) out.newest_before = info->last_time;
+    auto archived = builder.append_to_archived(path, keep_before);
+    if (!archived) {
+      r.message = archived.error().message;
+      return std::nullopt;
+    }
+    out.kept = *archived;
+    std::size_t samples = builder.rows();
+    for (const auto& m : matrices) {
+      for (const auto& s : m.series) samples += s.times.size();
+    }
+    builder.reserve(samples);
+    // Each series is freed once the builder holds its rows, so the answers
+    // and the table are not both whole in memory.
+    for (std::size_t q = 0; q < spec.queries.size(); ++q) {
+      for (auto& s : matrices[q].series) {
+        builder.add_series(spec.queries[q], s.labels, s.times, s.values);
+        s = prom::Series{};
+      }
+    }
+    matrices.clear();
+    // The rows the file will hold: the untouched row groups' and this table's.
+    out.rows = static_cast<std::int64_t>(builder.settle() + builder.untouched_rows());
+    if (keeps_more_archived(path, out.rows, r)) return std::nullopt;
+    if (auto written = builder.write(path, archive::stored_promql(spec, request_.selector), metadata); !written.ok()) {
+      r.message = written.error().message;
+      return std::nullopt;
+    }
+    return out;
+  }
+
   // Writes the dataset from its queries' answers (in spec.queries order),
   // after the archived rows before `keep_before` when given (a tail), unless
   // the archive holds more.
@@ -190,74 +271,16 @@ class DatasetFetcher {
         if (const auto* job = s.label("job")) names.add(*job);
       }
     }
-    std::size_t kept = 0;
     const auto lost_before = lost_start(devnet, spec, matrices, keep_before);
     if (lost_before) keep_before = lost_before;
-    std::optional<TimeMs> newest_before;
     for (const auto& m : matrices) r.nan_dropped += m.nan_samples;
-    const auto metadata = std::vector<std::pair<std::string, std::string>>{
+    const Metadata metadata{
         {"devnet", devnet.id}, {"dataset", spec.id}, {"step_seconds", std::to_string(spec.step_seconds)}};
-    std::int64_t rows = 0;
-    if (!keep_before) {
-      // The whole dataset: its rows go to the file a row group at a time
-      // straight from the answers, never all in one table (a month of 64
-      // clients' buckets is 143 M rows, 4.6 GB as a table).
-      archive::DatasetStreamWriter writer(spec, std::move(names));
-      const auto where = series_positions(matrices);
-      for (const auto& [q, k] : where) {
-        const auto& series = matrices[q].series[k];
-        writer.declare(spec.queries[q], series.labels, series.times.size());
-      }
-      for (const auto i : writer.needs_times()) writer.check(i, matrices[where[i].first].series[where[i].second].times);
-      rows = static_cast<std::int64_t>(writer.settle());
-      if (keeps_more_archived(path, rows, r)) return;
-      std::error_code ec;
-      fs::create_directories(path.parent_path(), ec);
-      Status written = writer.open(path);
-      for (std::size_t i = 0; written.ok() && i < where.size(); ++i) {
-        auto& series = matrices[where[i].first].series[where[i].second];
-        written = writer.add(i, series.times, series.values);
-        series = prom::Series{};
-      }
-      matrices.clear();
-      if (written.ok()) written = writer.finish(archive::stored_promql(spec, request_.selector), metadata);
-      if (!written.ok()) {
-        r.message = written.error().message;
-        return;
-      }
-    } else {
-      archive::DatasetTableBuilder builder(spec, std::move(names));
-      if (auto info = archive::archived_file_info(path)) newest_before = info->last_time;
-      // The file's row groups before the tail stay as they are, not decoded.
-      auto archived = builder.append_to_archived(path, *keep_before);
-      if (!archived) {
-        r.message = archived.error().message;
-        return;
-      }
-      kept = *archived;
-      std::size_t samples = builder.rows();
-      for (const auto& m : matrices) {
-        for (const auto& s : m.series) samples += s.times.size();
-      }
-      builder.reserve(samples);
-      // Each series is freed once the builder holds its rows, so the answers
-      // and the table are not both whole in memory.
-      for (std::size_t q = 0; q < spec.queries.size(); ++q) {
-        for (auto& s : matrices[q].series) {
-          builder.add_series(spec.queries[q], s.labels, s.times, s.values);
-          s = prom::Series{};
-        }
-      }
-      matrices.clear();
-      // The rows the file will hold: the untouched row groups' and this table's.
-      rows = static_cast<std::int64_t>(builder.settle() + builder.untouched_rows());
-      if (keeps_more_archived(path, rows, r)) return;
-      if (auto written = builder.write(path, archive::stored_promql(spec, request_.selector), metadata);
-          !written.ok()) {
-        r.message = written.error().message;
-        return;
-      }
-    }
+    const auto written = keep_before ? write_tail(spec, std::move(names), matrices, path, *keep_before, metadata, r)
+                                     : write_whole(spec, std::move(names), matrices, path, metadata, r);
+    if (!written) return;
+    const std::int64_t rows = written->rows;
+    const std::size_t kept = written->kept;
     r.rows = rows;
     r.bytes = file_size_or_zero(path);
     if (!record(devnet, spec, r)) return;
@@ -268,7 +291,7 @@ class DatasetFetcher {
                               format_iso_z(*lost_before), group_thousands(static_cast<std::int64_t>(kept)),
                               group_thousands(rows - static_cast<std::int64_t>(kept)));
     } else if (keep_before) {
-      tails_[{devnet.id, spec.id}] = {*keep_before, newest_before};
+      tails_[{devnet.id, spec.id}] = {*keep_before, written->newest_before};
       r.message = fmt::format("tail from {}: {} archived rows kept, {} fetched", format_iso_z(*keep_before),
                               group_thousands(static_cast<std::int64_t>(kept)),
                               group_thousands(rows - static_cast<std::int64_t>(kept)));
