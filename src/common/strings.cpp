@@ -1,5 +1,7 @@
 #include "common/strings.h"
 
+#include <cstdint>
+
 namespace leanscope {
 
 std::vector<std::string_view> split(std::string_view text, char separator) {
@@ -41,6 +43,29 @@ std::string escape_control(std::string_view text, bool keep_newlines) {
     }
   }
   return out;
+}
+
+void append_base64(std::string& out, std::string_view bytes) {
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const auto byte = [&](std::size_t i) { return static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i])); };
+  const std::size_t whole = bytes.size() / 3 * 3;
+  const std::size_t start = out.size();
+  out.resize(start + (bytes.size() + 2) / 3 * 4);
+  char* to = out.data() + start;
+  for (std::size_t i = 0; i < whole; i += 3) {
+    const std::uint32_t v = byte(i) << 16 | byte(i + 1) << 8 | byte(i + 2);
+    *to++ = kAlphabet[v >> 18];
+    *to++ = kAlphabet[(v >> 12) & 63];
+    *to++ = kAlphabet[(v >> 6) & 63];
+    *to++ = kAlphabet[v & 63];
+  }
+  const std::size_t rest = bytes.size() - whole;
+  if (rest == 0) return;
+  const std::uint32_t v = byte(whole) << 16 | (rest == 2 ? byte(whole + 1) << 8 : 0);
+  *to++ = kAlphabet[v >> 18];
+  *to++ = kAlphabet[(v >> 12) & 63];
+  *to++ = rest == 2 ? kAlphabet[(v >> 6) & 63] : '=';
+  *to = '=';
 }
 
 }  // namespace leanscope

@@ -17,4 +17,12 @@ namespace leanscope {
 // they are.
 [[nodiscard]] std::string escape_control(std::string_view text, bool keep_newlines = false);
 
+// Appends `bytes` in base64 (RFC 4648, with '=' padding) to `out`.
+void append_base64(std::string& out, std::string_view bytes);
+[[nodiscard]] inline std::string base64_encode(std::string_view bytes) {
+  std::string out;
+  append_base64(out, bytes);
+  return out;
+}
+
 }  // namespace leanscope

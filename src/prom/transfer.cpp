@@ -10,6 +10,7 @@
 #include <optional>
 #include <thread>
 
+#include "common/strings.h"
 #include "common/version.h"
 #include "prom/detail/transfer.h"
 
@@ -64,32 +65,6 @@ std::string http_cause(long status, std::string_view body) {
   return text.empty() ? fmt::format("HTTP {}{}", status, hint) : fmt::format("HTTP {}{}: {}", status, hint, text);
 }
 
-std::string base64(std::string_view in) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    const auto v =
-        static_cast<std::uint32_t>(static_cast<unsigned char>(in[i]) << 16 |
-                                   static_cast<unsigned char>(in[i + 1]) << 8 | static_cast<unsigned char>(in[i + 2]));
-    for (int shift : {18, 12, 6, 0}) out += kAlphabet[(v >> shift) & 63];
-  }
-  if (i + 1 == in.size()) {
-    const auto v = static_cast<std::uint32_t>(static_cast<unsigned char>(in[i]) << 16);
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += "==";
-  } else if (i + 2 == in.size()) {
-    const auto v = static_cast<std::uint32_t>(static_cast<unsigned char>(in[i]) << 16 |
-                                              static_cast<unsigned char>(in[i + 1]) << 8);
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-    out += '=';
-  }
-  return out;
-}
-
 std::string seconds_text(std::chrono::milliseconds ms) {
   return fmt::format("{:g} s", static_cast<double>(ms.count()) / 1000.0);
 }
@@ -126,7 +101,7 @@ TransferEngine::TransferEngine(const ClientConfig& config) : config_(config) {
   if (!config_.password.empty()) secrets_.push_back(config_.password);
   if (!config_.username.empty() || !config_.password.empty()) {
     // As sent in "Authorization: Basic ...", which a server may echo.
-    const std::string encoded = base64(config_.username + ":" + config_.password);
+    const std::string encoded = base64_encode(config_.username + ":" + config_.password);
     secrets_.push_back(encoded);
     // Without its '=' padding too: an echo may cut or re-wrap it.
     std::string unpadded = encoded;

@@ -28,5 +28,20 @@ TEST(Strings, EscapeControlNeutralisesTerminalSequences) {
   EXPECT_EQ(escape_control("a\tb\nc\x1b", /*keep_newlines=*/true), "a\tb\nc\\x1b");
 }
 
+// RFC 4648, section 10, and bytes above 0x7f (no sign extension).
+TEST(Strings, Base64EncodesTheRfcVectors) {
+  EXPECT_EQ(base64_encode(""), "");
+  EXPECT_EQ(base64_encode("f"), "Zg==");
+  EXPECT_EQ(base64_encode("fo"), "Zm8=");
+  EXPECT_EQ(base64_encode("foo"), "Zm9v");
+  EXPECT_EQ(base64_encode("foob"), "Zm9vYg==");
+  EXPECT_EQ(base64_encode("fooba"), "Zm9vYmE=");
+  EXPECT_EQ(base64_encode("foobar"), "Zm9vYmFy");
+  EXPECT_EQ(base64_encode(std::string_view("\xff\xfe\x00\x80", 4)), "//4AgA==");
+  std::string out = "kept:";
+  append_base64(out, "ann:pw");
+  EXPECT_EQ(out, "kept:YW5uOnB3");
+}
+
 }  // namespace
 }  // namespace leanscope
