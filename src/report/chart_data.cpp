@@ -1,12 +1,15 @@
 #include "report/detail/chart_data.h"
 
 #include <fmt/format.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <cmath>
 #include <iterator>
+#include <new>
 #include <string_view>
 
+#include "common/strings.h"
 #include "report/detail/html.h"
 
 namespace leanscope::report::detail {
@@ -340,6 +343,28 @@ void append_section_json(std::string& out, std::span<const analysis::Panel> pane
     out.append("]}");
   }
   out.append("]}");
+}
+
+ChartBlockBytes append_chart_data_block(std::string& out, std::span<const analysis::Panel> panels,
+                                        const SectionGrid& grid) {
+  constexpr int kDeflateLevel = 4;
+  std::string json;
+  append_section_json(json, panels, grid);
+  // Level 4: on a day of 16 clients 11 % smaller than level 1 in 1.7 times its
+  // time, where level 6 is 16 % smaller in 5.5 times (docs/PERFORMANCE.md).
+  uLongf size = compressBound(static_cast<uLong>(json.size()));
+  std::string deflated(size, '\0');
+  if (compress2(reinterpret_cast<Bytef*>(deflated.data()), &size, reinterpret_cast<const Bytef*>(json.data()),
+                static_cast<uLong>(json.size()), kDeflateLevel) != Z_OK) {
+    // Only a lack of memory can fail with a large enough buffer.
+    throw std::bad_alloc();
+  }
+  deflated.resize(size);
+  const std::size_t start = out.size();
+  out.append("<script type=\"application/octet-stream\" class=\"chart-data\" data-encoding=\"deflate-base64\">");
+  append_base64(out, deflated);
+  out.append("</script>\n");
+  return {json.size(), out.size() - start};
 }
 
 }  // namespace leanscope::report::detail

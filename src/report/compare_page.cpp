@@ -160,9 +160,9 @@ void client_charts(std::string& out, const Comparison& c) {
       out.append(has_data ? "<div class=\"chart\"></div>" : "<p class=\"nodata\">No data available</p>");
       out.append("</figure>\n");
     }
-    out.append("</div>\n<script type=\"application/json\" class=\"chart-data\">");
-    append_section_json(out, panels, build_section_grid(panels));
-    out.append("</script>\n</section>\n");
+    out.append("</div>\n");
+    append_chart_data_block(out, panels, build_section_grid(panels));
+    out.append("</section>\n");
   }
 }
 

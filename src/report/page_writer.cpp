@@ -181,7 +181,7 @@ void missing_data(std::string& out, const ReportModel& m, const Section& s) {
 }  // namespace
 
 void detail::append_time_charts(std::string& out, const ReportModel& m, const Section& s, std::size_t buckets,
-                                std::size_t* downsampled_bytes) {
+                                ChartBytes* bytes) {
   auto it = std::back_inserter(out);
   bool copied = false;
   const std::vector<Panel> rebuilt = arranged_panels(m, s, copied);
@@ -236,12 +236,14 @@ void detail::append_time_charts(std::string& out, const ReportModel& m, const Se
     out.append(has_data ? "<div class=\"chart\"></div>" : "<p class=\"nodata\">No data available</p>");
     out.append("</figure>\n");
   }
-  out.append("</div>\n<script type=\"application/json\" class=\"chart-data\">");
+  out.append("</div>\n");
   const detail::SectionGrid grid = detail::build_section_grid(panels, buckets);
-  const std::size_t json_start = out.size();
-  detail::append_section_json(out, panels, grid);
-  if (grid.downsampled && downsampled_bytes != nullptr) *downsampled_bytes += out.size() - json_start;
-  out.append("</script>\n");
+  const detail::ChartBlockBytes block = detail::append_chart_data_block(out, panels, grid);
+  if (bytes != nullptr) {
+    bytes->json += block.json;
+    bytes->written += block.written;
+    if (grid.downsampled) bytes->downsampled_json += block.json;
+  }
   if (!s.reference_lines.empty()) {
     out.append("<script type=\"application/json\" class=\"chart-tiers\">");
     append_reference_lines_json(out, s);
@@ -337,7 +339,9 @@ void table(std::string& out, const analysis::Table& t) {
   out.append("</tbody></table></div>\n");
 }
 
-// The page's byte budget: a week of 16 clients stays under 2 MB. Charts get
+// The page's byte budget, with its chart data counted as the browser holds
+// it once inflated (what the page costs to open, not only to ship): a week of
+// 16 clients stays under 2 MB. Charts get
 // what the rest of the page leaves, as display buckets (each a minimum and a
 // maximum, so spikes survive however few there are), at most
 // kDefaultBuckets and at least kMinBuckets per chart.
@@ -442,10 +446,9 @@ void header(std::string& out, const ReportModel& m) {
   }
 }
 
-// The page with charts at `buckets`; `downsampled_bytes` adds the bytes of
-// the chart data that scales with the bucket count.
+// The page with charts at `buckets`; `bytes` adds its chart data's.
 std::string write_page(const ReportModel& m, const PageContext& context, std::size_t buckets,
-                       std::size_t& downsampled_bytes) {
+                       detail::ChartBytes& bytes) {
   std::string out;
   out.reserve(256 * 1024);
   detail::PageFrame frame;
@@ -471,7 +474,7 @@ std::string write_page(const ReportModel& m, const PageContext& context, std::si
     if (s.bars) {
       bar_chart(out, s);
     } else if (s.has_charts()) {
-      detail::append_time_charts(out, m, s, buckets, &downsampled_bytes);
+      detail::append_time_charts(out, m, s, buckets, &bytes);
     }
     for (const auto& t : s.tables) table(out, t);
     if (s.findings) detail::append_findings(out, m.findings, anchors);
@@ -489,12 +492,14 @@ std::string report_page_html(const ReportModel& m, const PageContext& context) {
   const auto costs = chart_costs(m);
   std::size_t buckets = planned_buckets(costs, kPageBytes - kOtherBytesGuess);
   for (int attempt = 0;; ++attempt) {
-    std::size_t downsampled = 0;
-    std::string page = write_page(m, context, buckets, downsampled);
-    if (page.size() <= kPageBytes || buckets <= kMinBuckets || downsampled == 0 || attempt == 3) return page;
-    const std::size_t fixed = page.size() - downsampled;
-    const double share =
-        fixed >= kPageBytes ? 0.0 : static_cast<double>(kPageBytes - fixed) / static_cast<double>(downsampled);
+    detail::ChartBytes charts;
+    std::string page = write_page(m, context, buckets, charts);
+    const std::size_t inflated = page.size() - charts.written + charts.json;
+    if (inflated <= kPageBytes || buckets <= kMinBuckets || charts.downsampled_json == 0 || attempt == 3) return page;
+    const std::size_t fixed = inflated - charts.downsampled_json;
+    const double share = fixed >= kPageBytes
+                             ? 0.0
+                             : static_cast<double>(kPageBytes - fixed) / static_cast<double>(charts.downsampled_json);
     buckets = std::max(kMinBuckets,
                        std::min(buckets - 1, static_cast<std::size_t>(0.97 * share * static_cast<double>(buckets))));
   }

@@ -10,6 +10,7 @@
 
 #include "common/fs.h"
 #include "report/page_writer.h"
+#include "support/page_data.h"
 #include "support/test_support.h"
 
 namespace leanscope::report {
@@ -94,13 +95,46 @@ TEST(PageWriterInChromium, DrawsEveryChartKindWithoutErrors) {
   EXPECT_NE(html.find("data-kind=\"steps\""), std::string::npos);
   EXPECT_NE(html.find("class=\"chart-annotations\""), std::string::npos);
   EXPECT_NE(html.find("class=\"chart-bars\""), std::string::npos);
-  EXPECT_NE(html.find("\"inf\""), std::string::npos);  // not taken for a missing sample
+  EXPECT_NE(leanscope::testing::with_chart_data_inflated(html).find("\"inf\""),
+            std::string::npos);  // not taken for a missing sample
   ASSERT_TRUE(write_file_atomic(page, html).ok());
   const auto dom = leanscope::testing::chromium_dump_dom("file://" + page.string());
   ASSERT_TRUE(dom.has_value());
   // 2 step panels + 2 memory panels + 1 network panel + 1 distribution.
   EXPECT_EQ(body_attribute(*dom, "data-charts-rendered"), "6");
   EXPECT_EQ(body_attribute(*dom, "data-chart-errors"), "0");
+}
+
+// Chart data that cannot be inflated (a browser without DecompressionStream,
+// a damaged block) leaves a message in each panel of its section and counts
+// as errors; the other sections are drawn.
+TEST(PageWriterInChromium, UnreadableChartDataIsAnErrorInItsPanels) {
+  ASSERT_TRUE(leanscope::testing::have_program("chromium")) << "chromium is not installed (Debian package chromium)";
+  PageContext ctx;
+  ctx.devnet = model().devnet;
+  ctx.reports = {{"kinds", "Chart kinds"}};
+  const std::string html = report_page_html(model(), ctx);
+  leanscope::testing::TempDir dir;
+
+  std::string old_browser = html;
+  old_browser.insert(old_browser.find("<head>") + 6, "<script>delete window.DecompressionStream;</script>");
+  ASSERT_TRUE(write_file_atomic(dir / "old.html", old_browser).ok());
+  auto dom = leanscope::testing::chromium_dump_dom("file://" + (dir / "old.html").string());
+  ASSERT_TRUE(dom.has_value());
+  EXPECT_EQ(body_attribute(*dom, "data-charts-rendered"), "1");  // the distribution: its data is plain JSON
+  EXPECT_EQ(body_attribute(*dom, "data-chart-errors"), "5");
+  EXPECT_NE(dom->find("Chart error: this browser cannot inflate chart data"), std::string::npos);
+
+  // The first block (the step chart's) damaged: its two panels fail, the rest are drawn.
+  std::string damaged = html;
+  const std::size_t block = damaged.find("data-encoding=\"deflate-base64\">");
+  ASSERT_NE(block, std::string::npos);
+  damaged.insert(damaged.find('>', block) + 1, "AAAA");
+  ASSERT_TRUE(write_file_atomic(dir / "damaged.html", damaged).ok());
+  dom = leanscope::testing::chromium_dump_dom("file://" + (dir / "damaged.html").string());
+  ASSERT_TRUE(dom.has_value());
+  EXPECT_EQ(body_attribute(*dom, "data-charts-rendered"), "4");
+  EXPECT_EQ(body_attribute(*dom, "data-chart-errors"), "2");
 }
 
 // The tools every section gets: the all-clients overlay behind its toggle, a
@@ -204,7 +238,7 @@ TEST(PageWriterInChromium, ScaledFractionsReadBackAsTheirValues) {
   ctx.devnet = m.devnet;
   ctx.reports = {{"scaled", "Scaled"}};
   std::string html = report_page_html(m, ctx);
-  ASSERT_NE(html.find("\"k\":5,\"v\":[519.2,"), std::string::npos);
+  ASSERT_NE(leanscope::testing::with_chart_data_inflated(html).find("\"k\":5,\"v\":[519.2,"), std::string::npos);
   // Once drawn: the legend's last value, then the value under the cursor.
   html.insert(html.rfind("</body>"), R"(<script>
 setTimeout(function () {

@@ -1,7 +1,8 @@
 // leanscope pages: theme toggle, and one uPlot chart per client panel.
 // The data contract with the page writer is documented in one place:
 // docs/ARCHITECTURE.md, "Page data". In short, each chart section holds
-// <script type="application/json" class="chart-data">: {"x":[first time in
+// a script.chart-data block with data-encoding "deflate-base64": its JSON
+// deflated and in base64, {"x":[first time in
 // s, then deltas],"panels":[{"p":panel index,"lines":[{"l":label,"c":color
 // slot,"a":1 (right-hand axis, optional),"s":[last,min,max,mean],"k":n
 // (optional: the numbers of v are the values times 10^n),"v":[values]}]}]}
@@ -101,9 +102,37 @@
   }
 
   // ---- data ----
+  // A block with data-encoding="deflate-base64" (the chart data) holds its
+  // JSON deflated and in base64: inflated once, before drawing, by the
+  // browser's DecompressionStream; readJson then hands out what it held.
+  var inflated = new WeakMap();  // block element -> {value} or {error}
+  function inflate(base64) {
+    if (typeof DecompressionStream === 'undefined') {
+      return Promise.reject(new Error('this browser cannot inflate chart data (no DecompressionStream)'));
+    }
+    var raw = atob(base64.trim()), bytes = new Uint8Array(raw.length);
+    for (var i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+    return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate'))).text();
+  }
+  function inflateBlocks(scope) {
+    var blocks = scope.querySelectorAll('script[data-encoding="deflate-base64"]');
+    var work = [];
+    Array.prototype.forEach.call(blocks, function (el) {
+      if (inflated.has(el)) return;
+      work.push(Promise.resolve().then(function () { return inflate(el.textContent); }).then(
+        function (text) { inflated.set(el, { value: JSON.parse(text) }); },
+        function (e) { inflated.set(el, { error: e }); }));
+    });
+    return Promise.all(work);
+  }
   function readJson(section, cls) {
     var el = section.querySelector('script.' + cls);
-    return el ? JSON.parse(el.textContent) : null;
+    if (!el) return null;
+    if (!el.hasAttribute('data-encoding')) return JSON.parse(el.textContent);
+    var got = inflated.get(el);
+    if (!got) throw new Error('chart data not inflated');
+    if (got.error) throw got.error;
+    return got.value;
   }
   function decodeTimes(x) {
     var out = new Array(x.length), t = 0;
@@ -453,7 +482,19 @@
     if (grid.getAttribute('data-kind') === 'bars') { buildBars(section, theme); return; }
     var steps = grid.getAttribute('data-kind') === 'steps';
     var notes = readJson(section, 'chart-annotations') || {};
-    var data = readJson(section, 'chart-data');
+    var data;
+    try {
+      data = readJson(section, 'chart-data');
+    } catch (e) {
+      // Chart data that cannot be read (a browser without
+      // DecompressionStream, a damaged file): each panel says why.
+      grid.querySelectorAll('[data-panel] .chart').forEach(function (figure) {
+        errors++;
+        figure.textContent = 'Chart error: ' + (e && e.message ? e.message : e);
+      });
+      if (window.console) console.error(e);
+      return;
+    }
     if (!data || !data.panels || data.panels.length === 0) return;
     var unit = grid.getAttribute('data-unit');
     var tiers = mergeTiers(readJson(section, 'chart-tiers'));
@@ -559,6 +600,9 @@
 
   // Rebuilds one section's charts (a toggle changed how it is drawn).
   function rebuildSection(section) {
+    inflateBlocks(section).then(function () { redrawSection(section); });
+  }
+  function redrawSection(section) {
     observers = observers.filter(function (o) { if (o.section !== section) return true; o.o.disconnect(); return false; });
     charts = charts.filter(function (c) { if (c.section !== section) return true; c.u.destroy(); return false; });
     section.querySelectorAll('table.legend').forEach(function (t) { t.remove(); });
@@ -602,10 +646,15 @@
     }
   }
 
+  // Every chart of the page, once its data is inflated.
+  function drawCharts() {
+    return inflateBlocks(document).then(buildCharts);
+  }
+
   function setTheme(theme) {
     root.setAttribute('data-theme', theme);
     showThemeName();
-    buildCharts();  // chart colours are read from the theme's CSS variables
+    drawCharts();  // chart colours are read from the theme's CSS variables
   }
 
   var toggle = document.getElementById('theme-toggle');
@@ -654,7 +703,7 @@
   }
   bindControls();
   showThemeName();
-  buildCharts();
+  drawCharts();
 
   // Live pages (`leanscope watch`): served over HTTP, a page polls the
   // version.json beside it; when the version changes it fetches itself
@@ -691,8 +740,9 @@
         var zoom = zoomed();
         main.innerHTML = next.innerHTML;
         bindControls();
-        buildCharts();
-        if (zoom) charts.forEach(function (c) { if (!c.section.querySelector('.charts[data-kind="bars"]')) c.u.setScale('x', zoom); });
+        return drawCharts().then(function () {
+          if (zoom) charts.forEach(function (c) { if (!c.section.querySelector('.charts[data-kind="bars"]')) c.u.setScale('x', zoom); });
+        });
       });
     }
     function poll() {

@@ -52,6 +52,19 @@ struct SectionGrid {
 // ("Page data").
 void append_section_json(std::string& out, std::span<const analysis::Panel> panels, const SectionGrid& grid);
 
+// What a chart-data block took: its JSON, and the bytes it was written in.
+struct ChartBlockBytes {
+  std::size_t json = 0;
+  std::size_t written = 0;
+};
+
+// Appends the section's <script class="chart-data"> block: its JSON
+// (append_section_json) deflated (zlib format) and in base64, which site.js
+// inflates with the browser's DecompressionStream("deflate") before drawing.
+// Chart values are most of a page's bytes and compress about fivefold.
+ChartBlockBytes append_chart_data_block(std::string& out, std::span<const analysis::Panel> panels,
+                                        const SectionGrid& grid);
+
 // About how many bytes one value of this line takes in the chart JSON (its
 // number and a comma), from a few dozen of its samples: what the page
 // writer's byte budget plans with before it measures.

@@ -29,11 +29,19 @@ void append_findings(std::string& out, const std::vector<analysis::Finding>& fin
 // a kind no section names goes on every per-client time section).
 [[nodiscard]] bool section_draws(const analysis::ReportModel& m, const analysis::Section& s,
                                  const analysis::Finding& f);
+// What a page's chart-data blocks hold: their JSON as the browser reads it
+// once inflated, the bytes written for it, and the JSON of the downsampled
+// ones (what scales with the bucket count).
+struct ChartBytes {
+  std::size_t json = 0;
+  std::size_t written = 0;
+  std::size_t downsampled_json = 0;
+};
 // A time-chart section as the report page draws it (the devnet overview
-// draws its small charts with it too). `downsampled_bytes`, when given, adds
-// the bytes of chart data written at `buckets` (0 when the axis is exact).
+// draws its small charts with it too); `bytes`, when given, adds its chart
+// data's.
 void append_time_charts(std::string& out, const analysis::ReportModel& m, const analysis::Section& s,
-                        std::size_t buckets, std::size_t* downsampled_bytes = nullptr);
+                        std::size_t buckets, ChartBytes* bytes = nullptr);
 // A section's every client in one panel (a line per client, labelled by
 // client), for the overview's small charts.
 [[nodiscard]] analysis::Section overlaid(const analysis::Section& s);
