@@ -360,11 +360,12 @@ ChartBlockBytes append_chart_data_block(std::string& out, std::span<const analys
     throw std::bad_alloc();
   }
   deflated.resize(size);
-  const std::size_t start = out.size();
   out.append("<script type=\"application/octet-stream\" class=\"chart-data\" data-encoding=\"deflate-base64\">");
+  const std::size_t start = out.size();
   append_base64(out, deflated);
+  const std::size_t written = out.size() - start;
   out.append("</script>\n");
-  return {json.size(), out.size() - start};
+  return {json.size(), written};
 }
 
 }  // namespace leanscope::report::detail

@@ -52,7 +52,7 @@ struct SectionGrid {
 // ("Page data").
 void append_section_json(std::string& out, std::span<const analysis::Panel> panels, const SectionGrid& grid);
 
-// What a chart-data block took: its JSON, and the bytes it was written in.
+// What a chart-data block holds: its JSON, and the bytes written in its place.
 struct ChartBlockBytes {
   std::size_t json = 0;
   std::size_t written = 0;
