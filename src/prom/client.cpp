@@ -284,8 +284,6 @@ Status Client::query_range_each(std::span<const RangeQuery> queries, const OnQue
   }
   auto on_success = [&](std::size_t index, std::string& body) -> Status {
     auto matrix = decode_matrix(body, body.capacity());
-    body.clear();
-    body.shrink_to_fit();
     auto [q, c] = batch->owner[index];
     if (failed[q]) return {};
     if (!matrix) {

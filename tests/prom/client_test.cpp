@@ -161,6 +161,35 @@ TEST(QueryRange, SeveralQueriesComeBackInOrder) {
     EXPECT_EQ(*(*all)[static_cast<std::size_t>(i)].series[0].label("job"), "q" + std::to_string(i));
 }
 
+// Bodies (and the decoder's index) are reused from one answer to the next:
+// a short answer after a long one holds only its own series.
+TEST(QueryRange, AShortAnswerAfterALongOneHoldsOnlyItsOwnSeries) {
+  FakePrometheus server([](const httplib::Request& req, httplib::Response& res, int) {
+    const int n = std::stoi(req.get_param_value("query").substr(1));
+    std::vector<std::pair<std::string, std::string>> series;
+    for (int i = 0; i < n; ++i)
+      series.emplace_back(R"({"job":"j)" + std::to_string(i) + R"("})", R"([[1763900000,"1"]])");
+    res.set_content(FakePrometheus::matrix(series), "application/json");
+  });
+  auto config = fast_config(server.url());
+  config.concurrency = 1;
+  auto client = Client::create(config);
+  ASSERT_TRUE(client.ok());
+  const std::vector<int> sizes = {3000, 2, 700, 0, 5, 2500, 1};
+  std::vector<RangeQuery> queries;
+  for (int n : sizes) queries.push_back({"q" + std::to_string(n), kT0, kT0 + 60'000, 60'000});
+  auto all = client->query_range_all(queries);
+  ASSERT_TRUE(all.ok()) << all.error().message;
+  ASSERT_EQ(all->size(), sizes.size());
+  for (std::size_t q = 0; q < sizes.size(); ++q) {
+    const auto& m = (*all)[q];
+    ASSERT_EQ(m.series.size(), static_cast<std::size_t>(sizes[q])) << q;
+    if (!m.series.empty()) {
+      EXPECT_EQ(*m.series.back().label("job"), "j" + std::to_string(sizes[q] - 1)) << q;
+    }
+  }
+}
+
 TEST(Stats, CountEveryResponseAndTheBytesAsSentAndDecoded) {
   // A first 503 (retried), then a long, repetitive JSON body that the server
   // compresses because the client accepts compressed responses.
