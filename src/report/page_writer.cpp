@@ -238,12 +238,8 @@ void detail::append_time_charts(std::string& out, const ReportModel& m, const Se
   }
   out.append("</div>\n");
   const detail::SectionGrid grid = detail::build_section_grid(panels, buckets);
-  const detail::ChartBlockBytes block = detail::append_chart_data_block(out, panels, grid);
-  if (bytes != nullptr) {
-    bytes->json += block.json;
-    bytes->written += block.written;
-    if (grid.downsampled) bytes->downsampled_json += block.json;
-  }
+  const detail::ChartBytes block = detail::append_chart_data_block(out, panels, grid);
+  if (bytes != nullptr) *bytes += block;
   if (!s.reference_lines.empty()) {
     out.append("<script type=\"application/json\" class=\"chart-tiers\">");
     append_reference_lines_json(out, s);

@@ -52,18 +52,26 @@ struct SectionGrid {
 // ("Page data").
 void append_section_json(std::string& out, std::span<const analysis::Panel> panels, const SectionGrid& grid);
 
-// What a chart-data block holds: its JSON, and the bytes written in its place.
-struct ChartBlockBytes {
+// What chart-data blocks hold: their JSON as the browser reads it once
+// inflated, the bytes written in its place, and the JSON of the downsampled
+// ones (what scales with the display bucket count).
+struct ChartBytes {
   std::size_t json = 0;
   std::size_t written = 0;
+  std::size_t downsampled_json = 0;
+  ChartBytes& operator+=(const ChartBytes& other) {
+    json += other.json;
+    written += other.written;
+    downsampled_json += other.downsampled_json;
+    return *this;
+  }
 };
 
 // Appends the section's <script class="chart-data"> block: its JSON
 // (append_section_json) deflated (zlib format) and in base64, which site.js
 // inflates with the browser's DecompressionStream("deflate") before drawing.
 // Chart values are most of a page's bytes and compress about fivefold.
-ChartBlockBytes append_chart_data_block(std::string& out, std::span<const analysis::Panel> panels,
-                                        const SectionGrid& grid);
+ChartBytes append_chart_data_block(std::string& out, std::span<const analysis::Panel> panels, const SectionGrid& grid);
 
 // About how many bytes one value of this line takes in the chart JSON (its
 // number and a comma), from a few dozen of its samples: what the page

@@ -8,6 +8,7 @@
 
 #include "analysis/finding.h"
 #include "analysis/model.h"
+#include "report/detail/chart_data.h"
 
 namespace leanscope::report::detail {
 
@@ -29,14 +30,6 @@ void append_findings(std::string& out, const std::vector<analysis::Finding>& fin
 // a kind no section names goes on every per-client time section).
 [[nodiscard]] bool section_draws(const analysis::ReportModel& m, const analysis::Section& s,
                                  const analysis::Finding& f);
-// What a page's chart-data blocks hold: their JSON as the browser reads it
-// once inflated, the bytes written for it, and the JSON of the downsampled
-// ones (what scales with the bucket count).
-struct ChartBytes {
-  std::size_t json = 0;
-  std::size_t written = 0;
-  std::size_t downsampled_json = 0;
-};
 // A time-chart section as the report page draws it (the devnet overview
 // draws its small charts with it too); `bytes`, when given, adds its chart
 // data's.
