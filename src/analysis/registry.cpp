@@ -2,10 +2,9 @@
 #include "analysis/registry.h"
 
 #include <algorithm>
+#include <exception>
 #include <map>
 #include <mutex>
-#include <system_error>
-#include <thread>
 #include <utility>
 
 #include "analysis/aggregation.h"
@@ -14,6 +13,7 @@
 #include "analysis/pq_signatures.h"
 #include "analysis/resources.h"
 #include "analysis/state_transitions.h"
+#include "common/serial_worker.h"
 
 namespace leanscope::analysis {
 
@@ -155,19 +155,12 @@ Result<DevnetAnalysis> analyse_devnet(const std::filesystem::path& data_dir, con
   out.models.resize(reports.size());
   // on_model runs on a second thread while the next report reads and
   // analyses: a page is drawn on the other core. One call at a time, so it
-  // needs no lock; declared after `out` so that it is joined before the
+  // needs no lock; declared after `out` so that it is finished before the
   // models it reads are destroyed.
   Status drawn;
-  std::jthread drawer;
-  const auto draw = [&](std::size_t k) {
-    try {
-      drawn = on_model(k, out.models[k]);
-    } catch (const std::exception& e) {  // out of memory: not an exception escaping a thread
-      drawn = make_error("{}: {}", reports[k]->id, e.what());
-    }
-  };
+  SerialWorker drawer(1);
   const auto wait_drawn = [&]() -> Status {
-    if (drawer.joinable()) drawer.join();
+    drawer.drain();
     return std::exchange(drawn, Status{});
   };
   for (const std::size_t k : order) {
@@ -193,11 +186,13 @@ Result<DevnetAnalysis> analyse_devnet(const std::filesystem::path& data_dir, con
     LEANSCOPE_TRY(wait_drawn());
     out.models[k] = std::move(model).value();
     if (!on_model) continue;
-    try {
-      drawer = std::jthread(draw, k);
-    } catch (const std::system_error&) {
-      draw(k);  // no thread to be had: drawn here
-    }
+    drawer.post([&, k] {
+      try {
+        drawn = on_model(k, out.models[k]);
+      } catch (const std::exception& e) {  // out of memory: the report's error, naming it
+        drawn = make_error("{}: {}", reports[k]->id, e.what());
+      }
+    });
   }
   LEANSCOPE_TRY(wait_drawn());
   return out;

@@ -34,6 +34,11 @@ void SerialWorker::post(std::function<void()> task) {
   changed_.notify_all();
 }
 
+void SerialWorker::drain() {
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, [&] { return (waiting_.empty() && !running_) || error_; });
+}
+
 std::optional<std::string> SerialWorker::finish() {
   {
     std::lock_guard lock(mutex_);
@@ -53,6 +58,7 @@ void SerialWorker::work() {
       if (waiting_.empty()) return;
       task = std::move(waiting_.front());
       waiting_.pop_front();
+      running_ = true;
       changed_.notify_all();
     }
     try {
@@ -61,9 +67,13 @@ void SerialWorker::work() {
       std::lock_guard lock(mutex_);
       error_ = e.what();
       waiting_.clear();
+      running_ = false;
       changed_.notify_all();
       return;
     }
+    std::lock_guard lock(mutex_);
+    running_ = false;
+    changed_.notify_all();
   }
 }
 

@@ -64,6 +64,32 @@ TEST(SerialWorker, PostWaitsWhileTheQueueIsFull) {
   EXPECT_GT(at("third done"), at("second done"));
 }
 
+// drain() returns once the task running and those waiting have run, not
+// when the last one is taken; the worker goes on with tasks posted after.
+TEST(SerialWorker, DrainWaitsForTheRunningTaskToo) {
+  std::promise<void> gate;
+  auto open = gate.get_future().share();
+  std::vector<int> done;
+  SerialWorker worker(1);
+  worker.post([&, open] {
+    open.wait();
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    done.push_back(1);
+  });
+  worker.post([&] { done.push_back(2); });
+  std::thread opener([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    gate.set_value();
+  });
+  worker.drain();
+  EXPECT_EQ(done, (std::vector<int>{1, 2}));
+  opener.join();
+  worker.post([&] { done.push_back(3); });
+  worker.drain();
+  EXPECT_EQ(done, (std::vector<int>{1, 2, 3}));
+  EXPECT_EQ(worker.finish(), std::nullopt);
+}
+
 TEST(SerialWorker, AnExceptionIsReportedAndTheTasksAfterItDoNotRun) {
   std::vector<int> ran;
   SerialWorker worker(4);
