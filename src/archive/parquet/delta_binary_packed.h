@@ -41,7 +41,8 @@ class DeltaBinaryPackedDecoder {
   bool in_block_ = false;
 };
 
-// Appends DELTA_BINARY_PACKED of values (block 128, 4 miniblocks) — used by tests.
+// Appends DELTA_BINARY_PACKED of values (block 128, 4 miniblocks): the writer's
+// encoding of INT64 columns, and DELTA_BYTE_ARRAY's lengths and prefixes.
 void delta_binary_packed_encode(const std::int64_t* values, std::size_t count, std::string& out);
 
 }  // namespace leanscope::parquet::detail
