@@ -503,6 +503,47 @@ TEST(Hostile, OnlyRequestedSamplesAreKeptSortedOnceAndCounted) {
             "query 'up': dropped 3 samples the server sent outside the requested range or step grid, or repeated");
 }
 
+// Every way a series can differ from what was asked, one series each, beside
+// series that are already right: those are kept as they are, not copied.
+TEST(KeepRequestedSamples, LeavesRightSeriesAsTheyAreAndMendsTheOthers) {
+  constexpr TimeMs kStep = 60'000, kEnd = kT0 + 10 * kStep;
+  auto series = [](std::string job, std::vector<TimeMs> times) {
+    Series s;
+    s.labels = {{"job", std::move(job)}};
+    s.values.assign(times.size(), 1.0);
+    for (std::size_t i = 0; i < times.size(); ++i) s.values[i] = static_cast<double>(i);
+    s.times = std::move(times);
+    return s;
+  };
+  Matrix m;
+  m.series.push_back(series("steps", {kT0, kT0 + kStep, kT0 + 2 * kStep}));
+  m.series.push_back(series("gap", {kT0 + kStep, kT0 + 4 * kStep, kEnd}));  // on the grid after a gap
+  m.series.push_back(series("off-grid-after-gap", {kT0, kT0 + 2 * kStep + 1, kT0 + 3 * kStep + 1}));
+  m.series.push_back(series("repeat", {kT0, kT0 + kStep, kT0 + kStep}));
+  m.series.push_back(series("backwards", {kT0 + 2 * kStep, kT0 + kStep}));
+  m.series.push_back(series("before", {kT0 - kStep, kT0}));
+  m.series.push_back(series("after", {kEnd, kEnd + kStep}));
+  m.series.push_back(series("short", {kT0, kT0 + kStep}));
+  m.series.back().values.pop_back();
+  const double* steps_values = m.series[0].values.data();
+  const TimeMs* gap_times = m.series[1].times.data();
+
+  EXPECT_EQ(keep_requested_samples(m, kT0, kEnd, kStep), 2 + 1 + 0 + 1 + 1 + 1);
+  ASSERT_EQ(m.series.size(), 8u);
+  EXPECT_EQ(m.series[0].values.data(), steps_values);
+  EXPECT_EQ(m.series[1].times.data(), gap_times);
+  EXPECT_EQ(m.series[1].times, (std::vector<TimeMs>{kT0 + kStep, kT0 + 4 * kStep, kEnd}));
+  EXPECT_EQ(m.series[2].times, (std::vector<TimeMs>{kT0}));
+  EXPECT_EQ(m.series[3].times, (std::vector<TimeMs>{kT0, kT0 + kStep}));
+  EXPECT_EQ(m.series[3].values, (std::vector<double>{0, 1}));  // of a repeated time, the first sent
+  EXPECT_EQ(m.series[4].times, (std::vector<TimeMs>{kT0 + kStep, kT0 + 2 * kStep}));
+  EXPECT_EQ(m.series[4].values, (std::vector<double>{1, 0}));
+  EXPECT_EQ(m.series[5].times, (std::vector<TimeMs>{kT0}));
+  EXPECT_EQ(m.series[6].times, (std::vector<TimeMs>{kEnd}));
+  EXPECT_EQ(m.series[7].times, (std::vector<TimeMs>{kT0}));
+  EXPECT_EQ(m.series[7].values, (std::vector<double>{0}));
+}
+
 TEST(Hostile, AForeignSampleInOneChunkDoesNotHideTheNext) {
   // The first chunk also answers with a point of the far future: the second
   // chunk's samples must still be kept.
