@@ -149,8 +149,20 @@ Status DatasetStreamWriter::add(std::size_t series, std::span<const TimeMs> time
   const auto& s = st.series[series];
   const std::size_t n = std::min({times.size(), values.size(), s.rows});
   auto& cols = st.buffer.columns;
+  if (!s.bare) {  // every row: a column at a time
+    for (std::size_t c = 0; c < cols.size(); ++c) {
+      if (c == 2)
+        cols[c].ints.insert(cols[c].ints.end(), times.begin(), times.begin() + static_cast<std::ptrdiff_t>(n));
+      else if (c == 3)
+        cols[c].doubles.insert(cols[c].doubles.end(), values.begin(), values.begin() + static_cast<std::ptrdiff_t>(n));
+      else
+        cols[c].codes.insert(cols[c].codes.end(), n, s.codes[c < 2 ? c : c - 2]);
+    }
+    st.buffer.num_rows += n;
+    return st.flush(false);
+  }
   for (std::size_t r = 0; r < n; ++r) {
-    if (s.bare && st.dropped.contains({series, times[r]})) continue;
+    if (st.dropped.contains({series, times[r]})) continue;
     for (std::size_t c = 0; c < cols.size(); ++c) {
       if (c == 2)
         cols[c].ints.push_back(times[r]);
