@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 #include "archive/parquet/bit_util.h"
@@ -210,17 +211,22 @@ class FixedWidthReader final : public ColumnReader {
 
   [[nodiscard]] Status read_delta(std::vector<Out>& out, const std::uint8_t* data, std::size_t size,
                                   std::size_t count) {
+    static_assert(std::is_same_v<Out, std::int64_t>);
     DeltaBinaryPackedDecoder decoder;
     LEANSCOPE_TRY(decoder.init(data, size));
-    deltas_.resize(count);
-    LEANSCOPE_TRY(decoder.decode(deltas_.data(), count));
-    for (std::int64_t v : deltas_) out.push_back(Conv::from_int64(v));
+    // Decoded in place: the archive's timestamps are read this way.
+    const std::size_t at = out.size();
+    out.resize(at + count);
+    if (auto s = decoder.decode(out.data() + at, count); !s.ok()) {
+      out.resize(at);
+      return s;
+    }
+    for (std::size_t i = at; i < out.size(); ++i) out[i] = Conv::from_int64(out[i]);
     return {};
   }
 
   std::vector<Out> dict_;
   std::vector<std::uint8_t> scratch_;
-  std::vector<std::int64_t> deltas_;
 };
 
 }  // namespace leanscope::parquet::detail
