@@ -192,7 +192,8 @@ TEST(ParquetRoundTrip, Int64ColumnsAreDeltaPacked) {
   for (std::size_t i = 0; i < kRows; ++i) {
     // One series after another: 60 s steps, back to the start every 1,000 rows.
     times.ints.push_back(1'792'540'800'000 + static_cast<std::int64_t>(i % 1000) * 60'000);
-    extremes.ints.push_back(wild[i % 6] + static_cast<std::int64_t>(i % 3));
+    // Wrapping (C++20 converts modulo 2^64): values next to both ends.
+    extremes.ints.push_back(static_cast<std::int64_t>(static_cast<std::uint64_t>(wild[i % 6]) + i % 3));
     extremes.valid.push_back(i % 7 != 3);
     doubles.doubles.push_back(static_cast<double>(i));
   }
