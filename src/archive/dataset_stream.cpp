@@ -149,7 +149,9 @@ Status DatasetStreamWriter::add(std::size_t series, std::span<const TimeMs> time
   const auto& s = st.series[series];
   const std::size_t n = std::min({times.size(), values.size(), s.rows});
   auto& cols = st.buffer.columns;
-  if (!s.bare) {  // every row: a column at a time
+  // Only a bare job's rows can be dropped (those its successor repeats); any
+  // other series is appended whole, a column at a time.
+  if (!s.bare) {
     for (std::size_t c = 0; c < cols.size(); ++c) {
       if (c == 2)
         cols[c].ints.insert(cols[c].ints.end(), times.begin(), times.begin() + static_cast<std::ptrdiff_t>(n));
