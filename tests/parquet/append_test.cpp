@@ -126,6 +126,42 @@ TEST(ParquetAppend, KeepsTheOlderRowGroupsByteForByte) {
   EXPECT_EQ(t->metadata, rows(650, 1100).metadata);
 }
 
+// A file of an earlier leanscope (PLAIN timestamps: the fuzzer's seed) keeps
+// its row groups as they are, and the rows appended after them are written
+// DELTA_BINARY_PACKED: one file with both, read back whole.
+TEST(ParquetAppend, AFileWithPlainTimestampsTakesDeltaPackedRowsAfterIt) {
+  TempDir dir;
+  const auto path = dir / "old.parquet";
+  fs::copy_file(testing::source_dir() / "fuzz/seeds/parquet_reader/leanscope_zstd.parquet", path);
+  auto old_rows = read_table(path);
+  ASSERT_TRUE(old_rows.ok()) << old_rows.error().message;
+  const auto ts = static_cast<std::size_t>(std::find_if(old_rows->columns.begin(), old_rows->columns.end(),
+                                                        [](const Column& c) { return c.name == "timestamp"; }) -
+                                           old_rows->columns.begin());
+  ASSERT_LT(ts, old_rows->columns.size());
+  const auto& old_times = old_rows->columns[ts].ints;
+  const std::int64_t newest = *std::max_element(old_times.begin(), old_times.end());
+  const std::int64_t span = newest - *std::min_element(old_times.begin(), old_times.end()) + 1000;
+  Table newer = *old_rows;
+  for (auto& t : newer.columns[ts].ints) t += span;
+
+  auto stats = append_table(path, newer, before(newest + 1), groups_of(1000));
+  ASSERT_TRUE(stats.ok()) << stats.error().message;
+  EXPECT_EQ(stats->kept_rows, old_rows->num_rows);
+  auto info = inspect(path);
+  ASSERT_TRUE(info.ok()) << info.error().message;
+  ASSERT_EQ(info->row_groups.size(), 4u);
+  for (std::size_t g = 0; g < 3; ++g)
+    EXPECT_EQ(info->row_groups[g].columns[ts].encodings, (std::vector<std::string>{"PLAIN", "RLE"})) << g;
+  EXPECT_EQ(info->row_groups[3].columns[ts].encodings, (std::vector<std::string>{"DELTA_BINARY_PACKED", "RLE"}));
+  auto back = read_table(path);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  ASSERT_EQ(back->num_rows, 2 * old_rows->num_rows);
+  std::vector<std::int64_t> want = old_times;
+  want.insert(want.end(), newer.columns[ts].ints.begin(), newer.columns[ts].ints.end());
+  EXPECT_EQ(back->columns[ts].ints, want);
+}
+
 TEST(ParquetAppend, MovesTheKeptChunksToWhereTheyLand) {
   // A file with 7 bytes of padding after its magic (another writer's
   // layout): the kept chunks land 7 bytes earlier, their offsets moved.
