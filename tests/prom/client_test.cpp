@@ -510,8 +510,7 @@ TEST(KeepRequestedSamples, LeavesRightSeriesAsTheyAreAndMendsTheOthers) {
   auto series = [](std::string job, std::vector<TimeMs> times) {
     Series s;
     s.labels = {{"job", std::move(job)}};
-    s.values.assign(times.size(), 1.0);
-    for (std::size_t i = 0; i < times.size(); ++i) s.values[i] = static_cast<double>(i);
+    for (std::size_t i = 0; i < times.size(); ++i) s.values.push_back(static_cast<double>(i));  // 0, 1, 2, ...
     s.times = std::move(times);
     return s;
   };
