@@ -149,32 +149,28 @@ Status DatasetStreamWriter::add(std::size_t series, std::span<const TimeMs> time
   const auto& s = st.series[series];
   const std::size_t n = std::min({times.size(), values.size(), s.rows});
   auto& cols = st.buffer.columns;
-  // Only a bare job's rows can be dropped (those its successor repeats); any
-  // other series is appended whole, a column at a time.
-  if (!s.bare) {
+  // Rows [begin, end) of the series, a column at a time.
+  const auto append = [&](std::size_t begin, std::size_t end) {
+    const auto b = static_cast<std::ptrdiff_t>(begin), e = static_cast<std::ptrdiff_t>(end);
     for (std::size_t c = 0; c < cols.size(); ++c) {
       if (c == 2)
-        cols[c].ints.insert(cols[c].ints.end(), times.begin(), times.begin() + static_cast<std::ptrdiff_t>(n));
+        cols[c].ints.insert(cols[c].ints.end(), times.begin() + b, times.begin() + e);
       else if (c == 3)
-        cols[c].doubles.insert(cols[c].doubles.end(), values.begin(), values.begin() + static_cast<std::ptrdiff_t>(n));
+        cols[c].doubles.insert(cols[c].doubles.end(), values.begin() + b, values.begin() + e);
       else
-        cols[c].codes.insert(cols[c].codes.end(), n, s.codes[c < 2 ? c : c - 2]);
+        cols[c].codes.insert(cols[c].codes.end(), end - begin, s.codes[c < 2 ? c : c - 2]);
     }
-    st.buffer.num_rows += n;
-    return st.flush(false);
+    st.buffer.num_rows += end - begin;
+  };
+  // Only a bare job's rows can be dropped (those its successor repeats): any
+  // other series goes whole, a bare job's in the runs between dropped rows.
+  std::size_t run = 0;
+  for (std::size_t r = 0; s.bare && r < n; ++r) {
+    if (!st.dropped.contains({series, times[r]})) continue;
+    append(run, r);
+    run = r + 1;
   }
-  for (std::size_t r = 0; r < n; ++r) {
-    if (st.dropped.contains({series, times[r]})) continue;
-    for (std::size_t c = 0; c < cols.size(); ++c) {
-      if (c == 2)
-        cols[c].ints.push_back(times[r]);
-      else if (c == 3)
-        cols[c].doubles.push_back(values[r]);
-      else
-        cols[c].codes.push_back(s.codes[c < 2 ? c : c - 2]);
-    }
-    ++st.buffer.num_rows;
-  }
+  append(run, n);
   return st.flush(false);
 }
 
