@@ -18,28 +18,34 @@ std::vector<std::pair<std::string, std::string>> sorted_labels(const Labels& lab
   return out;
 }
 
-// True when a series is already what keep_requested_samples would make of
-// it, as servers answer: as many values as times, every time inside the
-// range on the step grid, rising. Then it is left as it is, not copied.
-bool only_requested_samples(const Series& s, TimeMs start, TimeMs end, std::int64_t step_ms) {
-  if (s.times.size() != s.values.size()) return false;
-  bool first = true;
-  TimeMs previous = 0;
-  for (const TimeMs t : s.times) {
-    if (t < start || t > end) return false;
-    if (!first && t <= previous) return false;
-    // The next step of a time on the grid is on it too: no division then.
-    if (step_ms > 0 && (first || t - previous != step_ms) && (t - start) % step_ms != 0) return false;
-    first = false;
-    previous = t;
+// The times a range query asks for: inside [start, end], on the step grid
+// anchored at `start` (any time when the step is not positive).
+struct RequestedTimes {
+  TimeMs start, end;
+  std::int64_t step_ms;
+  [[nodiscard]] bool contain(TimeMs t) const {
+    return t >= start && t <= end && (step_ms <= 0 || (t - start) % step_ms == 0);
   }
-  return true;
-}
+  // True when a series is already what keep_requested_samples would make of
+  // it, as servers answer: as many values as times, every one requested,
+  // rising. Then it is left as it is, not copied. The time one step after a
+  // requested one needs only its end checked: no division then.
+  [[nodiscard]] bool only_in(const Series& s) const {
+    if (s.times.size() != s.values.size()) return false;
+    for (std::size_t i = 0; i < s.times.size(); ++i) {
+      const TimeMs t = s.times[i];
+      if (i > 0 && t <= s.times[i - 1]) return false;
+      if (!(i > 0 && t - s.times[i - 1] == step_ms && t <= end) && !contain(t)) return false;
+    }
+    return true;
+  }
+};
 
 }  // namespace
 
 std::int64_t keep_requested_samples(Matrix& matrix, TimeMs start, TimeMs end, std::int64_t step_ms) {
   std::int64_t dropped = 0;
+  const RequestedTimes requested{start, end, step_ms};
   // Series of the same labels are one series: their samples are merged.
   std::map<std::vector<std::pair<std::string, std::string>>, std::size_t> seen;
   std::vector<Series> merged;
@@ -54,13 +60,12 @@ std::int64_t keep_requested_samples(Matrix& matrix, TimeMs start, TimeMs end, st
     into.values.insert(into.values.end(), s.values.begin(), s.values.end());
   }
   for (auto& s : merged) {
-    if (only_requested_samples(s, start, end, step_ms)) continue;
+    if (requested.only_in(s)) continue;
     const std::size_t n = std::min(s.times.size(), s.values.size());
     std::vector<std::size_t> order;
     order.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {
-      const TimeMs t = s.times[i];
-      if (t >= start && t <= end && (step_ms <= 0 || (t - start) % step_ms == 0)) order.push_back(i);
+      if (requested.contain(s.times[i])) order.push_back(i);
     }
     // Stable: of samples with the same time, the first one sent is kept.
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return s.times[a] < s.times[b]; });
