@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <filesystem>
 #include <limits>
 
@@ -195,7 +196,7 @@ TEST(ParquetRoundTrip, Int64ColumnsAreDeltaPacked) {
     // Wrapping (C++20 converts modulo 2^64): values next to both ends.
     extremes.ints.push_back(static_cast<std::int64_t>(static_cast<std::uint64_t>(wild[i % 6]) + i % 3));
     extremes.valid.push_back(i % 7 != 3);
-    doubles.doubles.push_back(static_cast<double>(i));
+    doubles.doubles.push_back(static_cast<double>(i) / 8);  // fractions: PLAIN (below)
   }
   t.columns = {times, extremes, doubles};
   for (auto c : {Compression::Uncompressed, Compression::Zstd}) {
@@ -221,6 +222,66 @@ TEST(ParquetRoundTrip, Int64ColumnsAreDeltaPacked) {
     }
     // Under a byte a row even uncompressed (PLAIN: 8).
     EXPECT_LT(time_bytes, static_cast<std::int64_t>(kRows));
+  }
+}
+
+// DOUBLE pages of whole numbers (counters, buckets, bytes) are written
+// BYTE_STREAM_SPLIT, pages of fractions PLAIN, page by page; every value,
+// nulls, infinities, -0 and NaN included, reads back bit for bit.
+TEST(ParquetRoundTrip, DoublePagesOfWholeNumbersAreByteStreamSplit) {
+  constexpr std::size_t kRows = 12'000;
+  Table t;
+  t.num_rows = kRows;
+  Column counts = make_column("counts", ValueKind::Double, true);
+  Column fractions = make_column("fractions", ValueKind::Double);
+  Column mixed = make_column("mixed", ValueKind::Double);
+  const double special[] = {std::numeric_limits<double>::infinity(),  -0.0,  -std::numeric_limits<double>::infinity(),
+                            std::numeric_limits<double>::quiet_NaN(), 1e300, 0.25};
+  std::vector<std::uint64_t> count_at(kRows);
+  std::uint64_t state = 1, total = 5'000'000;
+  for (auto& v : count_at) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    total += (state >> 33) % 4;
+    v = total;
+  }
+  for (std::size_t i = 0; i < kRows; ++i) {
+    // A counter rising by 0 to 3 a step, a special value now and then (a
+    // page stays mostly whole numbers).
+    counts.doubles.push_back(i % 50 == 7 ? special[(i / 50) % 6] : static_cast<double>(count_at[i]));
+    counts.valid.push_back(i % 11 != 5);
+    fractions.doubles.push_back(0.001 * static_cast<double>(i % 977) + 0.0005);
+    // Whole numbers in the first half, fractions in the second.
+    mixed.doubles.push_back(i < kRows / 2 ? static_cast<double>(i % 40) : static_cast<double>(i) / 3);
+  }
+  t.columns = {counts, fractions, mixed};
+  const auto bits = [](double v) { return std::bit_cast<std::uint64_t>(v); };
+  for (auto c : {Compression::Uncompressed, Compression::Zstd}) {
+    SCOPED_TRACE(std::string(compression_name(c)));
+    WriteOptions o;
+    o.compression = c;
+    o.row_group_rows = kRows;
+    o.data_page_bytes = 8'000;  // 1,000 doubles a page
+    const auto path = std::filesystem::temp_directory_path() / "leanscope_parquet_split.parquet";
+    ASSERT_TRUE(write_table(path, t, o).ok());
+    auto info = inspect(path);
+    auto back = read_table(path);
+    std::filesystem::remove(path);
+    ASSERT_TRUE(info.ok()) << info.error().message;
+    ASSERT_TRUE(back.ok()) << back.error().message;
+    ASSERT_EQ(back->num_rows, kRows);
+    for (std::size_t k = 0; k < t.columns.size(); ++k) {
+      SCOPED_TRACE(t.columns[k].name);
+      for (std::size_t r = 0; r < kRows; ++r) {
+        ASSERT_EQ(back->columns[k].is_null(r), t.columns[k].is_null(r)) << "row " << r;
+        if (!t.columns[k].is_null(r)) {
+          ASSERT_EQ(bits(back->columns[k].doubles[r]), bits(t.columns[k].doubles[r])) << "row " << r;
+        }
+      }
+    }
+    const auto& columns = info->row_groups.at(0).columns;
+    EXPECT_EQ(columns[0].encodings, (std::vector<std::string>{"BYTE_STREAM_SPLIT", "RLE"}));
+    EXPECT_EQ(columns[1].encodings, (std::vector<std::string>{"PLAIN", "RLE"}));
+    EXPECT_EQ(columns[2].encodings, (std::vector<std::string>{"BYTE_STREAM_SPLIT", "PLAIN", "RLE"}));
   }
 }
 

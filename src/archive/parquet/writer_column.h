@@ -44,6 +44,7 @@ class ColumnChunkWriter {
   std::vector<std::uint32_t> local_of_code_;  // dictionary code -> index in this chunk's dictionary
   std::vector<std::uint32_t> chunk_codes_;    // this chunk's dictionary, as table codes
   std::vector<std::int64_t> present_ints_;    // a nullable INT64 page's values, nulls left out
+  std::vector<double> present_doubles_;       // a nullable DOUBLE page's values, nulls left out
 };
 
 }  // namespace leanscope::parquet::detail
