@@ -14,7 +14,9 @@ done, then runs detect and, alternately, RUNS times each:
   - the curl floor: the same query_range requests (bench/e2e.py's
     fetch_requests: chunks of 11,000 points, nocache=1), 4 in flight,
     bodies to /dev/null.
-The load average is read before and after every run. Writes
+The load average is read before and after every run; each run records the
+CPU seconds of the client (fetch, or the curl processes) and of the server
+(its process_cpu_seconds_total) besides the wall time. Writes
 OUT_DIR/vm_scale.json and a Markdown table row; stops VictoriaMetrics and
 deletes its storage unless --keep. Run it under `nice`.
 
@@ -23,7 +25,7 @@ iteration (same --size, --every, --seed, --end), skipping start, load and
 settle: a month takes 8-14 minutes to load. --baseline times a second
 binary's fetch too, in the same rounds (curl, fetch, baseline's fetch).
 """
-import argparse, json, os, re, shutil, signal, subprocess, sys, time, urllib.parse, urllib.request
+import argparse, json, os, re, resource, shutil, signal, subprocess, sys, time, urllib.parse, urllib.request
 from datetime import datetime, timezone
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -46,6 +48,17 @@ def metric_sum(metrics_text, name, labels=""):
 
 def loadavg():
     return open("/proc/loadavg").read().split()[:3]
+
+
+def cpu_of(run, url):
+    """Runs run(); returns (its result, CPU seconds of the processes it started and waited for, the
+    server's CPU seconds meanwhile). The wall time moves with the machine; the client's CPU does not,
+    and the server's says how much of the round was the server."""
+    server = lambda: metric_sum(get(f"{url}/metrics"), "process_cpu_seconds_total")
+    children = lambda: (lambda u: u.ru_utime + u.ru_stime)(resource.getrusage(resource.RUSAGE_CHILDREN))
+    c0, s0 = children(), server()
+    out = run()
+    return out, children() - c0, server() - s0
 
 
 def load(binary, url, hours, clients, every, seed, end):
@@ -152,22 +165,28 @@ def main():
         runs = []
         for i in range(a.runs):
             before = loadavg()
-            curl_s, curl_bytes, requests = curl_floor(url, binary, devnet)
+            (curl_s, curl_bytes, requests), curl_cpu, curl_server_cpu = cpu_of(
+                lambda: curl_floor(url, binary, devnet), url)
             mid = loadavg()
-            fetch_s, fetch_rss, fetch_run = timed(
-                [binary, "fetch", "--prometheus-url", url, "--devnet", "all", "--force", "--data-dir", data])
+            (fetch_s, fetch_rss, fetch_run), fetch_cpu, fetch_server_cpu = cpu_of(
+                lambda: timed([binary, "fetch", "--prometheus-url", url, "--devnet", "all", "--force", "--data-dir",
+                               data]), url)
             summary = [l for l in fetch_run.stderr.splitlines() if "received" in l]
             run = dict(curl_s=curl_s, curl_bytes=curl_bytes, requests=requests, fetch_s=fetch_s, fetch_rss=fetch_rss,
                        fetch_bytes=received_bytes(fetch_run.stderr), fetch_summary=summary[-1] if summary else "",
+                       curl_cpu_s=curl_cpu, curl_server_cpu_s=curl_server_cpu, fetch_cpu_s=fetch_cpu,
+                       fetch_server_cpu_s=fetch_server_cpu,
                        load_before_curl=before, load_before_fetch=mid, load_after=loadavg())
             if " 0 failed" not in fetch_run.stderr:
                 sys.exit(f"fetch failed datasets:\n{fetch_run.stderr[-3000:]}")
             if a.baseline:
-                base_s, base_rss, base_run = timed([os.path.abspath(a.baseline), "fetch", "--prometheus-url", url,
-                                                    "--devnet", "all", "--force", "--data-dir", data + "-baseline"])
+                (base_s, base_rss, base_run), base_cpu, base_server_cpu = cpu_of(
+                    lambda: timed([os.path.abspath(a.baseline), "fetch", "--prometheus-url", url, "--devnet", "all",
+                                   "--force", "--data-dir", data + "-baseline"]), url)
                 if " 0 failed" not in base_run.stderr:
                     sys.exit(f"the baseline's fetch failed datasets:\n{base_run.stderr[-3000:]}")
-                run.update(baseline_s=base_s, baseline_rss=base_rss, load_after_baseline=loadavg())
+                run.update(baseline_s=base_s, baseline_rss=base_rss, baseline_cpu_s=base_cpu,
+                           baseline_server_cpu_s=base_server_cpu, load_after_baseline=loadavg())
             runs.append(run)
             print(json.dumps(run), flush=True)
         result["runs"] = runs
