@@ -177,6 +177,21 @@ TEST(ParquetRoundTrip, DictionaryFallsBackToPlain) {
   expect_same(t, *back);
 }
 
+// A table written to a temporary file: the file's footer as inspect() sees
+// it and the table read back (the file removed).
+struct WrittenAndRead {
+  Result<FileInfo> info;
+  Result<Table> back;
+};
+
+WrittenAndRead write_and_read(const Table& t, const WriteOptions& o) {
+  const auto path = std::filesystem::temp_directory_path() / "leanscope_parquet_written.parquet";
+  if (auto written = write_table(path, t, o); !written.ok()) return {written.error(), written.error()};
+  WrittenAndRead out{inspect(path), read_table(path)};
+  std::filesystem::remove(path);
+  return out;
+}
+
 // INT64 columns (timestamps among them) are written DELTA_BINARY_PACKED:
 // evenly stepped times take almost nothing, and any value, nulls and deltas
 // that wrap around 64 bits included, reads back as it was.
@@ -205,11 +220,7 @@ TEST(ParquetRoundTrip, Int64ColumnsAreDeltaPacked) {
     o.compression = c;
     o.row_group_rows = 4'001;  // row groups and pages end inside a block of 128
     o.data_page_bytes = 8'000;
-    const auto path = std::filesystem::temp_directory_path() / "leanscope_parquet_delta.parquet";
-    ASSERT_TRUE(write_table(path, t, o).ok());
-    auto info = inspect(path);
-    auto back = read_table(path);
-    std::filesystem::remove(path);
+    auto [info, back] = write_and_read(t, o);
     ASSERT_TRUE(info.ok()) << info.error().message;
     ASSERT_TRUE(back.ok()) << back.error().message;
     expect_same(t, *back);
@@ -261,11 +272,7 @@ TEST(ParquetRoundTrip, DoublePagesOfWholeNumbersAreByteStreamSplit) {
     o.compression = c;
     o.row_group_rows = kRows;
     o.data_page_bytes = 8'000;  // 1,000 doubles a page
-    const auto path = std::filesystem::temp_directory_path() / "leanscope_parquet_split.parquet";
-    ASSERT_TRUE(write_table(path, t, o).ok());
-    auto info = inspect(path);
-    auto back = read_table(path);
-    std::filesystem::remove(path);
+    auto [info, back] = write_and_read(t, o);
     ASSERT_TRUE(info.ok()) << info.error().message;
     ASSERT_TRUE(back.ok()) << back.error().message;
     ASSERT_EQ(back->num_rows, kRows);
