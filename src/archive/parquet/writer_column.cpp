@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <span>
 
 #include "archive/parquet/bit_util.h"
 #include "archive/parquet/byte_stream_split.h"
@@ -205,13 +206,24 @@ namespace {
 // to nothing; a month's histogram files shrink by two thirds), PLAIN for
 // fractions (rates, quantiles), whose repeated values zstd finds whole but not
 // once their bytes are scattered over eight streams.
-Encoding double_page_encoding(const double* values, std::size_t count) {
+Encoding double_page_encoding(std::span<const double> values) {
   std::size_t whole = 0;
-  for (std::size_t i = 0; i < count; ++i) whole += values[i] == std::trunc(values[i]) ? 1 : 0;
-  return whole * 2 > count ? Encoding::ByteStreamSplit : Encoding::Plain;
+  for (const double v : values) whole += v == std::trunc(v) ? 1 : 0;
+  return whole * 2 > values.size() ? Encoding::ByteStreamSplit : Encoding::Plain;
 }
 
 }  // namespace
+
+template <class T>
+std::span<const T> ColumnChunkWriter::present_values(const std::vector<T>& all, std::size_t begin, std::size_t end,
+                                                     bool dense, std::vector<T>& scratch) const {
+  if (dense) return {all.data() + begin, end - begin};
+  scratch.clear();
+  for (std::size_t r = begin; r < end; ++r) {
+    if (is_valid(r)) scratch.push_back(all[r]);
+  }
+  return scratch;
+}
 
 Status ColumnChunkWriter::write_fixed(std::size_t begin, std::size_t end, std::string& file, ColumnMetaData& meta) {
   const PhysicalType type = physical_of(column_.kind);
@@ -238,37 +250,22 @@ Status ColumnChunkWriter::write_fixed(std::size_t begin, std::size_t end, std::s
     Encoding page_encoding = value_encoding;
     switch (column_.kind) {
       case ValueKind::Int64:
-      case ValueKind::Timestamp:
+      case ValueKind::Timestamp: {
         // DELTA_BINARY_PACKED: a series' times step evenly, so a page of them
         // packs to a few bytes instead of 8 a row, and zstd no longer has to
         // find that out (the archive of a month is 45 % smaller, fetch and
         // render spend less on zstd).
-        if (dense) {
-          delta_binary_packed_encode(column_.ints.data() + pb, pe - pb, body_);
-        } else {
-          present_ints_.clear();
-          for (std::size_t r = pb; r < pe; ++r) {
-            if (is_valid(r)) present_ints_.push_back(column_.ints[r]);
-          }
-          delta_binary_packed_encode(present_ints_.data(), present_ints_.size(), body_);
-        }
+        const auto times = present_values(column_.ints, pb, pe, dense, present_ints_);
+        delta_binary_packed_encode(times.data(), times.size(), body_);
         break;
+      }
       case ValueKind::Double: {
-        const double* values = column_.doubles.data() + pb;
-        std::size_t count = pe - pb;
-        if (!dense) {
-          present_doubles_.clear();
-          for (std::size_t r = pb; r < pe; ++r) {
-            if (is_valid(r)) present_doubles_.push_back(column_.doubles[r]);
-          }
-          values = present_doubles_.data();
-          count = present_doubles_.size();
-        }
-        page_encoding = double_page_encoding(values, count);
+        const auto values = present_values(column_.doubles, pb, pe, dense, present_doubles_);
+        page_encoding = double_page_encoding(values);
         if (page_encoding == Encoding::ByteStreamSplit) {
-          byte_stream_split_encode(reinterpret_cast<const std::uint8_t*>(values), count, 8, body_);
+          byte_stream_split_encode(reinterpret_cast<const std::uint8_t*>(values.data()), values.size(), 8, body_);
         } else {
-          body_.append(reinterpret_cast<const char*>(values), count * 8);
+          body_.append(reinterpret_cast<const char*>(values.data()), values.size() * 8);
         }
         break;
       }

@@ -2,6 +2,7 @@
 // optional dictionary page, then data pages v1, each compressed.
 #pragma once
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,11 @@ class ColumnChunkWriter {
 
  private:
   bool is_valid(std::size_t row) const { return column_.valid.empty() || column_.valid[row] != 0; }
+  // Rows [begin, end) of `all` with the nulls left out: `all`'s own when the
+  // column is dense, else gathered into `scratch`.
+  template <class T>
+  std::span<const T> present_values(const std::vector<T>& all, std::size_t begin, std::size_t end, bool dense,
+                                    std::vector<T>& scratch) const;
   // Appends header + compressed body as one page.
   Status emit_page(PageHeader header, std::string& file, ColumnMetaData& meta);
   void append_levels(std::size_t begin, std::size_t end);
