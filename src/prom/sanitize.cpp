@@ -35,7 +35,8 @@ struct RequestedTimes {
     for (std::size_t i = 0; i < s.times.size(); ++i) {
       const TimeMs t = s.times[i];
       if (i > 0 && t <= s.times[i - 1]) return false;
-      if (!(i > 0 && t - s.times[i - 1] == step_ms && t <= end) && !contain(t)) return false;
+      const bool next_step = i > 0 && t - s.times[i - 1] == step_ms && t <= end;
+      if (!next_step && !contain(t)) return false;
     }
     return true;
   }
