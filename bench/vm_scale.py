@@ -54,8 +54,13 @@ def cpu_of(run, url):
     """Runs run(); returns (its result, CPU seconds of the processes it started and waited for, the
     server's CPU seconds meanwhile). The wall time moves with the machine; the client's CPU does not,
     and the server's says how much of the round was the server."""
-    server = lambda: metric_sum(get(f"{url}/metrics"), "process_cpu_seconds_total")
-    children = lambda: (lambda u: u.ru_utime + u.ru_stime)(resource.getrusage(resource.RUSAGE_CHILDREN))
+    def server():
+        return metric_sum(get(f"{url}/metrics"), "process_cpu_seconds_total")
+
+    def children():
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return usage.ru_utime + usage.ru_stime
+
     c0, s0 = children(), server()
     out = run()
     return out, children() - c0, server() - s0
